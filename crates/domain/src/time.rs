@@ -1,0 +1,20 @@
+//! Times are stored in UTC and shown in China Standard Time.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// Asia/Shanghai has had a fixed +08:00 offset without daylight saving since
+/// 1991, so a fixed offset is exact for every date this system stores and
+/// spares the time-zone database.
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// `2026-11-23 18:30` in China Standard Time.
+pub fn format_local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&china()).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Today's calendar date in China.
+pub fn today_china() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&china()).date_naive()
+}

@@ -1,0 +1,306 @@
+//! The two backends behind one interface.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Decode, FromRow, Postgres, Sqlite, Type};
+
+use crate::query::{Arg, Query};
+use crate::{StoreError, StoreResult};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A row type that decodes from either backend (`#[derive(sqlx::FromRow)]`).
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Record for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// A single-column value that decodes from either backend.
+pub trait Scalar:
+    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> + Send + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> + Send + Unpin
+{
+}
+
+/// Binds every [`Arg`] of a query to a sqlx query of either backend.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I64(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_deref()),
+                Arg::Bool(v) => q.bind(*v),
+                Arg::Time(v) => q.bind(*v),
+                Arg::Date(v) => q.bind(*v),
+                Arg::Bytes(v) => q.bind(v.as_deref()),
+            };
+        }
+        q
+    }};
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// `sqlite:///path/to/nuanxin.db`, `sqlite:data/nuanxin.db` or `postgres://…`.
+    pub url: String,
+    /// PostgreSQL pool size, or the number of SQLite reader connections.
+    pub max_connections: u32,
+}
+
+/// The database: SQLite with one writer connection and a pool of readers, or
+/// a PostgreSQL pool.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+impl Db {
+    /// Opens the database named by the URL; the scheme picks the backend and
+    /// an unknown scheme is an error, never a silent fallback.
+    pub async fn connect(opts: &DbOptions) -> StoreResult<Db> {
+        let url = opts.url.as_str();
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            Db::open_sqlite(Path::new(path), opts.max_connections).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let o = PgConnectOptions::from_str(url)?;
+            Db::open_postgres(o, opts.max_connections).await
+        } else {
+            Err(StoreError::Internal(format!(
+                "unsupported database URL scheme in {:?}: use sqlite:PATH or postgres://…",
+                url.split(':').next().unwrap_or("")
+            )))
+        }
+    }
+
+    pub async fn open_sqlite(path: &Path, readers: u32) -> StoreResult<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Internal(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("cache_size", "-32768");
+        // One writer: SQLite serialises writes anyway, and queueing them in
+        // the pool instead of in SQLite's busy loop means no "database is
+        // locked" ever reaches a user.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(base.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.pragma("query_only", "ON"))
+            .await?;
+        Ok(Db::Sqlite { writer, reader })
+    }
+
+    pub async fn open_postgres(o: PgConnectOptions, max: u32) -> StoreResult<Db> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max.max(2))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(o)
+            .await?;
+        Ok(Db::Postgres(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the versioned migrations of this backend.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> StoreResult<()> {
+        let one: i64 = self.scalar(&Query::new("SELECT 1")).await?;
+        debug_assert_eq!(one, 1);
+        Ok(())
+    }
+
+    /// `(pool name, open connections, idle connections)` for metrics.
+    pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
+        match self {
+            Db::Sqlite { writer, reader } => vec![
+                ("sqlite_writer", writer.size(), writer.num_idle()),
+                ("sqlite_reader", reader.size(), reader.num_idle()),
+            ],
+            Db::Postgres(p) => vec![("postgres", p.size(), p.num_idle())],
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Starts a write transaction (on SQLite, on the single writer).
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn fetch_all<T: Record>(&self, q: &Query) -> StoreResult<Vec<T>> {
+        Ok(match self {
+            Db::Sqlite { reader, .. } => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(reader).await?
+            }
+            Db::Postgres(p) => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(p).await?
+            }
+        })
+    }
+
+    pub async fn fetch_optional<T: Record>(&self, q: &Query) -> StoreResult<Option<T>> {
+        Ok(match self {
+            Db::Sqlite { reader, .. } => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_optional(reader).await?
+            }
+            Db::Postgres(p) => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_optional(p).await?
+            }
+        })
+    }
+
+    pub async fn scalar<T: Scalar>(&self, q: &Query) -> StoreResult<T> {
+        Ok(match self {
+            Db::Sqlite { reader, .. } => {
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(reader).await?
+            }
+            Db::Postgres(p) => {
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(p).await?
+            }
+        })
+    }
+
+    /// Runs one statement outside a transaction, on the writer.
+    pub async fn execute(&self, q: &Query) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let n = tx.execute(q).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// A write transaction. Dropping it without [`Tx::commit`] rolls it back, so
+/// an early `?` return never leaves half a change behind.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn execute(&mut self, q: &Query) -> StoreResult<u64> {
+        Ok(match self {
+            Tx::Sqlite(t) => bind_args!(sqlx::query(&q.text), &q.args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(t) => bind_args!(sqlx::query(&q.text), &q.args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub async fn fetch_all<T: Record>(&mut self, q: &Query) -> StoreResult<Vec<T>> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(&mut **t).await?
+            }
+            Tx::Postgres(t) => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(&mut **t).await?
+            }
+        })
+    }
+
+    pub async fn fetch_optional<T: Record>(&mut self, q: &Query) -> StoreResult<Option<T>> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+            Tx::Postgres(t) => {
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn scalar<T: Scalar>(&mut self, q: &Query) -> StoreResult<T> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(&mut **t).await?
+            }
+            Tx::Postgres(t) => {
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(&mut **t).await?
+            }
+        })
+    }
+
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+//! The only crate that knows SQL. One query codebase runs on SQLite (the
+//! embedded default) and PostgreSQL (for scale): queries are written once as
+//! [`Query`] values with `$n` placeholders and run on either backend by [`Db`].
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+mod db;
+mod error;
+pub mod orgs;
+mod query;
+pub mod regions;
+mod scope;
+pub mod sensitive;
+pub mod sessions;
+pub mod testing;
+
+pub use db::{Backend, Db, DbOptions, Tx};
+pub use error::{StoreError, StoreResult};
+pub use query::{Arg, Query};
+pub use scope::{Actor, Scope};
