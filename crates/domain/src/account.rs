@@ -29,7 +29,10 @@ impl Role {
         use Permission::*;
         match self {
             Role::SystemAdmin => true,
-            Role::UnionAdmin => matches!(p, ReadOrgs | ManageOrgs | ManageAccounts | ReadAudit | RevealSensitive | Review),
+            Role::UnionAdmin => matches!(
+                p,
+                ReadOrgs | ManageOrgs | ManageAccounts | ReadAudit | RevealSensitive | Review
+            ),
             Role::Reviewer => matches!(p, ReadOrgs | Review),
             Role::Viewer => matches!(p, ReadOrgs),
         }
@@ -38,7 +41,8 @@ impl Role {
     /// An account may only hand out roles no stronger than its own, and only
     /// a system administrator creates system administrators.
     pub fn may_grant(self, other: Role) -> bool {
-        self.can(Permission::ManageAccounts) && (self == Role::SystemAdmin || other != Role::SystemAdmin)
+        self.can(Permission::ManageAccounts)
+            && (self == Role::SystemAdmin || other != Role::SystemAdmin)
     }
 }
 
@@ -46,7 +50,8 @@ impl Role {
 pub fn parse_username(raw: &str) -> Result<String, FieldError> {
     let v = raw.trim().to_lowercase();
     let ok = (3..=32).contains(&v.len())
-        && v.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+        && v.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
     if ok {
         Ok(v)
     } else {

@@ -151,7 +151,9 @@ impl From<IdNumber> for String {
 
 /// The 31 characters of a unified social credit code (no I, O, S, V, Z).
 const USCC_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn uscc_value(c: u8) -> Option<u32> {
     USCC_CHARS.iter().position(|&x| x == c).map(|p| p as u32)
@@ -245,7 +247,11 @@ impl Phone {
         let digits = digits
             .strip_prefix("+86")
             .or_else(|| digits.strip_prefix("0086"))
-            .or_else(|| (digits.len() == 13).then(|| digits.strip_prefix("86")).flatten())
+            .or_else(|| {
+                (digits.len() == 13)
+                    .then(|| digits.strip_prefix("86"))
+                    .flatten()
+            })
             .unwrap_or(&digits);
         let b = digits.as_bytes();
         let ok = b.len() == 11
@@ -304,11 +310,21 @@ mod tests {
         let e = IdNumber::parse_on("110105194912310021", today()).unwrap_err();
         assert_eq!(e.code, "id_number.check_digit");
         assert_eq!(
-            IdNumber::parse_on("110105194902300021", today()).unwrap_err().code,
+            IdNumber::parse_on("110105194902300021", today())
+                .unwrap_err()
+                .code,
             "id_number.birth_date"
         );
-        assert_eq!(IdNumber::parse_on("99010519491231002X", today()).unwrap_err().code, "id_number.region");
-        assert_eq!(IdNumber::parse_on("1101051949", today()).unwrap_err().code, "id_number.length");
+        assert_eq!(
+            IdNumber::parse_on("99010519491231002X", today())
+                .unwrap_err()
+                .code,
+            "id_number.region"
+        );
+        assert_eq!(
+            IdNumber::parse_on("1101051949", today()).unwrap_err().code,
+            "id_number.length"
+        );
     }
 
     #[test]
@@ -316,14 +332,20 @@ mod tests {
         let mut s = b"11010520300101001".to_vec();
         s.push(id_check_char(&s));
         let s = String::from_utf8(s).unwrap();
-        assert_eq!(IdNumber::parse_on(&s, today()).unwrap_err().code, "id_number.birth_date");
+        assert_eq!(
+            IdNumber::parse_on(&s, today()).unwrap_err().code,
+            "id_number.birth_date"
+        );
     }
 
     #[test]
     fn legacy_numbers_are_upgraded() {
         let id = IdNumber::parse_allow_legacy("110105491231002", today()).unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.age_on(today()), 76);
     }
 
@@ -342,16 +364,31 @@ mod tests {
         u.push(uscc_check_char(&u).unwrap());
         let u = Uscc::parse(std::str::from_utf8(&u).unwrap()).unwrap();
         assert!(u.is_grassroots_union());
-        assert_eq!(Uscc::parse("91350100M000100Y44").unwrap_err().code, "uscc.check_char");
-        assert_eq!(Uscc::parse("91350100M000100YI3").unwrap_err().code, "uscc.format");
+        assert_eq!(
+            Uscc::parse("91350100M000100Y44").unwrap_err().code,
+            "uscc.check_char"
+        );
+        assert_eq!(
+            Uscc::parse("91350100M000100YI3").unwrap_err().code,
+            "uscc.format"
+        );
         assert_eq!(Uscc::parse("9135").unwrap_err().code, "uscc.length");
     }
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("138 1234 5678").unwrap().as_str(), "13812345678");
-        assert_eq!(Phone::parse("+86 138-1234-5678").unwrap().as_str(), "13812345678");
-        assert_eq!(Phone::parse("8613812345678").unwrap().as_str(), "13812345678");
+        assert_eq!(
+            Phone::parse("138 1234 5678").unwrap().as_str(),
+            "13812345678"
+        );
+        assert_eq!(
+            Phone::parse("+86 138-1234-5678").unwrap().as_str(),
+            "13812345678"
+        );
+        assert_eq!(
+            Phone::parse("8613812345678").unwrap().as_str(),
+            "13812345678"
+        );
         assert!(Phone::parse("12812345678").is_err());
         assert!(Phone::parse("1381234567").is_err());
         assert!(Phone::parse("010-12345678").is_err());

@@ -83,7 +83,9 @@ impl OrgKind {
             (Some(c), Some(p)) => c > p,
             (Some(_), None) => false,
             (None, Some(_)) => true,
-            (None, None) => matches!(parent, OrgKind::Industry | OrgKind::Regional) && self != OrgKind::Industry,
+            (None, None) => {
+                matches!(parent, OrgKind::Industry | OrgKind::Regional) && self != OrgKind::Industry
+            }
         }
     }
 
@@ -176,7 +178,11 @@ pub fn check_parent_kind(kind: OrgKind, parent: OrgKind) -> Result<(), FieldErro
             "parent_id",
             "org.parent_kind",
             format!("“{}”不能设在“{}”之下", kind.label_zh(), parent.label_zh()),
-            format!("a {} cannot sit under a {}", kind.label_en(), parent.label_en()),
+            format!(
+                "a {} cannot sit under a {}",
+                kind.label_en(),
+                parent.label_en()
+            ),
         ))
     }
 }
@@ -215,7 +221,12 @@ mod tests {
         assert!(!OrgKind::Enterprise.may_be_child_of(OrgKind::Joint));
         assert!(!OrgKind::District.may_be_child_of(OrgKind::Industry));
         assert!(OrgKind::Industry.may_be_child_of(OrgKind::District));
-        assert_eq!(check_parent_kind(OrgKind::City, OrgKind::Enterprise).unwrap_err().code, "org.parent_kind");
+        assert_eq!(
+            check_parent_kind(OrgKind::City, OrgKind::Enterprise)
+                .unwrap_err()
+                .code,
+            "org.parent_kind"
+        );
     }
 
     #[test]
@@ -225,7 +236,10 @@ mod tests {
         assert!(!OrgStatus::Closed.can_become(OrgStatus::Founded));
         assert!(!OrgStatus::Founded.can_become(OrgStatus::Preparing));
         assert_eq!(
-            OrgStatus::Closed.transition(OrgStatus::Founded).unwrap_err().code,
+            OrgStatus::Closed
+                .transition(OrgStatus::Founded)
+                .unwrap_err()
+                .code,
             "org.illegal_transition"
         );
     }

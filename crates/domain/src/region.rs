@@ -111,7 +111,8 @@ impl Regions {
         let mut by_code = HashMap::with_capacity(4096);
         for line in COUNTY_TABLE.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.split('\t');
-            let (Some(code), Some(name), parent) = (parts.next(), parts.next(), parts.next()) else {
+            let (Some(code), Some(name), parent) = (parts.next(), parts.next(), parts.next())
+            else {
                 continue;
             };
             let parent = parent.filter(|p| !p.is_empty()).map(str::to_string);
@@ -224,7 +225,10 @@ mod tests {
         assert_eq!(r.get("320102").unwrap().name, "玄武区");
         assert_eq!(r.full_name("320102"), "江苏省 南京市 玄武区");
         assert!(r.validate("320102").is_ok());
-        assert_eq!(r.validate("329999").unwrap_err().code, "region_code.unknown");
+        assert_eq!(
+            r.validate("329999").unwrap_err().code,
+            "region_code.unknown"
+        );
         assert_eq!(r.validate("32a102").unwrap_err().code, "region_code.format");
         assert_eq!(r.children("320100").len(), 11);
     }
@@ -245,11 +249,16 @@ mod tests {
     #[test]
     fn street_rows_are_checked() {
         let r = Regions::shipped();
-        assert!(r.check_street("320102002", "梅园新村街道", "320102").is_ok());
+        assert!(r
+            .check_street("320102002", "梅园新村街道", "320102")
+            .is_ok());
         assert_eq!(
             r.check_street("320102002", "x", "320104").unwrap_err().code,
             "region_code.bad_parent"
         );
-        assert_eq!(r.check_street("320102", "x", "320100").unwrap_err().code, "region_code.not_street");
+        assert_eq!(
+            r.check_street("320102", "x", "320100").unwrap_err().code,
+            "region_code.not_street"
+        );
     }
 }

@@ -5,7 +5,12 @@ use crate::error::FieldError;
 /// A required single-line text such as a name: trimmed, 1..=max characters,
 /// no control characters. Markup is allowed (it is escaped on output), so a
 /// union may really be called "<A&B>".
-pub fn required_line(field: &str, label_zh: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+pub fn required_line(
+    field: &str,
+    label_zh: &str,
+    raw: &str,
+    max: usize,
+) -> Result<String, FieldError> {
     let v = raw.trim();
     if v.is_empty() {
         return Err(FieldError::new(
@@ -54,13 +59,26 @@ mod tests {
 
     #[test]
     fn trims_and_bounds() {
-        assert_eq!(required_line("name", "名称", "  暖新  ", 10).unwrap(), "暖新");
-        assert_eq!(required_line("name", "名称", "   ", 10).unwrap_err().code, "text.empty");
         assert_eq!(
-            required_line("name", "名称", &"工".repeat(11), 10).unwrap_err().code,
+            required_line("name", "名称", "  暖新  ", 10).unwrap(),
+            "暖新"
+        );
+        assert_eq!(
+            required_line("name", "名称", "   ", 10).unwrap_err().code,
+            "text.empty"
+        );
+        assert_eq!(
+            required_line("name", "名称", &"工".repeat(11), 10)
+                .unwrap_err()
+                .code,
             "text.too_long"
         );
-        assert_eq!(required_line("name", "名称", "a\u{7}b", 10).unwrap_err().code, "text.control_char");
+        assert_eq!(
+            required_line("name", "名称", "a\u{7}b", 10)
+                .unwrap_err()
+                .code,
+            "text.control_char"
+        );
         assert_eq!(optional_line("x", "x", Some("  "), 3).unwrap(), None);
     }
 }

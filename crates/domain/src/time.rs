@@ -11,7 +11,9 @@ pub fn china() -> FixedOffset {
 
 /// `2026-11-23 18:30` in China Standard Time.
 pub fn format_local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&china()).format("%Y-%m-%d %H:%M:%S").to_string()
+    t.with_timezone(&china())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// Today's calendar date in China.

@@ -1,6 +1,8 @@
 //! Staff accounts: each bound to one organisation, whose subtree is its scope.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use nuanxin_domain::account::{parse_username, PasswordPolicy, Permission, Role};
@@ -20,7 +22,11 @@ pub const LOCK_MINUTES: i64 = 15;
 
 fn hasher() -> Argon2<'static> {
     // argon2id, 19 MiB, 2 passes, 1 lane: the OWASP minimum.
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid params"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid params"),
+    )
 }
 
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU.
@@ -28,7 +34,9 @@ pub async fn hash_password(password: &str) -> StoreResult<String> {
     let pw = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        hasher().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string())
+        hasher()
+            .hash_password(pw.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|e| StoreError::Internal(e.to_string()))?
@@ -51,7 +59,10 @@ static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 fn dummy_hash() -> &'static str {
     DUMMY_HASH.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        hasher().hash_password(b"not-a-real-password", &salt).expect("hash").to_string()
+        hasher()
+            .hash_password(b"not-a-real-password", &salt)
+            .expect("hash")
+            .to_string()
     })
 }
 
@@ -88,7 +99,9 @@ impl TryFrom<AccountRow> for Account {
     type Error = StoreError;
     fn try_from(r: AccountRow) -> StoreResult<Account> {
         Ok(Account {
-            role: Role::from_code(&r.role).ok_or_else(|| StoreError::Internal(format!("account {}: unknown role {:?}", r.id, r.role)))?,
+            role: Role::from_code(&r.role).ok_or_else(|| {
+                StoreError::Internal(format!("account {}: unknown role {:?}", r.id, r.role))
+            })?,
             id: r.id,
             username: r.username,
             display_name: r.display_name,
@@ -102,7 +115,8 @@ impl TryFrom<AccountRow> for Account {
     }
 }
 
-const SELECT_ACCOUNT: &str = "SELECT a.id, a.username, a.display_name, a.role, a.org_id, o.name AS org_name,
+const SELECT_ACCOUNT: &str =
+    "SELECT a.id, a.username, a.display_name, a.role, a.org_id, o.name AS org_name,
         o.path AS org_path, a.disabled, a.created_at, a.last_login_at
     FROM accounts a JOIN orgs o ON o.id = a.org_id";
 
@@ -136,7 +150,11 @@ pub async fn list(db: &Db, scope: &Scope, f: &AccountFilter) -> StoreResult<(Vec
     scope.push_filter(&mut w, "o.path");
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let p = contains_pattern(text);
-        w.push(" AND (a.username LIKE ").push_bind(p.to_lowercase()).push(" ESCAPE '\\' OR a.display_name LIKE ").push_bind(p).push(" ESCAPE '\\')");
+        w.push(" AND (a.username LIKE ")
+            .push_bind(p.to_lowercase())
+            .push(" ESCAPE '\\' OR a.display_name LIKE ")
+            .push_bind(p)
+            .push(" ESCAPE '\\')");
     }
     if let Some(org) = f.org_id {
         w.push(" AND a.org_id = ").push_bind(org);
@@ -148,9 +166,17 @@ pub async fn list(db: &Db, scope: &Scope, f: &AccountFilter) -> StoreResult<(Vec
     let mut q = Query::new(SELECT_ACCOUNT);
     q.push(w.sql());
     q.args = w.args;
-    q.push(" ORDER BY a.username, a.id LIMIT ").push_bind(f.limit.clamp(1, 1000)).push(" OFFSET ").push_bind(f.offset.max(0));
+    q.push(" ORDER BY a.username, a.id LIMIT ")
+        .push_bind(f.limit.clamp(1, 1000))
+        .push(" OFFSET ")
+        .push_bind(f.offset.max(0));
     let rows: Vec<AccountRow> = db.fetch_all(&q).await?;
-    Ok((rows.into_iter().map(Account::try_from).collect::<StoreResult<_>>()?, total))
+    Ok((
+        rows.into_iter()
+            .map(Account::try_from)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
 /// Input for a new account; strings are raw user input.
@@ -164,11 +190,17 @@ pub struct NewAccount {
 }
 
 fn parse_role(raw: &str) -> Result<Role, FieldError> {
-    Role::from_code(raw.trim()).ok_or_else(|| FieldError::new("role", "role.unknown", "请选择角色", "choose a role"))
+    Role::from_code(raw.trim())
+        .ok_or_else(|| FieldError::new("role", "role.unknown", "请选择角色", "choose a role"))
 }
 
 fn org_outside_scope() -> FieldError {
-    FieldError::new("org_id", "account.org_not_found", "所属组织不存在或不在您的管理范围内", "the organisation does not exist or is outside your scope")
+    FieldError::new(
+        "org_id",
+        "account.org_not_found",
+        "所属组织不存在或不在您的管理范围内",
+        "the organisation does not exist or is outside your scope",
+    )
 }
 
 fn snapshot(a: &Account) -> serde_json::Value {
@@ -176,7 +208,11 @@ fn snapshot(a: &Account) -> serde_json::Value {
 }
 
 /// The path of an organisation in scope, or a field error on `org_id`.
-async fn org_path_in_scope(tx: &mut Tx, scope: &Scope, org_id: i64) -> StoreResult<Result<String, FieldError>> {
+async fn org_path_in_scope(
+    tx: &mut Tx,
+    scope: &Scope,
+    org_id: i64,
+) -> StoreResult<Result<String, FieldError>> {
     let mut q = Query::new("SELECT path FROM orgs WHERE id = ");
     q.push_bind(org_id).push(" AND status <> 'closed' AND");
     scope.push_filter(&mut q, "path");
@@ -184,19 +220,38 @@ async fn org_path_in_scope(tx: &mut Tx, scope: &Scope, org_id: i64) -> StoreResu
     Ok(row.map(|r| r.0).ok_or_else(org_outside_scope))
 }
 
-pub async fn create(db: &Db, actor: &Actor, policy: &PasswordPolicy, input: &NewAccount) -> StoreResult<Account> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    policy: &PasswordPolicy,
+    input: &NewAccount,
+) -> StoreResult<Account> {
     actor.require(Permission::ManageAccounts)?;
     let mut errors = ValidationErrors::new();
     let username = errors.check(parse_username(&input.username));
-    let display = errors.check(text::required_line("display_name", "姓名", &input.display_name, 50));
+    let display = errors.check(text::required_line(
+        "display_name",
+        "姓名",
+        &input.display_name,
+        50,
+    ));
     errors.check(policy.check(&input.password));
     let role = errors.check(parse_role(&input.role));
     if let Some(r) = role {
         if !actor.role.may_grant(r) {
-            errors.push(FieldError::new("role", "role.not_grantable", "您不能授予这个角色", "you cannot grant this role"));
+            errors.push(FieldError::new(
+                "role",
+                "role.not_grantable",
+                "您不能授予这个角色",
+                "you cannot grant this role",
+            ));
         }
     }
-    let hash = if errors.is_empty() { Some(hash_password(&input.password).await?) } else { None };
+    let hash = if errors.is_empty() {
+        Some(hash_password(&input.password).await?)
+    } else {
+        None
+    };
     let mut tx = db.begin().await?;
     let org_path = errors.check(org_path_in_scope(&mut tx, &actor.scope, input.org_id).await?);
     errors.into_result()?;
@@ -218,14 +273,18 @@ pub async fn create(db: &Db, actor: &Actor, policy: &PasswordPolicy, input: &New
         .await
         .map_err(|e| unique_as_conflict(e, FieldError::new("username", "username.taken", "该用户名已被使用", "this username is taken")))?;
     let account = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "account.create",
-        entity: "account",
-        entity_id: Some(id.to_string()),
-        org_path: &org_path.expect("checked"),
-        before: None,
-        after: Some(snapshot(&account)),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "account.create",
+            entity: "account",
+            entity_id: Some(id.to_string()),
+            org_path: &org_path.expect("checked"),
+            before: None,
+            after: Some(snapshot(&account)),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(account)
@@ -238,16 +297,31 @@ pub struct AccountUpdate {
     pub org_id: i64,
 }
 
-pub async fn update(db: &Db, actor: &Actor, id: i64, input: &AccountUpdate) -> StoreResult<Account> {
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &AccountUpdate,
+) -> StoreResult<Account> {
     actor.require(Permission::ManageAccounts)?;
     let mut errors = ValidationErrors::new();
-    let display = errors.check(text::required_line("display_name", "姓名", &input.display_name, 50));
+    let display = errors.check(text::required_line(
+        "display_name",
+        "姓名",
+        &input.display_name,
+        50,
+    ));
     let role = errors.check(parse_role(&input.role));
     let mut tx = db.begin().await?;
     let before = get_in_tx(&mut tx, &actor.scope, id).await?;
     if let Some(r) = role {
         if (!actor.role.may_grant(r) || !actor.role.may_grant(before.role)) && r != before.role {
-            errors.push(FieldError::new("role", "role.not_grantable", "您不能授予这个角色", "you cannot grant this role"));
+            errors.push(FieldError::new(
+                "role",
+                "role.not_grantable",
+                "您不能授予这个角色",
+                "you cannot grant this role",
+            ));
         }
     }
     errors.check(org_path_in_scope(&mut tx, &actor.scope, input.org_id).await?);
@@ -266,21 +340,26 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: &AccountUpdate) -> S
         end_sessions(&mut tx, id).await?;
     }
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "account.update",
-        entity: "account",
-        entity_id: Some(id.to_string()),
-        org_path: &after.org_path,
-        before: Some(snapshot(&before)),
-        after: Some(snapshot(&after)),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "account.update",
+            entity: "account",
+            entity_id: Some(id.to_string()),
+            org_path: &after.org_path,
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 async fn end_sessions(tx: &mut Tx, account_id: i64) -> StoreResult<u64> {
-    tx.execute(&Query::new("DELETE FROM sessions WHERE account_id = $1").bind(account_id)).await
+    tx.execute(&Query::new("DELETE FROM sessions WHERE account_id = $1").bind(account_id))
+        .await
 }
 
 /// Disables (ending its sessions at once) or re-enables an account.
@@ -289,24 +368,44 @@ pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> St
     let mut tx = db.begin().await?;
     let before = get_in_tx(&mut tx, &actor.scope, id).await?;
     if Some(id) == actor.account_id && disabled {
-        return Err(FieldError::new("disabled", "account.disable_self", "不能停用自己的账号", "you cannot disable your own account").into());
+        return Err(FieldError::new(
+            "disabled",
+            "account.disable_self",
+            "不能停用自己的账号",
+            "you cannot disable your own account",
+        )
+        .into());
     }
     if !actor.role.may_grant(before.role) {
         return Err(StoreError::Forbidden);
     }
-    tx.execute(&Query::new("UPDATE accounts SET disabled = $1, updated_at = $2 WHERE id = $3").bind(disabled).bind(Utc::now()).bind(id)).await?;
+    tx.execute(
+        &Query::new("UPDATE accounts SET disabled = $1, updated_at = $2 WHERE id = $3")
+            .bind(disabled)
+            .bind(Utc::now())
+            .bind(id),
+    )
+    .await?;
     if disabled {
         end_sessions(&mut tx, id).await?;
     }
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(&mut tx, actor, Event {
-        action: if disabled { "account.disable" } else { "account.enable" },
-        entity: "account",
-        entity_id: Some(id.to_string()),
-        org_path: &after.org_path,
-        before: Some(snapshot(&before)),
-        after: Some(snapshot(&after)),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: if disabled {
+                "account.disable"
+            } else {
+                "account.enable"
+            },
+            entity: "account",
+            entity_id: Some(id.to_string()),
+            org_path: &after.org_path,
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(after)
@@ -314,7 +413,13 @@ pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> St
 
 /// Sets a new password (an admin's reset, or the user's own change) and ends
 /// the account's other sessions.
-pub async fn set_password(db: &Db, actor: &Actor, policy: &PasswordPolicy, id: i64, password: &str) -> StoreResult<()> {
+pub async fn set_password(
+    db: &Db,
+    actor: &Actor,
+    policy: &PasswordPolicy,
+    id: i64,
+    password: &str,
+) -> StoreResult<()> {
     if Some(id) != actor.account_id {
         actor.require(Permission::ManageAccounts)?;
     }
@@ -325,17 +430,30 @@ pub async fn set_password(db: &Db, actor: &Actor, policy: &PasswordPolicy, id: i
     if Some(id) != actor.account_id && !actor.role.may_grant(account.role) {
         return Err(StoreError::Forbidden);
     }
-    tx.execute(&Query::new("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3").bind(hash).bind(Utc::now()).bind(id)).await?;
+    tx.execute(
+        &Query::new("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(Utc::now())
+            .bind(id),
+    )
+    .await?;
     end_sessions(&mut tx, id).await?;
-    tx.execute(&Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&account.username)).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "account.password",
-        entity: "account",
-        entity_id: Some(id.to_string()),
-        org_path: &account.org_path,
-        before: None,
-        after: None,
-    })
+    tx.execute(
+        &Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&account.username),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "account.password",
+            entity: "account",
+            entity_id: Some(id.to_string()),
+            org_path: &account.org_path,
+            before: None,
+            after: None,
+        },
+    )
     .await?;
     tx.commit().await
 }
@@ -343,7 +461,8 @@ pub async fn set_password(db: &Db, actor: &Actor, policy: &PasswordPolicy, id: i
 /// Finds an account by username regardless of scope: for the command line.
 pub async fn find_by_username(db: &Db, username: &str) -> StoreResult<Account> {
     let mut q = Query::new(SELECT_ACCOUNT);
-    q.push(" WHERE a.username = ").push_bind(username.trim().to_lowercase());
+    q.push(" WHERE a.username = ")
+        .push_bind(username.trim().to_lowercase());
     let row: Option<AccountRow> = db.fetch_optional(&q).await?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
@@ -366,7 +485,12 @@ struct Credentials {
 
 /// Checks a username and password, with a lock after [`MAX_FAILURES`]
 /// failures for [`LOCK_MINUTES`] that applies to unknown names too.
-pub async fn authenticate(db: &Db, username: &str, password: &str, ip: Option<&str>) -> StoreResult<Result<Account, LoginFailure>> {
+pub async fn authenticate(
+    db: &Db,
+    username: &str,
+    password: &str,
+    ip: Option<&str>,
+) -> StoreResult<Result<Account, LoginFailure>> {
     let name = username.trim().to_lowercase();
     let now = Utc::now();
     let throttle: Option<(i64, Option<DateTime<Utc>>)> = db
@@ -374,7 +498,9 @@ pub async fn authenticate(db: &Db, username: &str, password: &str, ip: Option<&s
         .await?;
     if let Some((_, Some(until))) = throttle {
         if until > now {
-            return Ok(Err(LoginFailure::Locked { minutes_left: ((until - now).num_seconds() + 59) / 60 }));
+            return Ok(Err(LoginFailure::Locked {
+                minutes_left: ((until - now).num_seconds() + 59) / 60,
+            }));
         }
     }
     let creds: Option<Credentials> = db
@@ -383,24 +509,41 @@ pub async fn authenticate(db: &Db, username: &str, password: &str, ip: Option<&s
                 .bind(&name),
         )
         .await?;
-    let hash = creds.as_ref().map_or_else(|| dummy_hash().to_string(), |c| c.password_hash.clone());
+    let hash = creds
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_string(), |c| c.password_hash.clone());
     let password_ok = verify_password(password, &hash).await;
     let ok = password_ok && creds.as_ref().is_some_and(|c| !c.disabled);
     let mut tx = db.begin().await?;
-    let org_path = creds.as_ref().map_or("/", |c| c.org_path.as_str()).to_string();
+    let org_path = creds
+        .as_ref()
+        .map_or("/", |c| c.org_path.as_str())
+        .to_string();
     let account_id = creds.as_ref().map(|c| c.id);
     if ok {
         let id = account_id.expect("known");
-        tx.execute(&Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&name)).await?;
-        tx.execute(&Query::new("UPDATE accounts SET last_login_at = $1 WHERE id = $2").bind(now).bind(id)).await?;
-        audit::append_as(&mut tx, Some(id), &name, ip, Event {
-            action: "login.ok",
-            entity: "account",
-            entity_id: Some(id.to_string()),
-            org_path: &org_path,
-            before: None,
-            after: None,
-        })
+        tx.execute(&Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&name))
+            .await?;
+        tx.execute(
+            &Query::new("UPDATE accounts SET last_login_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id),
+        )
+        .await?;
+        audit::append_as(
+            &mut tx,
+            Some(id),
+            &name,
+            ip,
+            Event {
+                action: "login.ok",
+                entity: "account",
+                entity_id: Some(id.to_string()),
+                org_path: &org_path,
+                before: None,
+                after: None,
+            },
+        )
         .await?;
         let account = get_in_tx(&mut tx, &Scope::everything(), id).await?;
         tx.commit().await?;
@@ -423,18 +566,26 @@ pub async fn authenticate(db: &Db, username: &str, password: &str, ip: Option<&s
         .bind(now),
     )
     .await?;
-    audit::append_as(&mut tx, account_id, &name, ip, Event {
-        action: "login.fail",
-        entity: "account",
-        entity_id: account_id.map(|i| i.to_string()),
-        org_path: &org_path,
-        before: None,
-        after: Some(json!({ "failures": failures, "locked": locked_until.is_some() })),
-    })
+    audit::append_as(
+        &mut tx,
+        account_id,
+        &name,
+        ip,
+        Event {
+            action: "login.fail",
+            entity: "account",
+            entity_id: account_id.map(|i| i.to_string()),
+            org_path: &org_path,
+            before: None,
+            after: Some(json!({ "failures": failures, "locked": locked_until.is_some() })),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(Err(match locked_until {
-        Some(_) => LoginFailure::Locked { minutes_left: LOCK_MINUTES },
+        Some(_) => LoginFailure::Locked {
+            minutes_left: LOCK_MINUTES,
+        },
         None => LoginFailure::BadCredentials,
     }))
 }

@@ -21,7 +21,14 @@ pub struct Event<'a> {
 }
 
 pub async fn append(tx: &mut Tx, actor: &Actor, e: Event<'_>) -> StoreResult<()> {
-    append_as(tx, actor.account_id, &actor.username, actor.ip.as_deref(), e).await
+    append_as(
+        tx,
+        actor.account_id,
+        &actor.username,
+        actor.ip.as_deref(),
+        e,
+    )
+    .await
 }
 
 pub async fn append_as(
@@ -84,13 +91,19 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter) -> StoreResult<(Vec<A
     scope.push_filter(&mut where_, "org_path");
     if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
         if a.ends_with('.') {
-            where_.push(" AND action LIKE ").push_bind(format!("{}%", a.replace('%', ""))).push(" ESCAPE '\\'");
+            where_
+                .push(" AND action LIKE ")
+                .push_bind(format!("{}%", a.replace('%', "")))
+                .push(" ESCAPE '\\'");
         } else {
             where_.push(" AND action = ").push_bind(a);
         }
     }
     if let Some(a) = f.actor.as_deref().filter(|a| !a.is_empty()) {
-        where_.push(" AND actor_name LIKE ").push_bind(contains_pattern(a)).push(" ESCAPE '\\'");
+        where_
+            .push(" AND actor_name LIKE ")
+            .push_bind(contains_pattern(a))
+            .push(" ESCAPE '\\'");
     }
     if let Some(e) = f.entity.as_deref().filter(|a| !a.is_empty()) {
         where_.push(" AND entity = ").push_bind(e);
@@ -114,7 +127,8 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter) -> StoreResult<(Vec<A
     );
     q.text.push_str(&where_.text);
     q.args = where_.args;
-    q.push(" ORDER BY id DESC LIMIT ").push_bind(f.limit.clamp(1, 10_000));
+    q.push(" ORDER BY id DESC LIMIT ")
+        .push_bind(f.limit.clamp(1, 10_000));
     q.push(" OFFSET ").push_bind(f.offset.max(0));
     Ok((db.fetch_all(&q).await?, total))
 }

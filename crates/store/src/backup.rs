@@ -14,18 +14,29 @@ pub async fn sqlite_backup(db: &Db, dest: &Path) -> StoreResult<()> {
         ));
     };
     if dest.exists() {
-        return Err(StoreError::Internal(format!("{} already exists", dest.display())));
+        return Err(StoreError::Internal(format!(
+            "{} already exists",
+            dest.display()
+        )));
     }
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Internal(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Internal(format!("{}: {e}", dir.display())))?;
     }
-    let dest_str = dest.to_str().ok_or_else(|| StoreError::Internal("backup path is not UTF-8".into()))?;
-    sqlx::query("VACUUM INTO $1").bind(dest_str).execute(writer).await?;
+    let dest_str = dest
+        .to_str()
+        .ok_or_else(|| StoreError::Internal("backup path is not UTF-8".into()))?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(dest_str)
+        .execute(writer)
+        .await?;
     let copy = Db::open_sqlite(dest, 1).await?;
     let verdict: String = copy.scalar(&Query::new("PRAGMA integrity_check")).await?;
     copy.close().await;
     if verdict != "ok" {
-        return Err(StoreError::Internal(format!("the backup failed its integrity check: {verdict}")));
+        return Err(StoreError::Internal(format!(
+            "the backup failed its integrity check: {verdict}"
+        )));
     }
     Ok(())
 }

@@ -23,16 +23,28 @@ pub trait Record:
     for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
 {
 }
-impl<T> Record for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
-{}
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 /// A single-column value that decodes from either backend.
 pub trait Scalar:
-    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> + Send + Unpin
+    for<'r> Decode<'r, Sqlite>
+    + Type<Sqlite>
+    + for<'r> Decode<'r, Postgres>
+    + Type<Postgres>
+    + Send
+    + Unpin
 {
 }
 impl<T> Scalar for T where
-    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> + Send + Unpin
+    T: for<'r> Decode<'r, Sqlite>
+        + Type<Sqlite>
+        + for<'r> Decode<'r, Postgres>
+        + Type<Postgres>
+        + Send
+        + Unpin
 {
 }
 
@@ -85,7 +97,10 @@ impl Db {
     /// an unknown scheme is an error, never a silent fallback.
     pub async fn connect(opts: &DbOptions) -> StoreResult<Db> {
         let url = opts.url.as_str();
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             Db::open_sqlite(Path::new(path), opts.max_connections).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let o = PgConnectOptions::from_str(url)?;
@@ -192,10 +207,14 @@ impl Db {
     pub async fn fetch_all<T: Record>(&self, q: &Query) -> StoreResult<Vec<T>> {
         Ok(match self {
             Db::Sqlite { reader, .. } => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(reader).await?
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_all(reader)
+                    .await?
             }
             Db::Postgres(p) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(p).await?
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_all(p)
+                    .await?
             }
         })
     }
@@ -203,10 +222,14 @@ impl Db {
     pub async fn fetch_optional<T: Record>(&self, q: &Query) -> StoreResult<Option<T>> {
         Ok(match self {
             Db::Sqlite { reader, .. } => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_optional(reader).await?
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_optional(reader)
+                    .await?
             }
             Db::Postgres(p) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_optional(p).await?
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_optional(p)
+                    .await?
             }
         })
     }
@@ -214,10 +237,14 @@ impl Db {
     pub async fn scalar<T: Scalar>(&self, q: &Query) -> StoreResult<T> {
         Ok(match self {
             Db::Sqlite { reader, .. } => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(reader).await?
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
+                    .fetch_one(reader)
+                    .await?
             }
             Db::Postgres(p) => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(p).await?
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
+                    .fetch_one(p)
+                    .await?
             }
         })
     }
@@ -262,10 +289,14 @@ impl Tx {
     pub async fn fetch_all<T: Record>(&mut self, q: &Query) -> StoreResult<Vec<T>> {
         Ok(match self {
             Tx::Sqlite(t) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(&mut **t).await?
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_all(&mut **t)
+                    .await?
             }
             Tx::Postgres(t) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args).fetch_all(&mut **t).await?
+                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                    .fetch_all(&mut **t)
+                    .await?
             }
         })
     }
@@ -288,10 +319,14 @@ impl Tx {
     pub async fn scalar<T: Scalar>(&mut self, q: &Query) -> StoreResult<T> {
         Ok(match self {
             Tx::Sqlite(t) => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(&mut **t).await?
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
+                    .fetch_one(&mut **t)
+                    .await?
             }
             Tx::Postgres(t) => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args).fetch_one(&mut **t).await?
+                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
+                    .fetch_one(&mut **t)
+                    .await?
             }
         })
     }

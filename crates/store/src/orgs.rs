@@ -56,7 +56,9 @@ struct OrgRow {
 impl TryFrom<OrgRow> for Org {
     type Error = StoreError;
     fn try_from(r: OrgRow) -> StoreResult<Org> {
-        let bad = |what: &str, v: &str| StoreError::Internal(format!("org {}: unknown {what} {v:?}", r.id));
+        let bad = |what: &str, v: &str| {
+            StoreError::Internal(format!("org {}: unknown {what} {v:?}", r.id))
+        };
         Ok(Org {
             kind: OrgKind::from_code(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
             status: OrgStatus::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
@@ -79,7 +81,8 @@ impl TryFrom<OrgRow> for Org {
     }
 }
 
-const SELECT_ORG: &str = "SELECT o.id, o.parent_id, o.path, o.depth, o.kind, o.name, o.region_code, o.industry, o.uscc,
+const SELECT_ORG: &str =
+    "SELECT o.id, o.parent_id, o.path, o.depth, o.kind, o.name, o.region_code, o.industry, o.uscc,
         o.status, o.founded_on, o.created_at, o.updated_at,
         (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count
     FROM orgs o";
@@ -107,11 +110,20 @@ async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Org> {
 }
 
 /// The direct children of `parent_id` (which must be in scope), by name.
-pub async fn children(db: &Db, scope: &Scope, parent_id: i64, limit: i64, offset: i64) -> StoreResult<Vec<Org>> {
+pub async fn children(
+    db: &Db,
+    scope: &Scope,
+    parent_id: i64,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<Vec<Org>> {
     let mut q = Query::new(SELECT_ORG);
-    q.push(" WHERE o.parent_id = ").push_bind(parent_id).push(" AND");
+    q.push(" WHERE o.parent_id = ")
+        .push_bind(parent_id)
+        .push(" AND");
     scope.push_filter(&mut q, "o.path");
-    q.push(" ORDER BY o.name, o.id LIMIT ").push_bind(limit.clamp(1, 1000));
+    q.push(" ORDER BY o.name, o.id LIMIT ")
+        .push_bind(limit.clamp(1, 1000));
     q.push(" OFFSET ").push_bind(offset.max(0));
     to_orgs(db.fetch_all(&q).await?)
 }
@@ -157,15 +169,22 @@ pub async fn search(db: &Db, scope: &Scope, f: &OrgFilter) -> StoreResult<(Vec<O
     let within = match f.under {
         Some(id) => {
             let o = get(db, scope, id).await?;
-            sub = Scope { org_id: o.id, path: o.path };
+            sub = Scope {
+                org_id: o.id,
+                path: o.path,
+            };
             &sub
         }
         None => scope,
     };
     within.push_filter(&mut w, "o.path");
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        w.push(" AND (o.name LIKE ").push_bind(contains_pattern(text)).push(" ESCAPE '\\'");
-        w.push(" OR o.uscc = ").push_bind(text.to_ascii_uppercase()).push(")");
+        w.push(" AND (o.name LIKE ")
+            .push_bind(contains_pattern(text))
+            .push(" ESCAPE '\\'");
+        w.push(" OR o.uscc = ")
+            .push_bind(text.to_ascii_uppercase())
+            .push(")");
     }
     if let Some(k) = f.kind {
         w.push(" AND o.kind = ").push_bind(k.code());
@@ -175,7 +194,8 @@ pub async fn search(db: &Db, scope: &Scope, f: &OrgFilter) -> StoreResult<(Vec<O
     }
     if let Some(r) = f.region_prefix.as_deref().filter(|s| !s.is_empty()) {
         let digits: String = r.chars().filter(char::is_ascii_digit).collect();
-        w.push(" AND o.region_code LIKE ").push_bind(format!("{digits}%"));
+        w.push(" AND o.region_code LIKE ")
+            .push_bind(format!("{digits}%"));
     }
     let mut count = Query::new("SELECT COUNT(*) FROM orgs o");
     count.push(w.sql());
@@ -184,7 +204,8 @@ pub async fn search(db: &Db, scope: &Scope, f: &OrgFilter) -> StoreResult<(Vec<O
     let mut q = Query::new(SELECT_ORG);
     q.push(w.sql());
     q.args = w.args;
-    q.push(" ORDER BY o.path LIMIT ").push_bind(f.limit.clamp(1, 10_000));
+    q.push(" ORDER BY o.path LIMIT ")
+        .push_bind(f.limit.clamp(1, 10_000));
     q.push(" OFFSET ").push_bind(f.offset.max(0));
     Ok((to_orgs(db.fetch_all(&q).await?)?, total))
 }
@@ -200,7 +221,10 @@ pub struct SubtreeCounts {
 
 pub async fn subtree_counts(db: &Db, scope: &Scope, id: i64) -> StoreResult<SubtreeCounts> {
     let root = get(db, scope, id).await?;
-    let sub = Scope { org_id: root.id, path: root.path };
+    let sub = Scope {
+        org_id: root.id,
+        path: root.path,
+    };
     let mut q = Query::new("SELECT o.status, COUNT(*) FROM orgs o WHERE");
     sub.push_filter(&mut q, "o.path");
     q.push(" GROUP BY o.status ORDER BY o.status");
@@ -249,16 +273,25 @@ fn check_fields(
     let region = errors.check(regions.validate(region));
     let industry = match industry.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(None),
-        Some(code) => errors
-            .check(Industry::from_code(code).map(Some).ok_or_else(|| {
-                FieldError::new("industry", "industry.unknown", format!("未知行业：{code}"), format!("unknown industry {code:?}"))
-            })),
+        Some(code) => errors.check(Industry::from_code(code).map(Some).ok_or_else(|| {
+            FieldError::new(
+                "industry",
+                "industry.unknown",
+                format!("未知行业：{code}"),
+                format!("unknown industry {code:?}"),
+            )
+        })),
     };
     let uscc = match uscc.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(None),
         Some(raw) => errors.check(Uscc::parse(raw)).map(Some),
     };
-    Some(OrgFields { name: name?, region: region?, industry: industry?, uscc: uscc? })
+    Some(OrgFields {
+        name: name?,
+        region: region?,
+        industry: industry?,
+        uscc: uscc?,
+    })
 }
 
 /// The result of a change, with warnings that did not stop it.
@@ -296,7 +329,12 @@ pub async fn create(
     actor.require(Permission::ManageOrgs)?;
     let mut errors = ValidationErrors::new();
     let kind = errors.check(OrgKind::from_code(input.kind.trim()).ok_or_else(|| {
-        FieldError::new("kind", "org.kind_unknown", "请选择组织类型", "choose a kind of organisation")
+        FieldError::new(
+            "kind",
+            "org.kind_unknown",
+            "请选择组织类型",
+            "choose a kind of organisation",
+        )
     }));
     let fields = check_fields(
         regions,
@@ -311,26 +349,46 @@ pub async fn create(
         Some(pid) => match get_in_tx(&mut tx, &actor.scope, pid).await {
             Ok(p) => Some(p),
             Err(StoreError::NotFound) => {
-                errors.push(FieldError::new("parent_id", "org.parent_not_found", "上级组织不存在或不在您的管理范围内", "the parent organisation does not exist or is outside your scope"));
+                errors.push(FieldError::new(
+                    "parent_id",
+                    "org.parent_not_found",
+                    "上级组织不存在或不在您的管理范围内",
+                    "the parent organisation does not exist or is outside your scope",
+                ));
                 None
             }
             Err(e) => return Err(e),
         },
         None if actor.scope == Scope::everything() => None,
         None => {
-            errors.push(FieldError::new("parent_id", "org.parent_required", "请选择上级组织", "choose a parent organisation"));
+            errors.push(FieldError::new(
+                "parent_id",
+                "org.parent_required",
+                "请选择上级组织",
+                "choose a parent organisation",
+            ));
             None
         }
     };
     if let (Some(k), Some(p)) = (kind, &parent) {
         errors.check(org::check_parent_kind(k, p.kind));
         if p.status == OrgStatus::Closed {
-            errors.push(FieldError::new("parent_id", "org.parent_closed", "上级组织已撤销，不能在其下新建组织", "the parent organisation is closed"));
+            errors.push(FieldError::new(
+                "parent_id",
+                "org.parent_closed",
+                "上级组织已撤销，不能在其下新建组织",
+                "the parent organisation is closed",
+            ));
         }
     }
     errors.clone().into_result()?;
     let (kind, f) = (kind.expect("checked"), fields.expect("checked"));
-    let warnings: Vec<FieldError> = f.uscc.as_ref().and_then(|u| org::uscc_warning(kind, u)).into_iter().collect();
+    let warnings: Vec<FieldError> = f
+        .uscc
+        .as_ref()
+        .and_then(|u| org::uscc_warning(kind, u))
+        .into_iter()
+        .collect();
     let now = Utc::now();
     let status = kind.initial_status();
     let id: i64 = tx
@@ -354,16 +412,25 @@ pub async fn create(
         .await
         .map_err(|e| unique_as_conflict(e, uscc_conflict()))?;
     let path = format!("{}{id}/", parent.as_ref().map_or("/", |p| p.path.as_str()));
-    tx.execute(&Query::new("UPDATE orgs SET path = $1 WHERE id = $2").bind(&path).bind(id)).await?;
+    tx.execute(
+        &Query::new("UPDATE orgs SET path = $1 WHERE id = $2")
+            .bind(&path)
+            .bind(id),
+    )
+    .await?;
     let org = get_in_tx(&mut tx, &Scope::everything(), id).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "org.create",
-        entity: "org",
-        entity_id: Some(id.to_string()),
-        org_path: &org.path,
-        before: None,
-        after: Some(snapshot(&org)),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "org.create",
+            entity: "org",
+            entity_id: Some(id.to_string()),
+            org_path: &org.path,
+            before: None,
+            after: Some(snapshot(&org)),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(Saved { org, warnings })
@@ -393,12 +460,24 @@ pub async fn update(
 ) -> StoreResult<Saved> {
     actor.require(Permission::ManageOrgs)?;
     let mut errors = ValidationErrors::new();
-    let f = check_fields(regions, &mut errors, &input.name, &input.region_code, input.industry.as_deref(), input.uscc.as_deref());
+    let f = check_fields(
+        regions,
+        &mut errors,
+        &input.name,
+        &input.region_code,
+        input.industry.as_deref(),
+        input.uscc.as_deref(),
+    );
     let mut tx = db.begin().await?;
     let before = get_in_tx(&mut tx, &actor.scope, id).await?;
     errors.into_result()?;
     let f = f.expect("checked");
-    let warnings = f.uscc.as_ref().and_then(|u| org::uscc_warning(before.kind, u)).into_iter().collect();
+    let warnings = f
+        .uscc
+        .as_ref()
+        .and_then(|u| org::uscc_warning(before.kind, u))
+        .into_iter()
+        .collect();
     tx.execute(
         &Query::new("UPDATE orgs SET name = $1, region_code = $2, industry = $3, uscc = $4, updated_at = $5 WHERE id = $6")
             .bind(&f.name)
@@ -411,14 +490,18 @@ pub async fn update(
     .await
     .map_err(|e| unique_as_conflict(e, uscc_conflict()))?;
     let org = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "org.update",
-        entity: "org",
-        entity_id: Some(id.to_string()),
-        org_path: &org.path,
-        before: Some(snapshot(&before)),
-        after: Some(snapshot(&org)),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "org.update",
+            entity: "org",
+            entity_id: Some(id.to_string()),
+            org_path: &org.path,
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&org)),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(Saved { org, warnings })
@@ -432,30 +515,63 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
     if tx.backend() == Backend::Postgres {
         // Two concurrent moves could each pass the cycle check and together
         // make a cycle; serialise moves (they are rare) against each other.
-        tx.execute(&Query::new("LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE")).await?;
+        tx.execute(&Query::new("LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE"))
+            .await?;
     }
     let org = get_in_tx(&mut tx, &actor.scope, id).await?;
     if org.id == actor.scope.org_id || org.parent_id.is_none() {
-        return Err(FieldError::new("id", "org.move_scope_root", "不能移动您所在的组织或根组织", "you cannot move your own root organisation or the tree root").into());
+        return Err(FieldError::new(
+            "id",
+            "org.move_scope_root",
+            "不能移动您所在的组织或根组织",
+            "you cannot move your own root organisation or the tree root",
+        )
+        .into());
     }
     let parent = match get_in_tx(&mut tx, &actor.scope, new_parent_id).await {
         Ok(p) => p,
-        Err(StoreError::NotFound) => return Err(FieldError::new("parent_id", "org.parent_not_found", "新的上级组织不存在或不在您的管理范围内", "the new parent does not exist or is outside your scope").into()),
+        Err(StoreError::NotFound) => {
+            return Err(FieldError::new(
+                "parent_id",
+                "org.parent_not_found",
+                "新的上级组织不存在或不在您的管理范围内",
+                "the new parent does not exist or is outside your scope",
+            )
+            .into())
+        }
         Err(e) => return Err(e),
     };
     if parent.path.starts_with(&org.path) {
-        return Err(FieldError::new("parent_id", "org.move_cycle", "不能把组织移到它自己或它的下级组织之下", "an organisation cannot move under itself or its own descendant").into());
+        return Err(FieldError::new(
+            "parent_id",
+            "org.move_cycle",
+            "不能把组织移到它自己或它的下级组织之下",
+            "an organisation cannot move under itself or its own descendant",
+        )
+        .into());
     }
     org::check_parent_kind(org.kind, parent.kind)?;
     if parent.status == OrgStatus::Closed {
-        return Err(FieldError::new("parent_id", "org.parent_closed", "新的上级组织已撤销", "the new parent is closed").into());
+        return Err(FieldError::new(
+            "parent_id",
+            "org.parent_closed",
+            "新的上级组织已撤销",
+            "the new parent is closed",
+        )
+        .into());
     }
     if Some(parent.id) == org.parent_id {
         return Ok(org);
     }
     let new_path = format!("{}{}/", parent.path, org.id);
     let delta = parent.depth + 1 - org.depth;
-    tx.execute(&Query::new("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3").bind(parent.id).bind(Utc::now()).bind(org.id)).await?;
+    tx.execute(
+        &Query::new("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(parent.id)
+            .bind(Utc::now())
+            .bind(org.id),
+    )
+    .await?;
     tx.execute(
         &Query::new(
             "UPDATE orgs SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + CAST($3 AS INTEGER)
@@ -470,14 +586,18 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
     .await?;
     // Audit rows follow their record, so the new scope sees the history.
     let moved = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "org.move",
-        entity: "org",
-        entity_id: Some(id.to_string()),
-        org_path: &moved.path,
-        before: Some(snapshot(&org)),
-        after: Some(snapshot(&moved)),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "org.move",
+            entity: "org",
+            entity_id: Some(id.to_string()),
+            org_path: &moved.path,
+            before: Some(snapshot(&org)),
+            after: Some(snapshot(&moved)),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(moved)
@@ -491,19 +611,48 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
     let mut tx = db.begin().await?;
     let org = get_in_tx(&mut tx, &actor.scope, id).await?;
     if next == OrgStatus::Closed && org.id == actor.scope.org_id {
-        return Err(FieldError::new("status", "org.close_scope_root", "不能撤销您所在的组织", "you cannot close your own organisation").into());
+        return Err(FieldError::new(
+            "status",
+            "org.close_scope_root",
+            "不能撤销您所在的组织",
+            "you cannot close your own organisation",
+        )
+        .into());
     }
     org.status.transition(next)?;
     if next == OrgStatus::Founded && org.kind.is_grassroots() {
-        let done: i64 = tx.scalar(&Query::new("SELECT COUNT(*) FROM org_founding_steps WHERE org_id = $1").bind(id)).await?;
+        let done: i64 = tx
+            .scalar(
+                &Query::new("SELECT COUNT(*) FROM org_founding_steps WHERE org_id = $1").bind(id),
+            )
+            .await?;
         if done < FoundingStep::ALL.len() as i64 {
-            return Err(FieldError::new("status", "org.checklist_incomplete", format!("建会流程尚未完成（已完成 {done}/9 步），不能标记为已建会"), format!("the founding checklist is not complete ({done} of 9 steps)")).into());
+            return Err(FieldError::new(
+                "status",
+                "org.checklist_incomplete",
+                format!("建会流程尚未完成（已完成 {done}/9 步），不能标记为已建会"),
+                format!("the founding checklist is not complete ({done} of 9 steps)"),
+            )
+            .into());
         }
     }
     if next == OrgStatus::Closed {
-        let open: i64 = tx.scalar(&Query::new("SELECT COUNT(*) FROM orgs WHERE parent_id = $1 AND status <> 'closed'").bind(id)).await?;
+        let open: i64 = tx
+            .scalar(
+                &Query::new(
+                    "SELECT COUNT(*) FROM orgs WHERE parent_id = $1 AND status <> 'closed'",
+                )
+                .bind(id),
+            )
+            .await?;
         if open > 0 {
-            return Err(FieldError::new("status", "org.open_children", format!("该组织下还有 {open} 个未撤销的下级组织，请先处理"), format!("{open} child organisations are still open")).into());
+            return Err(FieldError::new(
+                "status",
+                "org.open_children",
+                format!("该组织下还有 {open} 个未撤销的下级组织，请先处理"),
+                format!("{open} child organisations are still open"),
+            )
+            .into());
         }
     }
     let now = Utc::now();
@@ -517,14 +666,18 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
     )
     .await?;
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "org.status",
-        entity: "org",
-        entity_id: Some(id.to_string()),
-        org_path: &after.path,
-        before: Some(snapshot(&org)),
-        after: Some(snapshot(&after)),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "org.status",
+            entity: "org",
+            entity_id: Some(id.to_string()),
+            org_path: &after.path,
+            before: Some(snapshot(&org)),
+            after: Some(snapshot(&after)),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(after)
@@ -540,13 +693,21 @@ pub struct ChecklistItem {
 pub async fn checklist(db: &Db, scope: &Scope, id: i64) -> StoreResult<Vec<ChecklistItem>> {
     get(db, scope, id).await?;
     let rows: Vec<(String, NaiveDate)> = db
-        .fetch_all(&Query::new("SELECT step, done_on FROM org_founding_steps WHERE org_id = $1 ORDER BY step").bind(id))
+        .fetch_all(
+            &Query::new(
+                "SELECT step, done_on FROM org_founding_steps WHERE org_id = $1 ORDER BY step",
+            )
+            .bind(id),
+        )
         .await?;
     Ok(FoundingStep::ALL
         .iter()
         .map(|s| ChecklistItem {
             step: *s,
-            done_on: rows.iter().find(|(code, _)| code == s.code()).map(|(_, d)| *d),
+            done_on: rows
+                .iter()
+                .find(|(code, _)| code == s.code())
+                .map(|(_, d)| *d),
         })
         .collect())
 }
@@ -564,11 +725,21 @@ pub async fn set_checklist_step(
     let org = get_in_tx(&mut tx, &actor.scope, id).await?;
     if let Some(d) = done_on {
         if d > nuanxin_domain::time::today_china() {
-            return Err(FieldError::new(step.code(), "checklist.future_date", "完成日期不能晚于今天", "the date cannot be in the future").into());
+            return Err(FieldError::new(
+                step.code(),
+                "checklist.future_date",
+                "完成日期不能晚于今天",
+                "the date cannot be in the future",
+            )
+            .into());
         }
     }
     let before: Option<NaiveDate> = tx
-        .fetch_optional::<(NaiveDate,)>(&Query::new("SELECT done_on FROM org_founding_steps WHERE org_id = $1 AND step = $2").bind(id).bind(step.code()))
+        .fetch_optional::<(NaiveDate,)>(
+            &Query::new("SELECT done_on FROM org_founding_steps WHERE org_id = $1 AND step = $2")
+                .bind(id)
+                .bind(step.code()),
+        )
         .await?
         .map(|r| r.0);
     let q = match done_on {
@@ -579,17 +750,23 @@ pub async fn set_checklist_step(
         .bind(id)
         .bind(step.code())
         .bind(d),
-        None => Query::new("DELETE FROM org_founding_steps WHERE org_id = $1 AND step = $2").bind(id).bind(step.code()),
+        None => Query::new("DELETE FROM org_founding_steps WHERE org_id = $1 AND step = $2")
+            .bind(id)
+            .bind(step.code()),
     };
     tx.execute(&q).await?;
-    audit::append(&mut tx, actor, Event {
-        action: "org.checklist",
-        entity: "org",
-        entity_id: Some(id.to_string()),
-        org_path: &org.path,
-        before: Some(json!({ "step": step.code(), "done_on": before })),
-        after: Some(json!({ "step": step.code(), "done_on": done_on })),
-    })
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "org.checklist",
+            entity: "org",
+            entity_id: Some(id.to_string()),
+            org_path: &org.path,
+            before: Some(json!({ "step": step.code(), "done_on": before })),
+            after: Some(json!({ "step": step.code(), "done_on": done_on })),
+        },
+    )
     .await?;
     tx.commit().await
 }

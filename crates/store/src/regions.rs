@@ -8,10 +8,16 @@ use crate::{Db, Query, StoreResult};
 /// The shipped table plus every imported street.
 pub async fn load(db: &Db) -> StoreResult<Regions> {
     let rows: Vec<(String, String, String)> = db
-        .fetch_all(&Query::new("SELECT code, name, parent_code FROM regions ORDER BY code"))
+        .fetch_all(&Query::new(
+            "SELECT code, name, parent_code FROM regions ORDER BY code",
+        ))
         .await?;
     let mut regions = Regions::shipped();
-    regions.extend(rows.into_iter().map(|(code, name, parent)| Region { code, name, parent: Some(parent) }));
+    regions.extend(rows.into_iter().map(|(code, name, parent)| Region {
+        code,
+        name,
+        parent: Some(parent),
+    }));
     Ok(regions)
 }
 
@@ -25,7 +31,10 @@ pub struct RowError {
 
 /// Imports `code,name,parent_code` rows: all rows are checked first, and
 /// either every row is written (in one transaction) or none is.
-pub async fn import_streets(db: &Db, rows: &[(usize, String, String, String)]) -> StoreResult<Result<usize, Vec<RowError>>> {
+pub async fn import_streets(
+    db: &Db,
+    rows: &[(usize, String, String, String)],
+) -> StoreResult<Result<usize, Vec<RowError>>> {
     let known = load(db).await?;
     let mut ok = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
@@ -34,10 +43,18 @@ pub async fn import_streets(db: &Db, rows: &[(usize, String, String, String)]) -
         match known.check_street(code, name, parent) {
             Ok(r) if !seen.insert(r.code.clone()) => errors.push(RowError {
                 line: *line,
-                error: FieldError::new("code", "region_code.duplicate_row", format!("代码 {code} 在文件中重复出现"), format!("code {code} appears twice in the file")),
+                error: FieldError::new(
+                    "code",
+                    "region_code.duplicate_row",
+                    format!("代码 {code} 在文件中重复出现"),
+                    format!("code {code} appears twice in the file"),
+                ),
             }),
             Ok(r) => ok.push(r),
-            Err(e) => errors.push(RowError { line: *line, error: e }),
+            Err(e) => errors.push(RowError {
+                line: *line,
+                error: e,
+            }),
         }
     }
     if !errors.is_empty() {

@@ -29,8 +29,15 @@ impl Scope {
     /// path index. Paths end in `/`, and `0` is the next byte after `/`, so
     /// `/1/5/…` is inside `['/1/5/', '/1/50')` while `/1/50/` is not.
     pub fn push_filter(&self, q: &mut Query, column: &str) {
-        q.push(" (").push(column).push(" >= ").push_bind(self.path.clone());
-        q.push(" AND ").push(column).push(" < ").push_bind(path_upper_bound(&self.path)).push(")");
+        q.push(" (")
+            .push(column)
+            .push(" >= ")
+            .push_bind(self.path.clone());
+        q.push(" AND ")
+            .push(column)
+            .push(" < ")
+            .push_bind(path_upper_bound(&self.path))
+            .push(")");
     }
 }
 
@@ -84,10 +91,16 @@ mod tests {
         let ub = path_upper_bound(&s.path);
         assert_eq!(ub, "/1/50");
         for inside in ["/1/5/", "/1/5/7/", "/1/5/999/3/"] {
-            assert!(inside >= s.path.as_str() && inside < ub.as_str(), "{inside}");
+            assert!(
+                inside >= s.path.as_str() && inside < ub.as_str(),
+                "{inside}"
+            );
         }
         for outside in ["/1/50/", "/1/6/", "/1/", "/1/4/9/"] {
-            assert!(!(outside >= s.path.as_str() && outside < ub.as_str()), "{outside}");
+            assert!(
+                !(outside >= s.path.as_str() && outside < ub.as_str()),
+                "{outside}"
+            );
         }
         assert_eq!(path_upper_bound("/"), "0");
     }

@@ -39,16 +39,20 @@ impl Sealer {
 
     /// A key from a hex string of 128 characters (as in the key file or config).
     pub fn from_hex(hex_key: &str) -> StoreResult<Self> {
-        let bytes = hex::decode(hex_key.trim()).map_err(|_| StoreError::Internal("the secret key is not hex".into()))?;
-        let key: [u8; KEY_LEN] = bytes
-            .try_into()
-            .map_err(|_| StoreError::Internal(format!("the secret key must be {KEY_LEN} bytes (128 hex characters)")))?;
+        let bytes = hex::decode(hex_key.trim())
+            .map_err(|_| StoreError::Internal("the secret key is not hex".into()))?;
+        let key: [u8; KEY_LEN] = bytes.try_into().map_err(|_| {
+            StoreError::Internal(format!(
+                "the secret key must be {KEY_LEN} bytes (128 hex characters)"
+            ))
+        })?;
         Ok(Self::from_key(&key))
     }
 
     /// Reads the key file, creating it with a random key (mode 0600) on first run.
     pub fn load_or_create(path: &Path) -> StoreResult<Self> {
-        let io = |e: std::io::Error| StoreError::Internal(format!("key file {}: {e}", path.display()));
+        let io =
+            |e: std::io::Error| StoreError::Internal(format!("key file {}: {e}", path.display()));
         if path.exists() {
             return Self::from_hex(&std::fs::read_to_string(path).map_err(io)?);
         }
@@ -72,19 +76,31 @@ impl Sealer {
     pub fn seal(&self, plaintext: &str) -> String {
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let ct = self.cipher.encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes()).expect("encryption cannot fail");
+        let ct = self
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes())
+            .expect("encryption cannot fail");
         let mut out = nonce.to_vec();
         out.extend(ct);
         base64::engine::general_purpose::STANDARD.encode(out)
     }
 
     pub fn open(&self, sealed: &str) -> StoreResult<String> {
-        let bad = || StoreError::Internal("a sealed value could not be opened (wrong key or damaged data)".into());
-        let raw = base64::engine::general_purpose::STANDARD.decode(sealed).map_err(|_| bad())?;
+        let bad = || {
+            StoreError::Internal(
+                "a sealed value could not be opened (wrong key or damaged data)".into(),
+            )
+        };
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(sealed)
+            .map_err(|_| bad())?;
         if raw.len() < 24 {
             return Err(bad());
         }
-        let pt = self.cipher.decrypt(XNonce::from_slice(&raw[..24]), &raw[24..]).map_err(|_| bad())?;
+        let pt = self
+            .cipher
+            .decrypt(XNonce::from_slice(&raw[..24]), &raw[24..])
+            .map_err(|_| bad())?;
         String::from_utf8(pt).map_err(|_| bad())
     }
 
@@ -116,9 +132,13 @@ mod tests {
         assert!(!a.contains("1101051949"));
         assert_eq!(s.open(&a).unwrap(), "11010519491231002X");
         assert!(sealer(8).open(&a).is_err(), "another key cannot open it");
-        let mut tampered = base64::engine::general_purpose::STANDARD.decode(&a).unwrap();
+        let mut tampered = base64::engine::general_purpose::STANDARD
+            .decode(&a)
+            .unwrap();
         *tampered.last_mut().unwrap() ^= 1;
-        assert!(s.open(&base64::engine::general_purpose::STANDARD.encode(tampered)).is_err());
+        assert!(s
+            .open(&base64::engine::general_purpose::STANDARD.encode(tampered))
+            .is_err());
     }
 
     #[test]
@@ -131,7 +151,8 @@ mod tests {
 
     #[test]
     fn key_file_is_created_once_with_private_mode() {
-        let dir = std::env::temp_dir().join(format!("nuanxin-key-{}", crate::sessions::random_token()));
+        let dir =
+            std::env::temp_dir().join(format!("nuanxin-key-{}", crate::sessions::random_token()));
         let path = dir.join("secret.key");
         let a = Sealer::load_or_create(&path).unwrap();
         let b = Sealer::load_or_create(&path).unwrap();
@@ -139,7 +160,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -47,7 +47,12 @@ pub struct NewSession {
 
 /// Starts a session for an account that has just logged in. A fresh id every
 /// time: no session fixation.
-pub async fn create(db: &Db, account_id: i64, ip: Option<&str>, user_agent: Option<&str>) -> StoreResult<NewSession> {
+pub async fn create(
+    db: &Db,
+    account_id: i64,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+) -> StoreResult<NewSession> {
     let (token, csrf) = (random_token(), random_token());
     let now = Utc::now();
     db.execute(
@@ -89,7 +94,12 @@ struct SessionRow {
 
 /// Looks a token up, enforcing the idle and absolute timeouts and the
 /// account's current state (disabled accounts have no sessions).
-pub async fn lookup(db: &Db, token: &str, policy: &SessionPolicy, ip: Option<&str>) -> StoreResult<Option<Session>> {
+pub async fn lookup(
+    db: &Db,
+    token: &str,
+    policy: &SessionPolicy,
+    ip: Option<&str>,
+) -> StoreResult<Option<Session>> {
     let id = token_hash(token);
     let row: Option<SessionRow> = db
         .fetch_optional(
@@ -105,21 +115,34 @@ pub async fn lookup(db: &Db, token: &str, policy: &SessionPolicy, ip: Option<&st
     let Some(r) = row else { return Ok(None) };
     let now = Utc::now();
     let role = Role::from_code(&r.role);
-    if r.disabled || now - r.last_seen_at > policy.idle || now - r.created_at > policy.absolute || role.is_none() {
-        db.execute(&Query::new("DELETE FROM sessions WHERE id = $1").bind(&id)).await?;
+    if r.disabled
+        || now - r.last_seen_at > policy.idle
+        || now - r.created_at > policy.absolute
+        || role.is_none()
+    {
+        db.execute(&Query::new("DELETE FROM sessions WHERE id = $1").bind(&id))
+            .await?;
         return Ok(None);
     }
     // Refresh the idle clock at most once a minute: one write per minute per
     // user instead of one per request.
     if now - r.last_seen_at > Duration::seconds(60) {
-        db.execute(&Query::new("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(now).bind(&id)).await?;
+        db.execute(
+            &Query::new("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(&id),
+        )
+        .await?;
     }
     Ok(Some(Session {
         actor: Actor {
             account_id: Some(r.account_id),
             username: r.username,
             role: role.expect("checked"),
-            scope: Scope { org_id: r.org_id, path: r.org_path },
+            scope: Scope {
+                org_id: r.org_id,
+                path: r.org_path,
+            },
             ip: ip.map(str::to_string),
         },
         display_name: r.display_name,
@@ -130,7 +153,8 @@ pub async fn lookup(db: &Db, token: &str, policy: &SessionPolicy, ip: Option<&st
 
 /// Ends a session on the server (logout).
 pub async fn delete(db: &Db, token: &str) -> StoreResult<()> {
-    db.execute(&Query::new("DELETE FROM sessions WHERE id = $1").bind(token_hash(token))).await?;
+    db.execute(&Query::new("DELETE FROM sessions WHERE id = $1").bind(token_hash(token)))
+        .await?;
     Ok(())
 }
 
@@ -146,7 +170,12 @@ pub async fn purge_expired(db: &Db, policy: &SessionPolicy) -> StoreResult<u64> 
 }
 
 /// Moves a session's clocks into the past: for tests of the timeouts.
-pub async fn age_for_test(db: &Db, token: &str, created_ago: Duration, seen_ago: Duration) -> StoreResult<()> {
+pub async fn age_for_test(
+    db: &Db,
+    token: &str,
+    created_ago: Duration,
+    seen_ago: Duration,
+) -> StoreResult<()> {
     let now = Utc::now();
     db.execute(
         &Query::new("UPDATE sessions SET created_at = $1, last_seen_at = $2 WHERE id = $3")

@@ -27,24 +27,45 @@ enum Cleanup {
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = std::env::temp_dir().join(format!("nuanxin-test-{}", random_token()));
-        let db = Db::open_sqlite(&dir.join("nuanxin.db"), 4).await.expect("open sqlite");
+        let db = Db::open_sqlite(&dir.join("nuanxin.db"), 4)
+            .await
+            .expect("open sqlite");
         db.migrate().await.expect("migrate sqlite");
-        TestDb { db, name: "sqlite", cleanup: Cleanup::Dir(dir) }
+        TestDb {
+            db,
+            name: "sqlite",
+            cleanup: Cleanup::Dir(dir),
+        }
     }
 
     /// `None` when no test PostgreSQL is configured.
     pub async fn postgres() -> Option<TestDb> {
-        let url = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty())?;
-        let schema = format!("t_{}", random_token().to_lowercase().replace(['-', '_'], ""))[..24].to_string();
-        let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect to NUANXIN_TEST_DATABASE_URL");
-        admin.execute(format!("CREATE SCHEMA {schema}").as_str()).await.expect("create schema");
+        let url = std::env::var(TEST_DATABASE_URL)
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let schema = format!(
+            "t_{}",
+            random_token().to_lowercase().replace(['-', '_'], "")
+        )[..24]
+            .to_string();
+        let mut admin = sqlx::PgConnection::connect(&url)
+            .await
+            .expect("connect to NUANXIN_TEST_DATABASE_URL");
+        admin
+            .execute(format!("CREATE SCHEMA {schema}").as_str())
+            .await
+            .expect("create schema");
         admin.close().await.ok();
         let opts = PgConnectOptions::from_str(&url)
             .expect("postgres url")
             .options([("search_path", schema.as_str())]);
         let db = Db::open_postgres(opts, 8).await.expect("open postgres");
         db.migrate().await.expect("migrate postgres");
-        Some(TestDb { db, name: "postgres", cleanup: Cleanup::Schema { url, schema } })
+        Some(TestDb {
+            db,
+            name: "postgres",
+            cleanup: Cleanup::Schema { url, schema },
+        })
     }
 
     /// SQLite, and PostgreSQL when configured: every store test runs on each.
@@ -68,7 +89,10 @@ impl Drop for TestDb {
                 // the schema from a detached thread that waits its turn
                 // rather than blocking the runtime that would release it.
                 std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     rt.block_on(async {
                         for _ in 0..20 {
                             if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {

@@ -11,7 +11,13 @@ use nuanxin_store::{audit, Actor, Query, StoreError};
 const PW: &str = "Nuanxin-2026";
 
 fn new_account(username: &str, role: &str, org_id: i64) -> NewAccount {
-    NewAccount { username: username.into(), display_name: "张三".into(), password: PW.into(), role: role.into(), org_id }
+    NewAccount {
+        username: username.into(),
+        display_name: "张三".into(),
+        password: PW.into(),
+        role: role.into(),
+        org_id,
+    }
 }
 
 fn field_code(e: StoreError) -> String {
@@ -29,26 +35,96 @@ async fn accounts_are_scoped_and_validated() {
         let tr = tree(db).await;
         let policy = PasswordPolicy::default();
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
-        let acc = accounts::create(db, &a, &policy, &new_account("Li.Si", "reviewer", tr.union_a.id)).await.unwrap();
+        let acc = accounts::create(
+            db,
+            &a,
+            &policy,
+            &new_account("Li.Si", "reviewer", tr.union_a.id),
+        )
+        .await
+        .unwrap();
         assert_eq!(acc.username, "li.si", "{}", t.name);
-        let e = accounts::create(db, &a, &policy, &new_account("li.si", "viewer", tr.union_a.id)).await.unwrap_err();
+        let e = accounts::create(
+            db,
+            &a,
+            &policy,
+            &new_account("li.si", "viewer", tr.union_a.id),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(field_code(e), "username.taken");
-        let e = accounts::create(db, &a, &policy, &new_account("other", "viewer", tr.union_b.id)).await.unwrap_err();
-        assert_eq!(field_code(e), "account.org_not_found", "{}: org outside scope", t.name);
-        let e = accounts::create(db, &a, &policy, &new_account("boss", "system_admin", tr.district_a.id)).await.unwrap_err();
+        let e = accounts::create(
+            db,
+            &a,
+            &policy,
+            &new_account("other", "viewer", tr.union_b.id),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            field_code(e),
+            "account.org_not_found",
+            "{}: org outside scope",
+            t.name
+        );
+        let e = accounts::create(
+            db,
+            &a,
+            &policy,
+            &new_account("boss", "system_admin", tr.district_a.id),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(field_code(e), "role.not_grantable");
         let mut weak = new_account("weak", "viewer", tr.district_a.id);
         weak.password = "password".into();
         weak.display_name = "".into();
-        assert_eq!(field_code(accounts::create(db, &a, &policy, &weak).await.unwrap_err()), "text.empty,password.policy");
+        assert_eq!(
+            field_code(accounts::create(db, &a, &policy, &weak).await.unwrap_err()),
+            "text.empty,password.policy"
+        );
         let b = actor_at(&tr.district_b, Role::UnionAdmin);
-        assert!(matches!(accounts::get(db, &b.scope, acc.id).await, Err(StoreError::NotFound)), "{}", t.name);
-        let (list_b, total_b) = accounts::list(db, &b.scope, &AccountFilter { limit: 50, ..Default::default() }).await.unwrap();
+        assert!(
+            matches!(
+                accounts::get(db, &b.scope, acc.id).await,
+                Err(StoreError::NotFound)
+            ),
+            "{}",
+            t.name
+        );
+        let (list_b, total_b) = accounts::list(
+            db,
+            &b.scope,
+            &AccountFilter {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert!(list_b.is_empty() && total_b == 0);
-        let (list_a, _) = accounts::list(db, &a.scope, &AccountFilter { limit: 50, ..Default::default() }).await.unwrap();
+        let (list_a, _) = accounts::list(
+            db,
+            &a.scope,
+            &AccountFilter {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(list_a.len(), 1);
         let r = actor_at(&tr.district_a, Role::Reviewer);
-        assert!(matches!(accounts::create(db, &r, &policy, &new_account("x1x", "viewer", tr.district_a.id)).await, Err(StoreError::Forbidden)));
+        assert!(matches!(
+            accounts::create(
+                db,
+                &r,
+                &policy,
+                &new_account("x1x", "viewer", tr.district_a.id)
+            )
+            .await,
+            Err(StoreError::Forbidden)
+        ));
     }
 }
 
@@ -57,20 +133,72 @@ async fn login_locks_after_five_failures_for_known_and_unknown_names() {
     for t in TestDb::all().await {
         let db = &t.db;
         let tr = tree(db).await;
-        accounts::create(db, &Actor::system(), &PasswordPolicy::default(), &new_account("wang", "viewer", tr.city.id)).await.unwrap();
-        assert!(accounts::authenticate(db, "wang", PW, None).await.unwrap().is_ok());
+        accounts::create(
+            db,
+            &Actor::system(),
+            &PasswordPolicy::default(),
+            &new_account("wang", "viewer", tr.city.id),
+        )
+        .await
+        .unwrap();
+        assert!(accounts::authenticate(db, "wang", PW, None)
+            .await
+            .unwrap()
+            .is_ok());
         for name in ["wang", "nobody"] {
             for i in 1..=4 {
-                assert_eq!(accounts::authenticate(db, name, "wrong", None).await.unwrap().unwrap_err(), LoginFailure::BadCredentials, "{} {name} {i}", t.name);
+                assert_eq!(
+                    accounts::authenticate(db, name, "wrong", None)
+                        .await
+                        .unwrap()
+                        .unwrap_err(),
+                    LoginFailure::BadCredentials,
+                    "{} {name} {i}",
+                    t.name
+                );
             }
-            assert!(matches!(accounts::authenticate(db, name, "wrong", None).await.unwrap(), Err(LoginFailure::Locked { .. })));
+            assert!(matches!(
+                accounts::authenticate(db, name, "wrong", None)
+                    .await
+                    .unwrap(),
+                Err(LoginFailure::Locked { .. })
+            ));
         }
         // Locked: even the right password is refused until the lock expires.
-        assert!(matches!(accounts::authenticate(db, "wang", PW, None).await.unwrap(), Err(LoginFailure::Locked { .. })), "{}", t.name);
-        db.execute(&Query::new("UPDATE login_throttle SET locked_until = $1").bind(chrono::Utc::now() - Duration::seconds(1))).await.unwrap();
-        assert!(accounts::authenticate(db, "wang", PW, None).await.unwrap().is_ok(), "{}: lock expired", t.name);
+        assert!(
+            matches!(
+                accounts::authenticate(db, "wang", PW, None).await.unwrap(),
+                Err(LoginFailure::Locked { .. })
+            ),
+            "{}",
+            t.name
+        );
+        db.execute(
+            &Query::new("UPDATE login_throttle SET locked_until = $1")
+                .bind(chrono::Utc::now() - Duration::seconds(1)),
+        )
+        .await
+        .unwrap();
+        assert!(
+            accounts::authenticate(db, "wang", PW, None)
+                .await
+                .unwrap()
+                .is_ok(),
+            "{}: lock expired",
+            t.name
+        );
         let sys = Actor::system();
-        let (fails, _) = audit::list(db, &sys.scope, &audit::AuditFilter { action: Some("login.fail".into()), limit: 100, ..Default::default() }).await.unwrap();
+        let (fails, _) = audit::list(
+            db,
+            &sys.scope,
+            &audit::AuditFilter {
+                action: Some("login.fail".into()),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(fails.len(), 10);
     }
 }
@@ -81,26 +209,85 @@ async fn sessions_time_out_and_end_when_the_account_is_disabled() {
         let db = &t.db;
         let tr = tree(db).await;
         let sys = Actor::system();
-        let acc = accounts::create(db, &sys, &PasswordPolicy::default(), &new_account("zhao", "union_admin", tr.district_a.id)).await.unwrap();
+        let acc = accounts::create(
+            db,
+            &sys,
+            &PasswordPolicy::default(),
+            &new_account("zhao", "union_admin", tr.district_a.id),
+        )
+        .await
+        .unwrap();
         let policy = SessionPolicy::default();
-        let s = sessions::create(db, acc.id, Some("10.0.0.1"), Some("test")).await.unwrap();
-        let live = sessions::lookup(db, &s.token, &policy, None).await.unwrap().expect("live");
+        let s = sessions::create(db, acc.id, Some("10.0.0.1"), Some("test"))
+            .await
+            .unwrap();
+        let live = sessions::lookup(db, &s.token, &policy, None)
+            .await
+            .unwrap()
+            .expect("live");
         assert_eq!(live.actor.scope.path, tr.district_a.path, "{}", t.name);
         assert_eq!(live.csrf, s.csrf);
-        assert!(sessions::lookup(db, "forged", &policy, None).await.unwrap().is_none());
-        sessions::age_for_test(db, &s.token, Duration::minutes(40), Duration::minutes(31)).await.unwrap();
-        assert!(sessions::lookup(db, &s.token, &policy, None).await.unwrap().is_none(), "{}: idle timeout", t.name);
+        assert!(sessions::lookup(db, "forged", &policy, None)
+            .await
+            .unwrap()
+            .is_none());
+        sessions::age_for_test(db, &s.token, Duration::minutes(40), Duration::minutes(31))
+            .await
+            .unwrap();
+        assert!(
+            sessions::lookup(db, &s.token, &policy, None)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: idle timeout",
+            t.name
+        );
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
-        sessions::age_for_test(db, &s.token, Duration::hours(12) + Duration::minutes(1), Duration::minutes(1)).await.unwrap();
-        assert!(sessions::lookup(db, &s.token, &policy, None).await.unwrap().is_none(), "{}: absolute timeout", t.name);
+        sessions::age_for_test(
+            db,
+            &s.token,
+            Duration::hours(12) + Duration::minutes(1),
+            Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+        assert!(
+            sessions::lookup(db, &s.token, &policy, None)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: absolute timeout",
+            t.name
+        );
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
-        accounts::set_disabled(db, &sys, acc.id, true).await.unwrap();
-        assert!(sessions::lookup(db, &s.token, &policy, None).await.unwrap().is_none(), "{}: disabled", t.name);
-        assert!(accounts::authenticate(db, "zhao", PW, None).await.unwrap().is_err());
-        accounts::set_disabled(db, &sys, acc.id, false).await.unwrap();
+        accounts::set_disabled(db, &sys, acc.id, true)
+            .await
+            .unwrap();
+        assert!(
+            sessions::lookup(db, &s.token, &policy, None)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: disabled",
+            t.name
+        );
+        assert!(accounts::authenticate(db, "zhao", PW, None)
+            .await
+            .unwrap()
+            .is_err());
+        accounts::set_disabled(db, &sys, acc.id, false)
+            .await
+            .unwrap();
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
         sessions::delete(db, &s.token).await.unwrap();
-        assert!(sessions::lookup(db, &s.token, &policy, None).await.unwrap().is_none(), "{}: logout", t.name);
+        assert!(
+            sessions::lookup(db, &s.token, &policy, None)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: logout",
+            t.name
+        );
     }
 }
 
@@ -111,13 +298,42 @@ async fn password_change_ends_sessions_and_checks_policy() {
         let tr = tree(db).await;
         let sys = Actor::system();
         let policy = PasswordPolicy::default();
-        let acc = accounts::create(db, &sys, &policy, &new_account("qian", "viewer", tr.city.id)).await.unwrap();
+        let acc = accounts::create(
+            db,
+            &sys,
+            &policy,
+            &new_account("qian", "viewer", tr.city.id),
+        )
+        .await
+        .unwrap();
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
-        assert_eq!(field_code(accounts::set_password(db, &sys, &policy, acc.id, "short").await.unwrap_err()), "password.policy");
-        accounts::set_password(db, &sys, &policy, acc.id, "Another-Pass-9").await.unwrap();
-        assert!(sessions::lookup(db, &s.token, &SessionPolicy::default(), None).await.unwrap().is_none(), "{}", t.name);
-        assert!(accounts::authenticate(db, "qian", "Another-Pass-9", None).await.unwrap().is_ok());
-        assert!(accounts::authenticate(db, "qian", PW, None).await.unwrap().is_err());
+        assert_eq!(
+            field_code(
+                accounts::set_password(db, &sys, &policy, acc.id, "short")
+                    .await
+                    .unwrap_err()
+            ),
+            "password.policy"
+        );
+        accounts::set_password(db, &sys, &policy, acc.id, "Another-Pass-9")
+            .await
+            .unwrap();
+        assert!(
+            sessions::lookup(db, &s.token, &SessionPolicy::default(), None)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}",
+            t.name
+        );
+        assert!(accounts::authenticate(db, "qian", "Another-Pass-9", None)
+            .await
+            .unwrap()
+            .is_ok());
+        assert!(accounts::authenticate(db, "qian", PW, None)
+            .await
+            .unwrap()
+            .is_err());
     }
 }
 

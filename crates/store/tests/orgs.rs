@@ -21,19 +21,36 @@ async fn paths_children_and_counts() {
         let db = &t.db;
         let tr = tree(db).await;
         assert_eq!(tr.city.path, format!("/{}/", tr.city.id), "{}", t.name);
-        assert_eq!(tr.union_a.path, format!("{}{}/", tr.street_a.path, tr.union_a.id));
+        assert_eq!(
+            tr.union_a.path,
+            format!("{}{}/", tr.street_a.path, tr.union_a.id)
+        );
         assert_eq!(tr.union_a.depth, 3);
         let admin = actor_at(&tr.city, Role::UnionAdmin);
-        let kids = orgs::children(db, &admin.scope, tr.city.id, 100, 0).await.unwrap();
+        let kids = orgs::children(db, &admin.scope, tr.city.id, 100, 0)
+            .await
+            .unwrap();
         let mut names: Vec<_> = kids.iter().map(|o| o.name.as_str()).collect();
         names.sort();
         assert_eq!(names, ["玄武区总工会", "秦淮区总工会"], "{}", t.name);
-        assert_eq!(kids.iter().find(|o| o.id == tr.district_a.id).unwrap().child_count, 1);
-        let counts = orgs::subtree_counts(db, &admin.scope, tr.city.id).await.unwrap();
-        assert_eq!((counts.total, counts.preparing, counts.founded), (6, 2, 4), "{}", t.name);
+        assert_eq!(
+            kids.iter()
+                .find(|o| o.id == tr.district_a.id)
+                .unwrap()
+                .child_count,
+            1
+        );
+        let counts = orgs::subtree_counts(db, &admin.scope, tr.city.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (counts.total, counts.preparing, counts.founded),
+            (6, 2, 4),
+            "{}",
+            t.name
+        );
     }
 }
-
 
 #[tokio::test]
 async fn scope_hides_other_subtrees() {
@@ -41,26 +58,82 @@ async fn scope_hides_other_subtrees() {
         let db = &t.db;
         let tr = tree(db).await;
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
-        assert!(orgs::get(db, &a.scope, tr.union_a.id).await.is_ok(), "{}: own subtree", t.name);
+        assert!(
+            orgs::get(db, &a.scope, tr.union_a.id).await.is_ok(),
+            "{}: own subtree",
+            t.name
+        );
         for hidden in [tr.union_b.id, tr.district_b.id, tr.city.id] {
-            assert!(matches!(orgs::get(db, &a.scope, hidden).await, Err(StoreError::NotFound)), "{}: {hidden}", t.name);
+            assert!(
+                matches!(
+                    orgs::get(db, &a.scope, hidden).await,
+                    Err(StoreError::NotFound)
+                ),
+                "{}: {hidden}",
+                t.name
+            );
         }
-        assert!(orgs::children(db, &a.scope, tr.city.id, 100, 0).await.unwrap().iter().all(|o| o.id == tr.district_a.id));
-        let (found, total) = orgs::search(db, &a.scope, &OrgFilter { limit: 100, ..Default::default() }).await.unwrap();
+        assert!(orgs::children(db, &a.scope, tr.city.id, 100, 0)
+            .await
+            .unwrap()
+            .iter()
+            .all(|o| o.id == tr.district_a.id));
+        let (found, total) = orgs::search(
+            db,
+            &a.scope,
+            &OrgFilter {
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(total, 3, "{}", t.name);
-        assert!(found.iter().all(|o| o.path.starts_with(&tr.district_a.path)));
-        let (found, _) = orgs::search(db, &a.scope, &OrgFilter { q: Some("秦淮".into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert!(found
+            .iter()
+            .all(|o| o.path.starts_with(&tr.district_a.path)));
+        let (found, _) = orgs::search(
+            db,
+            &a.scope,
+            &OrgFilter {
+                q: Some("秦淮".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert!(found.is_empty(), "{}: search must not cross scope", t.name);
         // Writes are scoped too: creating under, renaming or moving another district's union.
         let r = regions();
-        let e = orgs::create(db, &a, &r, &new_org(Some(tr.district_b.id), "enterprise", "越界", "320104")).await.unwrap_err();
+        let e = orgs::create(
+            db,
+            &a,
+            &r,
+            &new_org(Some(tr.district_b.id), "enterprise", "越界", "320104"),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(code_of(e), "org.parent_not_found");
-        let upd = OrgUpdate { name: "改名".into(), region_code: "320104".into(), ..Default::default() };
-        assert!(matches!(orgs::update(db, &a, &r, tr.union_b.id, &upd).await, Err(StoreError::NotFound)));
-        assert!(matches!(orgs::move_to(db, &a, tr.union_b.id, tr.street_a.id).await, Err(StoreError::NotFound)));
+        let upd = OrgUpdate {
+            name: "改名".into(),
+            region_code: "320104".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            orgs::update(db, &a, &r, tr.union_b.id, &upd).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            orgs::move_to(db, &a, tr.union_b.id, tr.street_a.id).await,
+            Err(StoreError::NotFound)
+        ));
         // A viewer reads but cannot write.
         let v = actor_at(&tr.district_a, Role::Viewer);
-        assert!(matches!(orgs::update(db, &v, &r, tr.union_a.id, &upd).await, Err(StoreError::Forbidden)));
+        assert!(matches!(
+            orgs::update(db, &v, &r, tr.union_a.id, &upd).await,
+            Err(StoreError::Forbidden)
+        ));
     }
 }
 
@@ -75,7 +148,15 @@ async fn a_sibling_with_a_longer_id_is_not_in_scope() {
         let target = tr.district_a.id.to_string();
         let mut found = None;
         for i in 0..200 {
-            let o = orgs::create(db, &sys, &r, &new_org(Some(tr.city.id), "street", &format!("街道{i}"), "320100")).await.unwrap().org;
+            let o = orgs::create(
+                db,
+                &sys,
+                &r,
+                &new_org(Some(tr.city.id), "street", &format!("街道{i}"), "320100"),
+            )
+            .await
+            .unwrap()
+            .org;
             if o.id.to_string().starts_with(&target) && o.id.to_string() != target {
                 found = Some(o);
                 break;
@@ -83,7 +164,14 @@ async fn a_sibling_with_a_longer_id_is_not_in_scope() {
         }
         let lookalike = found.expect("an id sharing the prefix");
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
-        assert!(matches!(orgs::get(db, &a.scope, lookalike.id).await, Err(StoreError::NotFound)), "{}", t.name);
+        assert!(
+            matches!(
+                orgs::get(db, &a.scope, lookalike.id).await,
+                Err(StoreError::NotFound)
+            ),
+            "{}",
+            t.name
+        );
     }
 }
 
@@ -95,23 +183,76 @@ async fn invalid_input_is_refused_and_nothing_written() {
         let a = actor_at(&tr.city, Role::UnionAdmin);
         let r = regions();
         let cases = [
-            (new_org(Some(tr.street_a.id), "enterprise", "", "320102"), "text.empty"),
-            (new_org(Some(tr.street_a.id), "enterprise", &"长".repeat(101), "320102"), "text.too_long"),
-            (new_org(Some(tr.street_a.id), "enterprise", "x", "329999"), "region_code.unknown"),
-            (new_org(Some(tr.street_a.id), "bogus", "x", "320102"), "org.kind_unknown"),
-            (new_org(Some(tr.union_a.id), "enterprise", "x", "320102"), "org.parent_kind"),
-            (new_org(Some(tr.street_a.id), "city", "x", "320100"), "org.parent_kind"),
-            (new_org(None, "enterprise", "x", "320102"), "org.parent_required"),
-            (NewOrgExt::with_uscc(new_org(Some(tr.street_a.id), "enterprise", "x", "320102"), "914403001922038217"), "uscc.check_char"),
+            (
+                new_org(Some(tr.street_a.id), "enterprise", "", "320102"),
+                "text.empty",
+            ),
+            (
+                new_org(
+                    Some(tr.street_a.id),
+                    "enterprise",
+                    &"长".repeat(101),
+                    "320102",
+                ),
+                "text.too_long",
+            ),
+            (
+                new_org(Some(tr.street_a.id), "enterprise", "x", "329999"),
+                "region_code.unknown",
+            ),
+            (
+                new_org(Some(tr.street_a.id), "bogus", "x", "320102"),
+                "org.kind_unknown",
+            ),
+            (
+                new_org(Some(tr.union_a.id), "enterprise", "x", "320102"),
+                "org.parent_kind",
+            ),
+            (
+                new_org(Some(tr.street_a.id), "city", "x", "320100"),
+                "org.parent_kind",
+            ),
+            (
+                new_org(None, "enterprise", "x", "320102"),
+                "org.parent_required",
+            ),
+            (
+                NewOrgExt::with_uscc(
+                    new_org(Some(tr.street_a.id), "enterprise", "x", "320102"),
+                    "914403001922038217",
+                ),
+                "uscc.check_char",
+            ),
         ];
-        let before = orgs::subtree_counts(db, &a.scope, tr.city.id).await.unwrap().total;
+        let before = orgs::subtree_counts(db, &a.scope, tr.city.id)
+            .await
+            .unwrap()
+            .total;
         for (input, code) in cases {
             let e = orgs::create(db, &a, &r, &input).await.unwrap_err();
             assert_eq!(code_of(e), code, "{}", t.name);
         }
-        assert_eq!(orgs::subtree_counts(db, &a.scope, tr.city.id).await.unwrap().total, before);
+        assert_eq!(
+            orgs::subtree_counts(db, &a.scope, tr.city.id)
+                .await
+                .unwrap()
+                .total,
+            before
+        );
         // Markup is kept as text, not refused.
-        let o = orgs::create(db, &a, &r, &new_org(Some(tr.street_a.id), "enterprise", "<script>alert(1)</script>", "320102")).await.unwrap();
+        let o = orgs::create(
+            db,
+            &a,
+            &r,
+            &new_org(
+                Some(tr.street_a.id),
+                "enterprise",
+                "<script>alert(1)</script>",
+                "320102",
+            ),
+        )
+        .await
+        .unwrap();
         assert_eq!(o.org.name, "<script>alert(1)</script>");
     }
 }
@@ -133,10 +274,26 @@ async fn credit_codes_warn_on_prefix_and_are_unique() {
         let tr = tree(db).await;
         let a = actor_at(&tr.city, Role::UnionAdmin);
         let r = regions();
-        let saved = orgs::create(db, &a, &r, &new_org(Some(tr.street_a.id), "enterprise", "华为工会", "320102").with_uscc("914403001922038216")).await.unwrap();
+        let saved = orgs::create(
+            db,
+            &a,
+            &r,
+            &new_org(Some(tr.street_a.id), "enterprise", "华为工会", "320102")
+                .with_uscc("914403001922038216"),
+        )
+        .await
+        .unwrap();
         assert_eq!(saved.warnings.len(), 1, "{}", t.name);
         assert_eq!(saved.warnings[0].code, "uscc.not_union_prefix");
-        let e = orgs::create(db, &a, &r, &new_org(Some(tr.street_a.id), "enterprise", "重复", "320102").with_uscc("914403001922038216")).await.unwrap_err();
+        let e = orgs::create(
+            db,
+            &a,
+            &r,
+            &new_org(Some(tr.street_a.id), "enterprise", "重复", "320102")
+                .with_uscc("914403001922038216"),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(code_of(e), "uscc.taken", "{}", t.name);
     }
 }
@@ -147,21 +304,44 @@ async fn moving_rewrites_the_subtree_and_refuses_cycles() {
         let db = &t.db;
         let tr = tree(db).await;
         let admin = actor_at(&tr.city, Role::UnionAdmin);
-        let moved = orgs::move_to(db, &admin, tr.street_a.id, tr.district_b.id).await.unwrap();
-        assert_eq!(moved.path, format!("{}{}/", tr.district_b.path, tr.street_a.id), "{}", t.name);
+        let moved = orgs::move_to(db, &admin, tr.street_a.id, tr.district_b.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            moved.path,
+            format!("{}{}/", tr.district_b.path, tr.street_a.id),
+            "{}",
+            t.name
+        );
         let child = orgs::get(db, &admin.scope, tr.union_a.id).await.unwrap();
         assert_eq!(child.path, format!("{}{}/", moved.path, tr.union_a.id));
         assert_eq!(child.depth, 3);
         // District A no longer sees the moved street; district B does.
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
         assert!(orgs::get(db, &a.scope, tr.union_a.id).await.is_err());
-        let e = orgs::move_to(db, &admin, tr.district_b.id, tr.street_a.id).await.unwrap_err();
+        let e = orgs::move_to(db, &admin, tr.district_b.id, tr.street_a.id)
+            .await
+            .unwrap_err();
         assert_eq!(code_of(e), "org.move_cycle", "{}", t.name);
-        let e = orgs::move_to(db, &admin, tr.district_b.id, tr.district_b.id).await.unwrap_err();
+        let e = orgs::move_to(db, &admin, tr.district_b.id, tr.district_b.id)
+            .await
+            .unwrap_err();
         assert_eq!(code_of(e), "org.move_cycle");
-        let e = orgs::move_to(db, &admin, tr.city.id, tr.district_b.id).await.unwrap_err();
+        let e = orgs::move_to(db, &admin, tr.city.id, tr.district_b.id)
+            .await
+            .unwrap_err();
         assert_eq!(code_of(e), "org.move_scope_root");
-        let hist = audit::list(db, &admin.scope, &audit::AuditFilter { action: Some("org.move".into()), limit: 10, ..Default::default() }).await.unwrap();
+        let hist = audit::list(
+            db,
+            &admin.scope,
+            &audit::AuditFilter {
+                action: Some("org.move".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(hist.1, 1, "{}", t.name);
     }
 }
@@ -172,27 +352,48 @@ async fn founding_and_closing_follow_the_rules() {
         let db = &t.db;
         let tr = tree(db).await;
         let admin = actor_at(&tr.city, Role::UnionAdmin);
-        let e = orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Founded).await.unwrap_err();
+        let e = orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Founded)
+            .await
+            .unwrap_err();
         assert_eq!(code_of(e), "org.checklist_incomplete", "{}", t.name);
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         for s in FoundingStep::ALL {
-            orgs::set_checklist_step(db, &admin, tr.union_a.id, *s, Some(day)).await.unwrap();
+            orgs::set_checklist_step(db, &admin, tr.union_a.id, *s, Some(day))
+                .await
+                .unwrap();
         }
-        let list = orgs::checklist(db, &admin.scope, tr.union_a.id).await.unwrap();
+        let list = orgs::checklist(db, &admin.scope, tr.union_a.id)
+            .await
+            .unwrap();
         assert!(list.iter().all(|i| i.done_on == Some(day)));
-        let founded = orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Founded).await.unwrap();
+        let founded = orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Founded)
+            .await
+            .unwrap();
         assert_eq!(founded.status, OrgStatus::Founded);
         assert!(founded.founded_on.is_some());
-        let e = orgs::set_status(db, &admin, tr.street_a.id, OrgStatus::Closed).await.unwrap_err();
+        let e = orgs::set_status(db, &admin, tr.street_a.id, OrgStatus::Closed)
+            .await
+            .unwrap_err();
         assert_eq!(code_of(e), "org.open_children", "{}", t.name);
-        orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Closed).await.unwrap();
-        let e = orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Founded).await.unwrap_err();
+        orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Closed)
+            .await
+            .unwrap();
+        let e = orgs::set_status(db, &admin, tr.union_a.id, OrgStatus::Founded)
+            .await
+            .unwrap_err();
         assert_eq!(code_of(e), "org.illegal_transition");
-        orgs::set_status(db, &admin, tr.street_a.id, OrgStatus::Closed).await.unwrap();
-        let e = orgs::set_status(db, &admin, tr.city.id, OrgStatus::Closed).await.unwrap_err();
+        orgs::set_status(db, &admin, tr.street_a.id, OrgStatus::Closed)
+            .await
+            .unwrap();
+        let e = orgs::set_status(db, &admin, tr.city.id, OrgStatus::Closed)
+            .await
+            .unwrap_err();
         assert_eq!(code_of(e), "org.close_scope_root");
         let future = chrono::Utc::now().date_naive() + chrono::Duration::days(3);
-        let e = orgs::set_checklist_step(db, &admin, tr.union_b.id, FoundingStep::Plan, Some(future)).await.unwrap_err();
+        let e =
+            orgs::set_checklist_step(db, &admin, tr.union_b.id, FoundingStep::Plan, Some(future))
+                .await
+                .unwrap_err();
         assert_eq!(code_of(e), "checklist.future_date");
     }
 }

@@ -5,8 +5,13 @@ use nuanxin_store::{regions, Backend, Query};
 use std::collections::BTreeSet;
 
 fn migration_names(dir: &str) -> BTreeSet<String> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dir);
-    std::fs::read_dir(path).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(dir);
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 #[test]
@@ -59,16 +64,50 @@ async fn street_import_is_all_or_nothing_and_repeatable() {
     for t in TestDb::all().await {
         let db = &t.db;
         let bad = "code,name,parent_code\n320102002,梅园新村街道,320102\n320102003,坏行,320104\n320102002,重复,320102\n";
-        let errs = regions::import_streets(db, &rows(bad)).await.unwrap().unwrap_err();
-        assert_eq!(errs.iter().map(|e| (e.line, e.error.code)).collect::<Vec<_>>(), vec![(3, "region_code.bad_parent"), (4, "region_code.duplicate_row")], "{}", t.name);
-        assert!(regions::load(db).await.unwrap().get("320102002").is_none(), "{}: nothing written", t.name);
-        let good = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/streets-nanjing.csv")).unwrap();
-        let n = regions::import_streets(db, &rows(&good)).await.unwrap().unwrap();
+        let errs = regions::import_streets(db, &rows(bad))
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            errs.iter()
+                .map(|e| (e.line, e.error.code))
+                .collect::<Vec<_>>(),
+            vec![
+                (3, "region_code.bad_parent"),
+                (4, "region_code.duplicate_row")
+            ],
+            "{}",
+            t.name
+        );
+        assert!(
+            regions::load(db).await.unwrap().get("320102002").is_none(),
+            "{}: nothing written",
+            t.name
+        );
+        let good = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../samples/streets-nanjing.csv"
+        ))
+        .unwrap();
+        let n = regions::import_streets(db, &rows(&good))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(n, 140);
-        assert_eq!(regions::import_streets(db, &rows(&good)).await.unwrap().unwrap(), 140, "re-import is idempotent");
+        assert_eq!(
+            regions::import_streets(db, &rows(&good))
+                .await
+                .unwrap()
+                .unwrap(),
+            140,
+            "re-import is idempotent"
+        );
         let loaded = regions::load(db).await.unwrap();
         assert_eq!(loaded.get("320102002").unwrap().name, "梅园新村街道");
-        let count: i64 = db.scalar(&Query::new("SELECT COUNT(*) FROM regions")).await.unwrap();
+        let count: i64 = db
+            .scalar(&Query::new("SELECT COUNT(*) FROM regions"))
+            .await
+            .unwrap();
         assert_eq!(count, 140, "{}", t.name);
     }
 }
@@ -76,13 +115,29 @@ async fn street_import_is_all_or_nothing_and_repeatable() {
 #[tokio::test]
 async fn sqlite_backup_is_a_checked_consistent_copy() {
     let t = TestDb::sqlite().await;
-    nuanxin_store::regions::import_streets(&t.db, &rows("h\n320102002,梅园新村街道,320102\n")).await.unwrap().unwrap();
-    let dest = std::env::temp_dir().join(format!("nuanxin-backup-{}.db", nuanxin_store::sessions::random_token()));
-    nuanxin_store::backup::sqlite_backup(&t.db, &dest).await.unwrap();
+    nuanxin_store::regions::import_streets(&t.db, &rows("h\n320102002,梅园新村街道,320102\n"))
+        .await
+        .unwrap()
+        .unwrap();
+    let dest = std::env::temp_dir().join(format!(
+        "nuanxin-backup-{}.db",
+        nuanxin_store::sessions::random_token()
+    ));
+    nuanxin_store::backup::sqlite_backup(&t.db, &dest)
+        .await
+        .unwrap();
     let copy = nuanxin_store::Db::open_sqlite(&dest, 1).await.unwrap();
-    let n: i64 = copy.scalar(&Query::new("SELECT COUNT(*) FROM regions")).await.unwrap();
+    let n: i64 = copy
+        .scalar(&Query::new("SELECT COUNT(*) FROM regions"))
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     copy.close().await;
-    assert!(nuanxin_store::backup::sqlite_backup(&t.db, &dest).await.is_err(), "never overwrites");
+    assert!(
+        nuanxin_store::backup::sqlite_backup(&t.db, &dest)
+            .await
+            .is_err(),
+        "never overwrites"
+    );
     std::fs::remove_file(dest).unwrap();
 }

@@ -1,0 +1,13 @@
+//! HTTP API (`/api/v1`, JSON) and the server-rendered console of Nuanxin.
+
+mod api;
+mod app;
+mod auth;
+mod error;
+mod export;
+mod i18n;
+mod metrics;
+mod ops;
+mod pages;
+
+pub use app::{router, serve, AppConfig, AppState};

@@ -20,7 +20,13 @@ pub fn regions() -> Regions {
 }
 
 pub fn new_org(parent: Option<i64>, kind: &str, name: &str, region: &str) -> NewOrg {
-    NewOrg { parent_id: parent, kind: kind.into(), name: name.into(), region_code: region.into(), ..Default::default() }
+    NewOrg {
+        parent_id: parent,
+        kind: kind.into(),
+        name: name.into(),
+        region_code: region.into(),
+        ..Default::default()
+    }
 }
 
 pub async fn tree(db: &Db) -> Tree {
@@ -29,15 +35,39 @@ pub async fn tree(db: &Db) -> Tree {
     let c = |p, k, n: &str, reg: &str| {
         let input = new_org(p, k, n, reg);
         let (sys, r) = (sys.clone(), r.clone());
-        async move { orgs::create(db, &sys, &r, &input).await.expect("create org").org }
+        async move {
+            orgs::create(db, &sys, &r, &input)
+                .await
+                .expect("create org")
+                .org
+        }
     };
     let city = c(None, "city", "南京市总工会", "320100").await;
     let district_a = c(Some(city.id), "district", "玄武区总工会", "320102").await;
     let district_b = c(Some(city.id), "district", "秦淮区总工会", "320104").await;
-    let street_a = c(Some(district_a.id), "street", "梅园新村街道总工会", "320102").await;
+    let street_a = c(
+        Some(district_a.id),
+        "street",
+        "梅园新村街道总工会",
+        "320102",
+    )
+    .await;
     let union_a = c(Some(street_a.id), "enterprise", "某快递公司工会", "320102").await;
-    let union_b = c(Some(district_b.id), "joint", "秦淮区网约车联合工会", "320104").await;
-    Tree { city, district_a, district_b, street_a, union_a, union_b }
+    let union_b = c(
+        Some(district_b.id),
+        "joint",
+        "秦淮区网约车联合工会",
+        "320104",
+    )
+    .await;
+    Tree {
+        city,
+        district_a,
+        district_b,
+        street_a,
+        union_a,
+        union_b,
+    }
 }
 
 pub fn actor_at(org: &Org, role: Role) -> Actor {
@@ -45,7 +75,10 @@ pub fn actor_at(org: &Org, role: Role) -> Actor {
         account_id: None,
         username: format!("{}-{}", role.code(), org.id),
         role,
-        scope: Scope { org_id: org.id, path: org.path.clone() },
+        scope: Scope {
+            org_id: org.id,
+            path: org.path.clone(),
+        },
         ip: Some("127.0.0.1".into()),
     }
 }

@@ -1,0 +1,140 @@
+//! Application state, the router and the server loop.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::http::{header, HeaderValue};
+use axum::Router;
+
+use crate::{api, error, metrics, ops, pages};
+use nuanxin_domain::account::PasswordPolicy;
+use nuanxin_domain::region::Regions;
+use nuanxin_store::sensitive::Sealer;
+use nuanxin_store::sessions::SessionPolicy;
+use nuanxin_store::Db;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Mark cookies `Secure` (the server is reached over TLS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
+    pub password_policy: PasswordPolicy,
+    pub session_policy: SessionPolicy,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            password_policy: PasswordPolicy::default(),
+            session_policy: SessionPolicy::default(),
+        }
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<AppConfig>,
+    pub sealer: Arc<Sealer>,
+    regions: Arc<RwLock<Arc<Regions>>>,
+}
+
+impl AppState {
+    pub async fn new(db: Db, config: AppConfig, sealer: Sealer) -> anyhow::Result<Self> {
+        let regions = nuanxin_store::regions::load(&db).await?;
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            sealer: Arc::new(sealer),
+            regions: Arc::new(RwLock::new(Arc::new(regions))),
+        })
+    }
+
+    /// The current region table (shipped plus imported streets).
+    pub fn regions(&self) -> Arc<Regions> {
+        self.regions.read().expect("regions lock").clone()
+    }
+
+    /// Reloads the region table after an import.
+    pub async fn reload_regions(&self) -> anyhow::Result<()> {
+        let fresh = nuanxin_store::regions::load(&self.db).await?;
+        *self.regions.write().expect("regions lock") = Arc::new(fresh);
+        Ok(())
+    }
+}
+
+/// Security headers on every response: no framing, no sniffing, scripts and
+/// styles only from this origin.
+fn security_headers(r: Router) -> Router {
+    let set = |name: header::HeaderName, v: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(v))
+    };
+    r.layer(set(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    ))
+    .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+    .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+    .layer(set(header::REFERRER_POLICY, "same-origin"))
+}
+
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .merge(ops::routes())
+        .merge(api::routes())
+        .merge(pages::routes())
+        .fallback(pages::not_found)
+        .with_state(state.clone());
+    let app = security_headers(app);
+    app.layer(axum::middleware::from_fn_with_state(state, metrics::track))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Serves until `shutdown` resolves, then lets open requests finish.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let purge_db = state.db.clone();
+    let policy = state.config.session_policy;
+    let purger = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = nuanxin_store::sessions::purge_expired(&purge_db, &policy).await {
+                tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+        }
+    });
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    purger.abort();
+    Ok(())
+}

@@ -1,0 +1,300 @@
+//! Who is calling: the session cookie (console and API) or a bearer token
+//! (API scripts), CSRF checks, and the client address.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use nuanxin_store::sessions::{self, Session};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "nx_session";
+/// Double-submit token of the login form, before there is a session.
+pub const LOGIN_CSRF_COOKIE: &str = "nx_login";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// One cookie's value. Parsing the `Cookie` header is a few lines; a cookie
+/// crate would add signing and jars this server does not use.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"').to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when configured.
+pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(s) = max_age {
+        c.push_str(&format!("; Max-Age={s}"));
+    }
+    c
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For`
+/// hop when the server is configured to sit behind a proxy.
+pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        if let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+        {
+            return Some(ip);
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// Compares secrets in constant time (by comparing their digests).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
+}
+
+struct Resolved {
+    session: Session,
+    token: String,
+    via_cookie: bool,
+}
+
+async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Resolved>, ApiError> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let (token, via_cookie) = match bearer {
+        Some(t) => (t, false),
+        None => match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(t) => (t, true),
+            None => return Ok(None),
+        },
+    };
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    let ip = client_ip(parts, state.config.trust_proxy);
+    let session = sessions::lookup(
+        &state.db,
+        &token,
+        &state.config.session_policy,
+        ip.as_deref(),
+    )
+    .await?;
+    Ok(session.map(|session| Resolved {
+        session,
+        token,
+        via_cookie,
+    }))
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// An authenticated API caller. Cookie-authenticated writes must carry the
+/// session's CSRF token in `X-CSRF-Token`; bearer calls need none.
+pub struct ApiUser {
+    pub session: Session,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let r = resolve(parts, state)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        if r.via_cookie && is_unsafe(&parts.method) {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !same_secret(sent, &r.session.csrf) {
+                return Err(ApiError::csrf());
+            }
+        }
+        Ok(ApiUser {
+            session: r.session,
+            token: r.token,
+        })
+    }
+}
+
+/// A logged-in console user; anonymous visitors are sent to the login page.
+pub struct PageUser {
+    pub session: Session,
+    pub token: String,
+}
+
+pub enum PageReject {
+    Login(String),
+    Error(ApiError),
+}
+
+impl IntoResponse for PageReject {
+    fn into_response(self) -> Response {
+        match self {
+            PageReject::Login(next) => {
+                Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
+            }
+            PageReject::Error(e) => e.into_response(),
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageReject;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageReject> {
+        match resolve(parts, state).await.map_err(PageReject::Error)? {
+            Some(r) if r.via_cookie => Ok(PageUser {
+                session: r.session,
+                token: r.token,
+            }),
+            _ => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/console");
+                let next = if parts.method == Method::GET {
+                    next
+                } else {
+                    "/console"
+                };
+                Err(PageReject::Login(next.to_string()))
+            }
+        }
+    }
+}
+
+/// The fields of a console form, after its CSRF token was checked against
+/// the session: every console form posts through this extractor.
+pub struct PostForm {
+    pub user: PageUser,
+    pub fields: HashMap<String, String>,
+}
+
+impl PostForm {
+    pub fn get(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        self.fields
+            .get(name)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+impl FromRequest<AppState> for PostForm {
+    type Rejection = PageReject;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageReject> {
+        let (mut parts, body) = req.into_parts();
+        let user = PageUser::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let axum::Form(fields) = axum::Form::<HashMap<String, String>>::from_request(req, state)
+            .await
+            .map_err(|e| {
+                PageReject::Error(ApiError::bad_request(
+                    "form",
+                    "表单格式不正确",
+                    format!("malformed form: {e}"),
+                ))
+            })?;
+        let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
+        if !same_secret(sent, &user.session.csrf) {
+            return Err(PageReject::Error(ApiError::csrf()));
+        }
+        Ok(PostForm { user, fields })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_parsed() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; nx_session=abc; nx_lang=en".parse().unwrap(),
+        );
+        assert_eq!(cookie(&h, "nx_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "nx_lang").as_deref(), Some("en"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+
+    #[test]
+    fn secrets_compare() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("", "abc"));
+    }
+
+    #[test]
+    fn cookie_attributes() {
+        assert_eq!(
+            set_cookie("n", "v", true, None),
+            "n=v; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+        assert!(set_cookie("n", "", false, Some(0)).ends_with("Max-Age=0"));
+    }
+}
+
+/// The client's address as the audit trail records it.
+pub struct ClientIp(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, state.config.trust_proxy)))
+    }
+}

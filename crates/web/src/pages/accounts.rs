@@ -1,0 +1,393 @@
+//! Staff accounts in the console.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::routing::{get, post};
+use axum::Router;
+use nuanxin_domain::account::{Permission, Role};
+use nuanxin_domain::FieldError;
+use nuanxin_store::accounts::{self, Account, AccountFilter, AccountUpdate, NewAccount};
+use serde::Deserialize;
+
+use super::{form_errors, pager, render, see_other, Layout, OrPage, PageError, PageResult};
+use crate::auth::{PageUser, PostForm};
+use crate::error::ApiError;
+use crate::i18n::Tr;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/accounts", get(list).post(create))
+        .route("/console/accounts/{id}", get(show))
+        .route("/console/accounts/{id}/edit", post(edit))
+        .route("/console/accounts/{id}/password", post(password))
+        .route("/console/accounts/{id}/disable", post(disable))
+        .route("/console/accounts/{id}/enable", post(enable))
+}
+
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: &'static str,
+    pub org_id: i64,
+    pub org_name: String,
+    pub disabled: bool,
+    pub last_login: String,
+}
+
+fn row(a: Account, t: Tr) -> AccountRow {
+    AccountRow {
+        id: a.id,
+        role: a.role.label(t.en()),
+        last_login: a
+            .last_login_at
+            .map_or_else(|| "—".into(), nuanxin_domain::time::format_local),
+        username: a.username,
+        display_name: a.display_name,
+        org_id: a.org_id,
+        org_name: a.org_name,
+        disabled: a.disabled,
+    }
+}
+
+#[derive(Default)]
+pub struct AccountForm {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub org_id: String,
+}
+
+fn roles(user: &PageUser, t: Tr) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .filter(|r| user.session.actor.role.may_grant(**r))
+        .map(|r| (r.code(), r.label(t.en())))
+        .collect()
+}
+
+fn require_manage(t: Tr, user: &PageUser, uri: &Uri) -> Result<(), PageError> {
+    user.session
+        .actor
+        .require(Permission::ManageAccounts)
+        .or_page(|| Layout::for_user(t, user, uri))
+}
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct ListPage {
+    l: Layout,
+    q: String,
+    rows: Vec<AccountRow>,
+    total: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: Vec<FieldError>,
+    values: AccountForm,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    offset: Option<i64>,
+}
+
+async fn list_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    uri: &Uri,
+    q: ListQuery,
+    errors: Vec<FieldError>,
+    values: AccountForm,
+) -> PageResult {
+    require_manage(t, user, uri)?;
+    let limit = 50;
+    let offset = q.offset.unwrap_or(0).max(0);
+    let f = AccountFilter {
+        q: q.q.clone(),
+        org_id: None,
+        limit,
+        offset,
+    };
+    let (found, total) = accounts::list(&state.db, &user.session.actor.scope, &f)
+        .await
+        .or_page(|| Layout::for_user(t, user, uri))?;
+    let (prev, next) = pager(
+        "/console/accounts",
+        &[("q", q.q.clone().unwrap_or_default())],
+        offset,
+        limit,
+        total,
+    );
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ListPage {
+        l: Layout::for_user(t, user, uri),
+        q: q.q.unwrap_or_default(),
+        rows: found.into_iter().map(|a| row(a, t)).collect(),
+        total,
+        prev,
+        next,
+        roles: roles(user, t),
+        errors,
+        values,
+    };
+    Ok(render(status, &page))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    uri: Uri,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let values = AccountForm {
+        org_id: user.session.actor.scope.org_id.to_string(),
+        role: "viewer".into(),
+        ..Default::default()
+    };
+    list_page(&state, t, &user, &uri, q, vec![], values).await
+}
+
+fn org_id_field(raw: &str) -> Result<i64, FieldError> {
+    raw.trim().parse().map_err(|_| {
+        FieldError::new(
+            "org_id",
+            "account.org_id_format",
+            "请输入所属组织的编号（数字）",
+            "enter the organisation's id (a number)",
+        )
+    })
+}
+
+async fn create(State(state): State<AppState>, t: Tr, uri: Uri, form: PostForm) -> PageResult {
+    let values = AccountForm {
+        username: form.get("username").into(),
+        display_name: form.get("display_name").into(),
+        role: form.get("role").into(),
+        org_id: form.get("org_id").into(),
+    };
+    let result = match org_id_field(form.get("org_id")) {
+        Ok(org_id) => {
+            let input = NewAccount {
+                username: values.username.clone(),
+                display_name: values.display_name.clone(),
+                password: form.get("password").into(),
+                role: values.role.clone(),
+                org_id,
+            };
+            accounts::create(
+                &state.db,
+                &form.user.session.actor,
+                &state.config.password_policy,
+                &input,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(a) => Ok(see_other(&format!("/console/accounts/{}", a.id))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            list_page(
+                &state,
+                t,
+                &form.user,
+                &uri,
+                ListQuery {
+                    q: None,
+                    offset: None,
+                },
+                errors,
+                values,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    l: Layout,
+    a: AccountRow,
+    roles: Vec<(&'static str, &'static str)>,
+    form: &'static str,
+    errors: Vec<FieldError>,
+    values: AccountForm,
+}
+
+fn parse_id(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
+    raw.parse()
+        .ok()
+        .filter(|i: &i64| *i > 0)
+        .ok_or_else(|| PageError {
+            l: Layout::for_user(t, user, uri),
+            error: ApiError::not_found(),
+        })
+}
+
+async fn account_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    uri: &Uri,
+    id: i64,
+    form: &'static str,
+    errors: Vec<FieldError>,
+    values: Option<AccountForm>,
+) -> PageResult {
+    require_manage(t, user, uri)?;
+    let a = accounts::get(&state.db, &user.session.actor.scope, id)
+        .await
+        .or_page(|| Layout::for_user(t, user, uri))?;
+    let values = values.unwrap_or_else(|| AccountForm {
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        role: a.role.code().into(),
+        org_id: a.org_id.to_string(),
+    });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = AccountPage {
+        l: Layout::for_user(t, user, uri),
+        a: row(a, t),
+        roles: roles(user, t),
+        form,
+        errors,
+        values,
+    };
+    Ok(render(status, &page))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id, t, &user, &uri)?;
+    account_page(&state, t, &user, &uri, id, "", vec![], None).await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let id = parse_id(&id, t, &form.user, &uri)?;
+    let values = AccountForm {
+        username: String::new(),
+        display_name: form.get("display_name").into(),
+        role: form.get("role").into(),
+        org_id: form.get("org_id").into(),
+    };
+    let result = match org_id_field(&values.org_id) {
+        Ok(org_id) => {
+            let input = AccountUpdate {
+                display_name: values.display_name.clone(),
+                role: values.role.clone(),
+                org_id,
+            };
+            accounts::update(&state.db, &form.user.session.actor, id, &input)
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            account_page(
+                &state,
+                t,
+                &form.user,
+                &uri,
+                id,
+                "edit",
+                errors,
+                Some(values),
+            )
+            .await
+        }
+    }
+}
+
+async fn password(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let id = parse_id(&id, t, &form.user, &uri)?;
+    match accounts::set_password(
+        &state.db,
+        &form.user.session.actor,
+        &state.config.password_policy,
+        id,
+        form.get("password"),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            account_page(&state, t, &form.user, &uri, id, "password", errors, None).await
+        }
+    }
+}
+
+async fn toggle(
+    state: AppState,
+    t: Tr,
+    uri: Uri,
+    id: String,
+    form: PostForm,
+    disabled: bool,
+) -> PageResult {
+    let id = parse_id(&id, t, &form.user, &uri)?;
+    match accounts::set_disabled(&state.db, &form.user.session.actor, id, disabled).await {
+        Ok(_) => Ok(see_other(&format!("/console/accounts/{id}"))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            account_page(&state, t, &form.user, &uri, id, "disable", errors, None).await
+        }
+    }
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    toggle(state, t, uri, id, form, true).await
+}
+
+async fn enable(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    toggle(state, t, uri, id, form, false).await
+}

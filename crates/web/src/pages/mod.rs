@@ -1,0 +1,278 @@
+//! The server-rendered console (zh-CN by default, English switchable).
+
+mod accounts;
+mod audit;
+mod login;
+mod orgs;
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use nuanxin_domain::account::Permission;
+use nuanxin_domain::FieldError;
+use serde::Deserialize;
+
+use crate::auth::{set_cookie, urlencode, PageUser};
+use crate::error::ApiError;
+use crate::i18n::{Tr, LANG_COOKIE};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/console") }))
+        .route("/console", get(console_home))
+        .route("/lang/{lang}", get(switch_lang))
+        .route(
+            "/assets/app.css",
+            get(|| async {
+                asset(
+                    "text/css; charset=utf-8",
+                    include_str!("../../assets/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/app.js"),
+                )
+            }),
+        )
+        .merge(login::routes())
+        .merge(orgs::routes())
+        .merge(accounts::routes())
+        .merge(audit::routes())
+}
+
+fn asset(kind: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// What the header of every page shows about the user.
+pub struct UserView {
+    pub display_name: String,
+    pub org_name: String,
+    pub org_id: i64,
+    pub csrf: String,
+    pub can_accounts: bool,
+    pub can_audit: bool,
+}
+
+/// The parts every page template shares.
+pub struct Layout {
+    pub t: Tr,
+    pub user: Option<UserView>,
+    pub csrf: String,
+    pub scope_root: i64,
+    /// The current path, URL-encoded, for the language switch to come back to.
+    pub back: String,
+    pub notice: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Layout {
+    pub fn anonymous(t: Tr, uri: &Uri) -> Self {
+        Layout {
+            t,
+            user: None,
+            csrf: String::new(),
+            scope_root: 0,
+            back: back_of(uri),
+            notice: None,
+            warnings: vec![],
+        }
+    }
+
+    pub fn for_user(t: Tr, user: &PageUser, uri: &Uri) -> Self {
+        let s = &user.session;
+        Layout {
+            t,
+            user: Some(UserView {
+                display_name: s.display_name.clone(),
+                org_name: s.org_name.clone(),
+                org_id: s.actor.scope.org_id,
+                csrf: s.csrf.clone(),
+                can_accounts: s.actor.role.can(Permission::ManageAccounts),
+                can_audit: s.actor.role.can(Permission::ReadAudit),
+            }),
+            csrf: s.csrf.clone(),
+            scope_root: s.actor.scope.org_id,
+            back: back_of(uri),
+            notice: None,
+            warnings: vec![],
+        }
+    }
+}
+
+fn back_of(uri: &Uri) -> String {
+    urlencode(
+        uri.path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/console"),
+    )
+}
+
+/// Renders a template; a rendering failure is an internal error.
+pub fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    status: u16,
+    message: String,
+}
+
+/// A console error shown as a page in the user's language.
+pub struct PageError {
+    pub l: Layout,
+    pub error: ApiError,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self.error {
+            ApiError::Client { status, zh, en, .. } => {
+                let message = if self.l.t.en() { en } else { zh };
+                render(
+                    status,
+                    &ErrorPage {
+                        l: self.l,
+                        status: status.as_u16(),
+                        message,
+                    },
+                )
+            }
+            internal => internal.into_response(),
+        }
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Attaches the page layout to a failure, for `?`.
+pub trait OrPage<T> {
+    fn or_page(self, l: impl FnOnce() -> Layout) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<ApiError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, l: impl FnOnce() -> Layout) -> Result<T, PageError> {
+        self.map_err(|e| PageError {
+            l: l(),
+            error: e.into(),
+        })
+    }
+}
+
+/// Field errors of a failed form submission, or the error that is not about fields.
+pub fn form_errors(e: nuanxin_store::StoreError) -> Result<Vec<FieldError>, ApiError> {
+    match e {
+        nuanxin_store::StoreError::Validation(v) => Ok(v.0),
+        nuanxin_store::StoreError::Conflict(f) => Ok(vec![f]),
+        other => Err(other.into()),
+    }
+}
+
+/// A redirect after a successful form (post/redirect/get).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+async fn console_home(user: PageUser) -> Response {
+    see_other(&format!(
+        "/console/orgs/{}",
+        user.session.actor.scope.org_id
+    ))
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+/// Only local paths, never `//host` or a scheme: no open redirect.
+pub fn local_path(p: Option<&str>) -> String {
+    match p {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/console".to_string(),
+    }
+}
+
+async fn switch_lang(Path(lang): Path<String>, Query(b): Query<Back>) -> Response {
+    let lang = if lang == "en" { "en" } else { "zh" };
+    let cookie = set_cookie(LANG_COOKIE, lang, false, Some(365 * 24 * 3600));
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(&local_path(b.back.as_deref())),
+    )
+        .into_response()
+}
+
+/// Unknown paths: a problem response under `/api`, a page elsewhere.
+pub async fn not_found(t: Tr, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::not_found().into_response();
+    }
+    let message = t.s("error.not_found").to_string();
+    render(
+        StatusCode::NOT_FOUND,
+        &ErrorPage {
+            l: Layout::anonymous(t, &uri),
+            status: 404,
+            message,
+        },
+    )
+}
+
+/// Pagination links that keep the other query parameters.
+pub fn pager(
+    base: &str,
+    params: &[(&str, String)],
+    offset: i64,
+    limit: i64,
+    total: i64,
+) -> (Option<String>, Option<String>) {
+    let link = |off: i64| {
+        let mut q: Vec<String> = params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect();
+        q.push(format!("offset={off}"));
+        format!("{base}?{}", q.join("&"))
+    };
+    let prev = (offset > 0).then(|| link((offset - limit).max(0)));
+    let next = (offset + limit < total).then(|| link(offset + limit));
+    (prev, next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_redirects() {
+        assert_eq!(local_path(Some("/console/orgs/1")), "/console/orgs/1");
+        assert_eq!(local_path(Some("//evil.example")), "/console");
+        assert_eq!(local_path(Some("https://evil.example")), "/console");
+        assert_eq!(local_path(Some("/\\evil")), "/console");
+        assert_eq!(local_path(None), "/console");
+    }
+}

@@ -1,0 +1,444 @@
+mod common;
+
+use common::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn login_me_and_logout() {
+    for app in apps().await {
+        let c = client();
+        let r = c
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"username": "A_Admin", "password": PW}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let body: Value = r.json().await.unwrap();
+        let token = body["token"].as_str().unwrap();
+        assert_eq!(body["org_id"], app.district_a.id);
+        let (s, me) = app.get(token, "/api/v1/session").await;
+        assert_eq!((s, me["username"].as_str()), (200, Some("a_admin")));
+        let r = client()
+            .delete(app.url("/api/v1/session"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        assert_eq!(
+            app.get(token, "/api/v1/session").await.0,
+            401,
+            "{}: the server forgot the session",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_name_with_the_same_answer_for_unknown_users() {
+    for app in apps().await {
+        for name in ["a_admin", "ghost"] {
+            for _ in 0..4 {
+                let r = client()
+                    .post(app.url("/api/v1/session"))
+                    .json(&json!({"username": name, "password": "nope"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 401);
+                let p: Value = r.json().await.unwrap();
+                assert_eq!(p["code"], "bad_credentials");
+            }
+            let r = client()
+                .post(app.url("/api/v1/session"))
+                .json(&json!({"username": name, "password": "nope"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 429, "{} {name}", app.backend);
+            assert_eq!(r.json::<Value>().await.unwrap()["code"], "locked");
+        }
+        let r = client()
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"username": "a_admin", "password": PW}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 429, "locked even with the right password");
+    }
+}
+
+/// Every read endpoint, for the district-A admin: own subtree, sibling,
+/// parent, child and anonymous.
+#[tokio::test]
+async fn scope_matrix_on_every_read_endpoint() {
+    for app in apps().await {
+        let a = app.token("a_admin").await;
+        let cases: Vec<(String, u16)> = vec![
+            (format!("/api/v1/orgs/{}", app.district_a.id), 200),
+            (format!("/api/v1/orgs/{}", app.union_a.id), 200),
+            (format!("/api/v1/orgs/{}", app.district_b.id), 404),
+            (format!("/api/v1/orgs/{}", app.union_b.id), 404),
+            (format!("/api/v1/orgs/{}", app.city.id), 404),
+            (format!("/api/v1/orgs/{}/children", app.district_a.id), 200),
+            (format!("/api/v1/orgs/{}/children", app.district_b.id), 404),
+            (format!("/api/v1/orgs/{}/children", app.city.id), 404),
+            (format!("/api/v1/orgs/{}/checklist", app.union_a.id), 200),
+            (format!("/api/v1/orgs/{}/checklist", app.union_b.id), 404),
+        ];
+        for (path, expected) in &cases {
+            assert_eq!(
+                app.get(&a, path).await.0,
+                *expected,
+                "{} {path}",
+                app.backend
+            );
+            assert_eq!(
+                app.get("", path).await.0,
+                401,
+                "{} anonymous {path}",
+                app.backend
+            );
+        }
+        let (_, list) = app.get(&a, "/api/v1/orgs?limit=100").await;
+        let ids: Vec<i64> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            vec![app.district_a.id, app.union_a.id],
+            "{}",
+            app.backend
+        );
+        let (_, found) = app.get(&a, "/api/v1/orgs?q=%E7%A7%A6%E6%B7%AE").await; // 秦淮
+        assert_eq!(found["total"], 0);
+        let (_, accounts) = app.get(&a, "/api/v1/accounts").await;
+        let names: Vec<&str> = accounts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["a_admin", "a_viewer"], "{}", app.backend);
+        let (_, audit) = app.get(&a, "/api/v1/audit?limit=500").await;
+        for row in audit["items"].as_array().unwrap() {
+            let org_b = (row["entity"] == "org")
+                && row["entity_id"].as_str() == Some(&app.union_b.id.to_string());
+            assert!(!org_b, "{}: audit leaks district B", app.backend);
+        }
+        let v = app.token("a_viewer").await;
+        assert_eq!(app.get(&v, "/api/v1/audit").await.0, 403);
+        assert_eq!(app.get(&v, "/api/v1/accounts").await.0, 403);
+        assert_eq!(app.get("", "/api/v1/audit").await.0, 401);
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_problem_responses_and_writes_nothing() {
+    for app in apps().await {
+        let a = app.token("a_admin").await;
+        let before = app.get(&a, "/api/v1/orgs").await.1["total"]
+            .as_i64()
+            .unwrap();
+        let c = client();
+        let r = c
+            .post(app.url("/api/v1/orgs"))
+            .bearer_auth(&a)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        assert_eq!(r.json::<Value>().await.unwrap()["code"], "malformed_json");
+        let r = c
+            .post(app.url("/api/v1/orgs"))
+            .bearer_auth(&a)
+            .header("content-type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 415);
+        let (s, p) = app
+            .send(Method::POST, &a, "/api/v1/orgs", json!({"name": "x"}))
+            .await;
+        assert_eq!((s, p["code"].as_str()), (422, Some("invalid_body")));
+        let (s, p) = app
+            .send(Method::POST, &a, "/api/v1/orgs", json!({"parent_id": app.district_a.id, "kind": "enterprise", "name": "", "region_code": "999999", "uscc": "914403001922038217"}))
+            .await;
+        assert_eq!(s, 422, "{}", app.backend);
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, vec!["name", "region_code", "uscc"]);
+        assert!(p["errors"][2]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("校验位"));
+        let (s, p) = app
+            .send(
+                Method::POST,
+                &a,
+                &format!("/api/v1/orgs/{}/move", app.district_a.id),
+                json!({"parent_id": app.union_a.id}),
+            )
+            .await;
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (422, Some("validation")),
+            "moving one's own root"
+        );
+        assert_eq!(app.get(&a, "/api/v1/orgs/abc").await.0, 400);
+        assert_eq!(app.get(&a, "/api/v1/orgs?limit=x").await.0, 400);
+        assert_eq!(app.get(&a, "/api/v1/nowhere").await.0, 404);
+        assert_eq!(
+            app.get(&a, "/api/v1/orgs").await.1["total"]
+                .as_i64()
+                .unwrap(),
+            before,
+            "{}: nothing written",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn creating_moving_and_auditing_through_the_api() {
+    for app in apps().await {
+        let city = app.token("city").await;
+        let (s, created) = app
+            .send(Method::POST, &city, "/api/v1/orgs", json!({"parent_id": app.district_a.id, "kind": "street", "name": "梅园新村街道总工会", "region_code": "320102"}))
+            .await;
+        assert_eq!(s, 201, "{}: {created}", app.backend);
+        let street = created["org"]["id"].as_i64().unwrap();
+        assert_eq!(created["org"]["status"], "founded");
+        let (s, moved) = app
+            .send(
+                Method::POST,
+                &city,
+                &format!("/api/v1/orgs/{}/move", app.union_a.id),
+                json!({"parent_id": street}),
+            )
+            .await;
+        assert_eq!(s, 200, "{moved}");
+        assert_eq!(moved["depth"], 3);
+        let (s, p) = app
+            .send(
+                Method::POST,
+                &city,
+                &format!("/api/v1/orgs/{}/move", app.district_a.id),
+                json!({"parent_id": app.union_a.id}),
+            )
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["code"].as_str()),
+            (422, Some("org.move_cycle"))
+        );
+        let (s, _) = app
+            .send(
+                Method::PUT,
+                &city,
+                &format!("/api/v1/orgs/{}/checklist/plan", app.union_a.id),
+                json!({"done_on": "2026-01-05"}),
+            )
+            .await;
+        assert_eq!(s, 204);
+        let (s, p) = app
+            .send(
+                Method::PUT,
+                &city,
+                &format!("/api/v1/orgs/{}/checklist/plan", app.union_a.id),
+                json!({"done_on": "5 Jan"}),
+            )
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["code"].as_str()),
+            (422, Some("date.format"))
+        );
+        let (_, audit) = app.get(&city, "/api/v1/audit?action=org.&limit=10").await;
+        let actions: Vec<&str> = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            &actions[..3],
+            &["org.checklist", "org.move", "org.create"],
+            "{}",
+            app.backend
+        );
+        assert_eq!(audit["items"][1]["actor_name"], "city");
+        let r = client()
+            .get(app.url("/api/v1/audit/export.xlsx"))
+            .bearer_auth(&city)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    }
+}
+
+#[tokio::test]
+async fn cookie_sessions_need_the_csrf_token_for_writes() {
+    for app in apps().await {
+        let c = client();
+        let r = c
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"username": "city", "password": PW}))
+            .send()
+            .await
+            .unwrap();
+        let csrf = r.json::<Value>().await.unwrap()["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let body = json!({"parent_id": app.district_a.id, "kind": "street", "name": "新街道", "region_code": "320102"});
+        let r = c
+            .post(app.url("/api/v1/orgs"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        assert_eq!(r.json::<Value>().await.unwrap()["code"], "csrf");
+        let r = c
+            .post(app.url("/api/v1/orgs"))
+            .header("x-csrf-token", "forged")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let r = c
+            .post(app.url("/api/v1/orgs"))
+            .header("x-csrf-token", &csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_sessions_at_once() {
+    for app in apps().await {
+        let admin = app.token("a_admin").await;
+        let viewer = app.token("a_viewer").await;
+        assert_eq!(app.get(&viewer, "/api/v1/session").await.0, 200);
+        let (_, list) = app.get(&admin, "/api/v1/accounts?q=viewer").await;
+        let id = list["items"][0]["id"].as_i64().unwrap();
+        let (s, _) = app
+            .send(
+                Method::POST,
+                &admin,
+                &format!("/api/v1/accounts/{id}/disable"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            app.get(&viewer, "/api/v1/session").await.0,
+            401,
+            "{}",
+            app.backend
+        );
+        let b = app.token("b_admin").await;
+        let (s, _) = app
+            .send(
+                Method::POST,
+                &b,
+                &format!("/api/v1/accounts/{id}/enable"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 404, "another district cannot touch it");
+        let (s, p) = app
+            .send(Method::POST, &admin, "/api/v1/accounts", json!({"username": "a_admin", "display_name": "x", "password": PW, "role": "viewer", "org_id": app.district_a.id}))
+            .await;
+        assert_eq!((s, p["code"].as_str()), (409, Some("conflict")));
+        let (s, p) = app
+            .send(Method::POST, &admin, "/api/v1/accounts", json!({"username": "new_one", "display_name": "x", "password": PW, "role": "viewer", "org_id": app.district_b.id}))
+            .await;
+        assert_eq!((s, p["errors"][0]["field"].as_str()), (422, Some("org_id")));
+    }
+}
+
+#[tokio::test]
+async fn operations_endpoints_and_openapi() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let c = client();
+    assert_eq!(
+        c.get(app.url("/healthz")).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        c.get(app.url("/readyz")).send().await.unwrap().status(),
+        200
+    );
+    let r = c.get(app.url("/api/v1/orgs")).send().await.unwrap();
+    assert!(r.headers().contains_key("x-request-id"));
+    let metrics = c
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+    assert!(metrics.contains("db_pool_connections"));
+    let doc: Value = c
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/orgs",
+        "/api/v1/orgs/{id}/move",
+        "/api/v1/accounts",
+        "/api/v1/audit",
+        "/api/v1/session",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path}");
+    }
+    let docs = c
+        .get(app.url("/api/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(docs.contains("/api/v1/orgs/{id}/children"));
+}

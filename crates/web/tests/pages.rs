@@ -1,0 +1,240 @@
+mod common;
+
+use common::*;
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_login() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let r = client()
+        .get(app.url(&format!("/console/orgs/{}", app.union_a.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?next=/console/orgs/"));
+    let html = client()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("工作人员登录") && html.contains("lang=\"zh-CN\""));
+}
+
+#[tokio::test]
+async fn console_login_scope_and_errors() {
+    for app in apps().await {
+        let (_, status) = app.console("a_admin", "wrong").await;
+        assert_eq!(status, 401);
+        let (c, status) = app.console("a_admin", PW).await;
+        assert_eq!(status, 303, "{}", app.backend);
+        let own = c
+            .get(app.url(&format!("/console/orgs/{}", app.union_a.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own.status(), 200);
+        assert!(own.text().await.unwrap().contains("玄武快递工会"));
+        for hidden in [app.union_b.id, app.district_b.id, app.city.id] {
+            let r = c
+                .get(app.url(&format!("/console/orgs/{hidden}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 404, "{} {hidden}", app.backend);
+            let body = r.text().await.unwrap();
+            assert!(
+                !body.contains("秦淮外卖工会"),
+                "nothing of the hidden union shows"
+            );
+            let r = c
+                .get(app.url(&format!("/console/orgs/{hidden}/tree")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 404);
+        }
+        let search = c
+            .get(app.url("/console/orgs?q=%E7%A7%A6%E6%B7%AE"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!search.contains("秦淮外卖工会"), "{}", app.backend);
+        // Create a union with markup in its name: it renders as text.
+        let page = c
+            .get(app.url(&format!("/console/orgs/{}", app.district_a.id)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = field_value(&page, "_csrf");
+        let r = c
+            .post(app.url(&format!("/console/orgs/{}/children", app.district_a.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "<script>alert(1)</script>"),
+                ("kind", "enterprise"),
+                ("region_code", "320102"),
+                ("industry", ""),
+                ("uscc", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", app.backend);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let html = c
+            .get(app.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+                || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "escaped: {html}"
+        );
+        assert!(!html.contains("<script>alert"));
+        // A bad form comes back with the message next to the field, and nothing is written.
+        let r = c
+            .post(app.url(&format!("/console/orgs/{}/children", app.district_a.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "某工会"),
+                ("kind", "enterprise"),
+                ("region_code", "320102"),
+                ("uscc", "914403001922038217"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("统一社会信用代码校验位不正确") && html.contains("value=\"某工会\""));
+        // Forms without the CSRF token are refused.
+        let r = c
+            .post(app.url(&format!("/console/orgs/{}/children", app.district_a.id)))
+            .form(&[
+                ("name", "x"),
+                ("kind", "enterprise"),
+                ("region_code", "320102"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        // Posting into another district is a 404, not a write.
+        let r = c
+            .post(app.url(&format!("/console/orgs/{}/edit", app.union_b.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "劫持"),
+                ("region_code", "320104"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{}", app.backend);
+        // Logout ends the server session.
+        let r = c
+            .post(app.url("/logout"))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = c
+            .get(app.url(&format!("/console/orgs/{}", app.union_a.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "logged out");
+    }
+}
+
+#[tokio::test]
+async fn english_is_one_click_away() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let (c, _) = app.console("city", PW).await;
+    let r = c
+        .get(app.url("/lang/en?back=/console/accounts"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/console/accounts");
+    let html = c
+        .get(app.url("/console/accounts"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Accounts") && html.contains("lang=\"en\""));
+    let r = c
+        .get(app.url("/lang/en?back=//evil.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/console");
+}
+
+#[tokio::test]
+async fn audit_page_and_export_are_scoped() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let (c, _) = app.console("b_admin", PW).await;
+    let html = c
+        .get(app.url("/console/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("login.ok"));
+    assert!(
+        !html.contains(&format!("org {}<", app.union_a.id)),
+        "district A's union is not in B's trail"
+    );
+    let r = c
+        .get(app.url("/console/audit?from=yesterday"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = c
+        .get(app.url("/console/audit/export.xlsx?action=login."))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (v, _) = app.console("a_viewer", PW).await;
+    assert_eq!(
+        v.get(app.url("/console/audit"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        v.get(app.url("/console/accounts"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+}
