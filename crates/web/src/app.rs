@@ -22,7 +22,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Settings the web layer needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AppConfig {
     /// Mark cookies `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
@@ -30,17 +30,6 @@ pub struct AppConfig {
     pub trust_proxy: bool,
     pub password_policy: PasswordPolicy,
     pub session_policy: SessionPolicy,
-}
-
-impl Default for AppConfig {
-    fn default() -> Self {
-        AppConfig {
-            secure_cookies: false,
-            trust_proxy: false,
-            password_policy: PasswordPolicy::default(),
-            session_policy: SessionPolicy::default(),
-        }
-    }
 }
 
 /// Shared by every request.

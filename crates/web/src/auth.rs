@@ -252,6 +252,20 @@ impl FromRequest<AppState> for PostForm {
     }
 }
 
+/// The client's address as the audit trail records it.
+pub struct ClientIp(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, state.config.trust_proxy)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,19 +296,5 @@ mod tests {
             "n=v; Path=/; HttpOnly; SameSite=Lax; Secure"
         );
         assert!(set_cookie("n", "", false, Some(0)).ends_with("Max-Age=0"));
-    }
-}
-
-/// The client's address as the audit trail records it.
-pub struct ClientIp(pub Option<String>);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts, state.config.trust_proxy)))
     }
 }

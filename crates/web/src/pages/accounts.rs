@@ -230,10 +230,15 @@ fn parse_id(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageErr
     raw.parse()
         .ok()
         .filter(|i: &i64| *i > 0)
-        .ok_or_else(|| PageError {
-            l: Layout::for_user(t, user, uri),
-            error: ApiError::not_found(),
-        })
+        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
+}
+
+/// Which form failed on the account page, its errors and posted values.
+#[derive(Default)]
+struct Failed {
+    form: &'static str,
+    errors: Vec<FieldError>,
+    values: Option<AccountForm>,
 }
 
 async fn account_page(
@@ -242,10 +247,13 @@ async fn account_page(
     user: &PageUser,
     uri: &Uri,
     id: i64,
-    form: &'static str,
-    errors: Vec<FieldError>,
-    values: Option<AccountForm>,
+    failed: Failed,
 ) -> PageResult {
+    let Failed {
+        form,
+        errors,
+        values,
+    } = failed;
     require_manage(t, user, uri)?;
     let a = accounts::get(&state.db, &user.session.actor.scope, id)
         .await
@@ -280,7 +288,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = parse_id(&id, t, &user, &uri)?;
-    account_page(&state, t, &user, &uri, id, "", vec![], None).await
+    account_page(&state, t, &user, &uri, id, Failed::default()).await
 }
 
 async fn edit(
@@ -320,9 +328,11 @@ async fn edit(
                 &form.user,
                 &uri,
                 id,
-                "edit",
-                errors,
-                Some(values),
+                Failed {
+                    form: "edit",
+                    errors,
+                    values: Some(values),
+                },
             )
             .await
         }
@@ -349,7 +359,19 @@ async fn password(
         Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
             let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
-            account_page(&state, t, &form.user, &uri, id, "password", errors, None).await
+            account_page(
+                &state,
+                t,
+                &form.user,
+                &uri,
+                id,
+                Failed {
+                    form: "password",
+                    errors,
+                    values: None,
+                },
+            )
+            .await
         }
     }
 }
@@ -367,7 +389,19 @@ async fn toggle(
         Ok(_) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
             let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
-            account_page(&state, t, &form.user, &uri, id, "disable", errors, None).await
+            account_page(
+                &state,
+                t,
+                &form.user,
+                &uri,
+                id,
+                Failed {
+                    form: "disable",
+                    errors,
+                    values: None,
+                },
+            )
+            .await
         }
     }
 }

@@ -91,12 +91,7 @@ async fn list(
             (rows, total, vec![])
         }
         Err(ApiError::Client { fields, .. }) => (vec![], 0, fields),
-        Err(e) => {
-            return Err(super::PageError {
-                l: layout(),
-                error: e,
-            })
-        }
+        Err(e) => return Err(super::PageError::new(layout(), e)),
     };
     let offset = q.offset.unwrap_or(0).max(0);
     let (prev, next) = pager("/console/audit", &params, offset, limit, total);

@@ -142,19 +142,28 @@ struct ErrorPage {
 
 /// A console error shown as a page in the user's language.
 pub struct PageError {
-    pub l: Layout,
-    pub error: ApiError,
+    l: Box<Layout>,
+    error: Box<ApiError>,
+}
+
+impl PageError {
+    pub fn new(l: Layout, error: ApiError) -> Self {
+        PageError {
+            l: Box::new(l),
+            error: Box::new(error),
+        }
+    }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        match self.error {
+        match *self.error {
             ApiError::Client { status, zh, en, .. } => {
                 let message = if self.l.t.en() { en } else { zh };
                 render(
                     status,
                     &ErrorPage {
-                        l: self.l,
+                        l: *self.l,
                         status: status.as_u16(),
                         message,
                     },
@@ -174,10 +183,7 @@ pub trait OrPage<T> {
 
 impl<T, E: Into<ApiError>> OrPage<T> for Result<T, E> {
     fn or_page(self, l: impl FnOnce() -> Layout) -> Result<T, PageError> {
-        self.map_err(|e| PageError {
-            l: l(),
-            error: e.into(),
-        })
+        self.map_err(|e| PageError::new(l(), e.into()))
     }
 }
 

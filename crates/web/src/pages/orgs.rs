@@ -268,10 +268,8 @@ async fn show(
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
-    let id = parse_id(&id).ok_or_else(|| PageError {
-        l: Layout::for_user(t, &user, &uri),
-        error: ApiError::not_found(),
-    })?;
+    let id = parse_id(&id)
+        .ok_or_else(|| PageError::new(Layout::for_user(t, &user, &uri), ApiError::not_found()))?;
     let x = Extras {
         offset: q.offset.unwrap_or(0),
         notice: notice_for(t, q.done.as_deref()),
@@ -297,10 +295,7 @@ async fn tree_fragment(
     Path(id): Path<String>,
 ) -> PageResult {
     let layout = || Layout::for_user(t, &user, &uri);
-    let id = parse_id(&id).ok_or_else(|| PageError {
-        l: layout(),
-        error: ApiError::not_found(),
-    })?;
+    let id = parse_id(&id).ok_or_else(|| PageError::new(layout(), ApiError::not_found()))?;
     let scope = &user.session.actor.scope;
     let parent = orgs::get(&state.db, scope, id).await.or_page(layout)?;
     let kids = orgs::children(&state.db, scope, id, 200, 0)
@@ -414,10 +409,8 @@ async fn with_errors(
 }
 
 fn id_or_404(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
-    parse_id(raw).ok_or_else(|| PageError {
-        l: Layout::for_user(t, user, uri),
-        error: ApiError::not_found(),
-    })
+    parse_id(raw)
+        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
 }
 
 async fn create_child(
