@@ -170,7 +170,7 @@ impl Db {
 
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> StoreResult<()> {
-        let one: i64 = self.scalar(&Query::new("SELECT 1")).await?;
+        let one: i64 = self.scalar(&Query::new("SELECT CAST(1 AS BIGINT)")).await?;
         debug_assert_eq!(one, 1);
         Ok(())
     }

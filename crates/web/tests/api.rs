@@ -442,3 +442,11 @@ async fn operations_endpoints_and_openapi() {
         .unwrap();
     assert!(docs.contains("/api/v1/orgs/{id}/children"));
 }
+
+#[tokio::test]
+async fn readiness_answers_on_every_backend() {
+    for app in apps().await {
+        let r = client().get(app.url("/readyz")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+    }
+}

@@ -17,6 +17,8 @@ CREATE TABLE orgs (
     updated_at  TEXT NOT NULL
 );
 CREATE UNIQUE INDEX orgs_path ON orgs(path);
+-- Covers subtree counts by status without touching the table.
+CREATE INDEX orgs_path_status ON orgs(path, status);
 CREATE INDEX orgs_parent ON orgs(parent_id, name, id);
 CREATE UNIQUE INDEX orgs_uscc ON orgs(uscc);
 
