@@ -27,7 +27,12 @@ struct Node {
 }
 
 fn plan() -> Vec<Node> {
-    let mut nodes = vec![Node { id: 1, parent: None, path: "/1/".into(), depth: 0 }];
+    let mut nodes = vec![Node {
+        id: 1,
+        parent: None,
+        path: "/1/".into(),
+        depth: 0,
+    }];
     let mut frontier = vec![0usize];
     for fan in FANOUT {
         let mut next = Vec::new();
@@ -38,7 +43,12 @@ fn plan() -> Vec<Node> {
                 }
                 let id = nodes.len() as i64 + 1;
                 let parent = &nodes[p];
-                let node = Node { id, parent: Some(parent.id), path: format!("{}{id}/", parent.path), depth: parent.depth + 1 };
+                let node = Node {
+                    id,
+                    parent: Some(parent.id),
+                    path: format!("{}{id}/", parent.path),
+                    depth: parent.depth + 1,
+                };
                 nodes.push(node);
                 next.push(nodes.len() - 1);
             }
@@ -59,10 +69,27 @@ async fn load(db: &Db, nodes: &[Node]) {
             if i > 0 {
                 q.push(", ");
             }
-            let kind = ["city", "district", "street"].get(n.depth as usize).copied().unwrap_or("enterprise");
-            q.push("(").push_bind(n.id).push(", ").push_bind(n.parent).push(", ").push_bind(n.path.as_str());
-            q.push(", ").push_bind(n.depth).push(", ").push_bind(kind).push(", ").push_bind(format!("组织{}", n.id));
-            q.push(", '320102', NULL, NULL, 'founded', NULL, ").push_bind(now).push(", ").push_bind(now).push(")");
+            let kind = ["city", "district", "street"]
+                .get(n.depth as usize)
+                .copied()
+                .unwrap_or("enterprise");
+            q.push("(")
+                .push_bind(n.id)
+                .push(", ")
+                .push_bind(n.parent)
+                .push(", ")
+                .push_bind(n.path.as_str());
+            q.push(", ")
+                .push_bind(n.depth)
+                .push(", ")
+                .push_bind(kind)
+                .push(", ")
+                .push_bind(format!("组织{}", n.id));
+            q.push(", '320102', NULL, NULL, 'founded', NULL, ")
+                .push_bind(now)
+                .push(", ")
+                .push_bind(now)
+                .push(")");
         }
         tx.execute(&q).await.unwrap();
     }
@@ -102,13 +129,26 @@ async fn run(t: TestDb) {
     let max_depth = nodes.iter().map(|n| n.depth).max().unwrap();
     let started = Instant::now();
     load(&t.db, &nodes).await;
-    println!("\n{}: {} organisations, depth 0..={max_depth}, loaded in {:.1} s", t.name, nodes.len(), started.elapsed().as_secs_f64());
+    println!(
+        "\n{}: {} organisations, depth 0..={max_depth}, loaded in {:.1} s",
+        t.name,
+        nodes.len(),
+        started.elapsed().as_secs_f64()
+    );
     let db = &t.db;
-    let everything = Scope { org_id: 1, path: "/1/".into() };
+    let everything = Scope {
+        org_id: 1,
+        path: "/1/".into(),
+    };
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     // Nodes at depth 1..=3: subtrees of 9,000 down to ~100 organisations.
-    let inner: Vec<&Node> = nodes.iter().filter(|n| (1..=3).contains(&n.depth)).collect();
-    let picks: Vec<i64> = (0..SAMPLES + 100).map(|_| inner[rng.gen_range(0..inner.len())].id).collect();
+    let inner: Vec<&Node> = nodes
+        .iter()
+        .filter(|n| (1..=3).contains(&n.depth))
+        .collect();
+    let picks: Vec<i64> = (0..SAMPLES + 100)
+        .map(|_| inner[rng.gen_range(0..inner.len())].id)
+        .collect();
     let baseline = measure(|_| async { db.ping().await.unwrap() }).await;
     let children = measure(|i| {
         let id = picks[i];
@@ -130,12 +170,19 @@ async fn run(t: TestDb) {
         let id = picks[i];
         let scope = &everything;
         async move {
-            let f = OrgFilter { under: Some(id), limit: 50, ..Default::default() };
+            let f = OrgFilter {
+                under: Some(id),
+                limit: 50,
+                ..Default::default()
+            };
             orgs::search(db, scope, &f).await.unwrap();
         }
     })
     .await;
-    let district = Scope { org_id: 2, path: "/1/2/".into() };
+    let district = Scope {
+        org_id: 2,
+        path: "/1/2/".into(),
+    };
     let whole_district = measure(|_| {
         let scope = &district;
         async move {
@@ -149,10 +196,20 @@ async fn run(t: TestDb) {
         ("baseline: SELECT 1", baseline),
         ("children of a node (page of 50)", children),
         ("subtree counts by status (depth 1-3 node)", counts),
-        ("subtree listing, first page of 50 + total (depth 1-3 node)", list),
-        ("subtree counts of a whole district (~9,000)", whole_district),
+        (
+            "subtree listing, first page of 50 + total (depth 1-3 node)",
+            list,
+        ),
+        (
+            "subtree counts of a whole district (~9,000)",
+            whole_district,
+        ),
     ] {
-        println!("| {} | {name} | {p50:.3} | {p99:.3} | {:.1} |", t.name, p99 / baseline.1);
+        println!(
+            "| {} | {name} | {p50:.3} | {p99:.3} | {:.1} |",
+            t.name,
+            p99 / baseline.1
+        );
     }
 }
 

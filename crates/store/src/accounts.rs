@@ -203,6 +203,25 @@ fn org_outside_scope() -> FieldError {
     )
 }
 
+/// Appends the audit row of a change to an account, in its transaction.
+async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    before: &Account,
+    after: &Account,
+) -> StoreResult<()> {
+    let e = Event {
+        action,
+        entity: "account",
+        entity_id: Some(after.id.to_string()),
+        org_path: &after.org_path,
+        before: Some(snapshot(before)),
+        after: Some(snapshot(after)),
+    };
+    audit::append(tx, actor, e).await
+}
+
 fn snapshot(a: &Account) -> serde_json::Value {
     json!({ "username": a.username, "display_name": a.display_name, "role": a.role.code(), "org_id": a.org_id, "disabled": a.disabled })
 }
@@ -340,19 +359,7 @@ pub async fn update(
         end_sessions(&mut tx, id).await?;
     }
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: "account.update",
-            entity: "account",
-            entity_id: Some(id.to_string()),
-            org_path: &after.org_path,
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
-    )
-    .await?;
+    record(&mut tx, actor, "account.update", &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -390,23 +397,12 @@ pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> St
         end_sessions(&mut tx, id).await?;
     }
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: if disabled {
-                "account.disable"
-            } else {
-                "account.enable"
-            },
-            entity: "account",
-            entity_id: Some(id.to_string()),
-            org_path: &after.org_path,
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
-    )
-    .await?;
+    let action = if disabled {
+        "account.disable"
+    } else {
+        "account.enable"
+    };
+    record(&mut tx, actor, action, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }

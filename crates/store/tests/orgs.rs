@@ -397,3 +397,107 @@ async fn founding_and_closing_follow_the_rules() {
         assert_eq!(code_of(e), "checklist.future_date");
     }
 }
+
+fn import_row(parent: orgs::ParentRef, kind: &str, name: &str) -> orgs::ImportOrg {
+    orgs::ImportOrg {
+        parent,
+        kind: kind.into(),
+        name: name.into(),
+        region_code: "320102".into(),
+        industry: None,
+        uscc: None,
+        status: None,
+        founded_on: None,
+        checklist: vec![],
+    }
+}
+
+#[tokio::test]
+async fn batch_import_is_all_or_nothing_and_scoped() {
+    use orgs::ParentRef::{Existing, Row};
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let a = actor_at(&tr.district_a, Role::UnionAdmin);
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 5, 1).unwrap();
+        let mut founded = import_row(Row(0), "enterprise", "已建会企业工会");
+        founded.status = Some(OrgStatus::Founded);
+        founded.founded_on = Some(day);
+        founded.checklist = FoundingStep::ALL.iter().map(|s| (*s, day)).collect();
+        let good = vec![
+            import_row(Existing(tr.district_a.id), "street", "新街道总工会"),
+            founded.clone(),
+            import_row(Row(0), "joint", "联合工会"),
+        ];
+        let mut bad = good.clone();
+        bad.push(import_row(
+            Existing(tr.district_b.id),
+            "enterprise",
+            "越界工会",
+        ));
+        let mut incomplete = founded.clone();
+        incomplete.checklist.pop();
+        bad.push(incomplete);
+        bad.push(import_row(Row(9), "enterprise", "悬空工会"));
+        let before = orgs::subtree_counts(db, &a.scope, tr.district_a.id)
+            .await
+            .unwrap()
+            .total;
+        let errs = orgs::import(db, &a, &regions(), &bad)
+            .await
+            .unwrap()
+            .unwrap_err();
+        let codes: Vec<(usize, &str)> = errs.iter().map(|e| (e.row, e.errors.0[0].code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (3, "org.parent_not_found"),
+                (4, "org.checklist_incomplete"),
+                (5, "org.parent_not_found")
+            ],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            orgs::subtree_counts(db, &a.scope, tr.district_a.id)
+                .await
+                .unwrap()
+                .total,
+            before,
+            "{}: nothing written",
+            t.name
+        );
+        let ids = orgs::import(db, &a, &regions(), &good)
+            .await
+            .unwrap()
+            .unwrap();
+        let union = orgs::get(db, &a.scope, ids[1]).await.unwrap();
+        assert_eq!(
+            union.path,
+            format!("{}{}/{}/", tr.district_a.path, ids[0], ids[1]),
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            (union.status, union.founded_on, union.depth),
+            (OrgStatus::Founded, Some(day), 3)
+        );
+        assert!(orgs::checklist(db, &a.scope, ids[1])
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.done_on == Some(day)));
+        let (rows, n) = audit::list(
+            db,
+            &a.scope,
+            &audit::AuditFilter {
+                action: Some("org.import".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!((n, rows[0].actor_name.as_str()), (3, a.username.as_str()));
+    }
+}

@@ -16,6 +16,9 @@ use crate::query::contains_pattern;
 use crate::scope::path_upper_bound;
 use crate::{Actor, Backend, Db, Query, Scope, StoreError, StoreResult, Tx};
 
+mod import;
+pub use import::{import, ImportOrg, ImportRowError, ParentRef};
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Org {
     pub id: i64,
@@ -310,6 +313,25 @@ fn uscc_conflict() -> FieldError {
     )
 }
 
+/// Appends the audit row of a change to an organisation, in its transaction.
+async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Org>,
+    after: &Org,
+) -> StoreResult<()> {
+    let e = Event {
+        action,
+        entity: "org",
+        entity_id: Some(after.id.to_string()),
+        org_path: &after.path,
+        before: before.map(snapshot),
+        after: Some(snapshot(after)),
+    };
+    audit::append(tx, actor, e).await
+}
+
 fn snapshot(o: &Org) -> serde_json::Value {
     json!({
         "name": o.name, "kind": o.kind.code(), "parent_id": o.parent_id, "path": o.path,
@@ -419,19 +441,7 @@ pub async fn create(
     )
     .await?;
     let org = get_in_tx(&mut tx, &Scope::everything(), id).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: "org.create",
-            entity: "org",
-            entity_id: Some(id.to_string()),
-            org_path: &org.path,
-            before: None,
-            after: Some(snapshot(&org)),
-        },
-    )
-    .await?;
+    record(&mut tx, actor, "org.create", None, &org).await?;
     tx.commit().await?;
     Ok(Saved { org, warnings })
 }
@@ -490,19 +500,7 @@ pub async fn update(
     .await
     .map_err(|e| unique_as_conflict(e, uscc_conflict()))?;
     let org = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: "org.update",
-            entity: "org",
-            entity_id: Some(id.to_string()),
-            org_path: &org.path,
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&org)),
-        },
-    )
-    .await?;
+    record(&mut tx, actor, "org.update", Some(&before), &org).await?;
     tx.commit().await?;
     Ok(Saved { org, warnings })
 }
@@ -586,19 +584,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
     .await?;
     // Audit rows follow their record, so the new scope sees the history.
     let moved = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: "org.move",
-            entity: "org",
-            entity_id: Some(id.to_string()),
-            org_path: &moved.path,
-            before: Some(snapshot(&org)),
-            after: Some(snapshot(&moved)),
-        },
-    )
-    .await?;
+    record(&mut tx, actor, "org.move", Some(&org), &moved).await?;
     tx.commit().await?;
     Ok(moved)
 }
@@ -666,19 +652,7 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
     )
     .await?;
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: "org.status",
-            entity: "org",
-            entity_id: Some(id.to_string()),
-            org_path: &after.path,
-            before: Some(snapshot(&org)),
-            after: Some(snapshot(&after)),
-        },
-    )
-    .await?;
+    record(&mut tx, actor, "org.status", Some(&org), &after).await?;
     tx.commit().await?;
     Ok(after)
 }
