@@ -91,8 +91,9 @@ pub async fn import(
             r.uscc.as_deref(),
         );
         let parent: Option<ParentInfo> = match r.parent {
-            ParentRef::Existing(id) => {
-                if !existing.contains_key(&id) {
+            ParentRef::Existing(id) => match existing.get(&id) {
+                Some(info) => info.clone(),
+                None => {
                     let info = match get_in_tx(&mut tx, &actor.scope, id).await {
                         Ok(p) => Some(ParentInfo {
                             kind: p.kind,
@@ -103,10 +104,10 @@ pub async fn import(
                         Err(StoreError::NotFound) => None,
                         Err(e) => return Err(e),
                     };
-                    existing.insert(id, info);
+                    existing.insert(id, info.clone());
+                    info
                 }
-                existing[&id].clone()
-            }
+            },
             ParentRef::Row(j) if j < i => row_parents[j].clone(),
             ParentRef::Row(_) => None,
         };
