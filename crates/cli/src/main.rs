@@ -1,1 +1,5 @@
-fn main(){}
+//! `nuanxin`: see the library crate for everything it does.
+
+fn main() -> std::process::ExitCode {
+    nuanxin::main()
+}

@@ -1,0 +1,41 @@
+//! `nuanxin demo`: load the demo city and print what was made, with the
+//! staff passwords shown this once.
+
+use crate::cli::DemoArgs;
+use crate::config::Settings;
+use crate::database;
+use crate::demo::{load_demo, DemoSummary};
+
+pub async fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
+    let db = database::open(settings, true).await?;
+    let result = load_demo(&db, args.orgs, args.seed).await;
+    db.close().await;
+    print_summary(&result?);
+    Ok(())
+}
+
+pub fn print_summary(s: &DemoSummary) {
+    println!(
+        "Loaded the demo city in {:.1} s: {} organisations ({} founded, {} preparing, {} with a credit code), {} street-level regions.",
+        s.elapsed.as_secs_f64(),
+        s.orgs,
+        s.founded,
+        s.preparing,
+        s.with_uscc,
+        s.streets_imported
+    );
+    for (kind, n) in &s.by_kind {
+        println!("  {:>7}  {} {}", n, kind.label_en(), kind.label_zh());
+    }
+    println!();
+    println!("Staff accounts; the passwords are shown only this once:");
+    for a in &s.accounts {
+        println!(
+            "  {:<8} {}  {:<12} {}",
+            a.username,
+            a.password,
+            a.role.code(),
+            a.org_name
+        );
+    }
+}
