@@ -43,14 +43,20 @@ impl TestDb {
         let url = std::env::var(TEST_DATABASE_URL)
             .ok()
             .filter(|u| !u.is_empty())?;
-        let schema = format!(
-            "t_{}",
-            random_token().to_lowercase().replace(['-', '_'], "")
-        )[..24]
-            .to_string();
+        // `t_<unix seconds>_<random>`: the time lets a later run drop the
+        // schemas of test processes that exited before their cleanup ran.
+        let now = chrono::Utc::now().timestamp();
+        let random: String = random_token()
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(12)
+            .collect();
+        let schema = format!("t_{now}_{random}");
         let mut admin = sqlx::PgConnection::connect(&url)
             .await
             .expect("connect to NUANXIN_TEST_DATABASE_URL");
+        drop_stale_schemas(&mut admin, now - 3600).await;
         admin
             .execute(format!("CREATE SCHEMA {schema}").as_str())
             .await
@@ -73,6 +79,23 @@ impl TestDb {
         let mut v = vec![TestDb::sqlite().await];
         v.extend(TestDb::postgres().await);
         v
+    }
+}
+
+/// Drops test schemas created before `before` (unix seconds).
+async fn drop_stale_schemas(admin: &mut sqlx::PgConnection, before: i64) {
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT nspname::TEXT FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            .fetch_all(&mut *admin)
+            .await
+            .unwrap_or_default();
+    for (name,) in names {
+        let created = name.split('_').nth(1).and_then(|t| t.parse::<i64>().ok());
+        if created.is_some_and(|t| t < before) {
+            let _ = admin
+                .execute(format!("DROP SCHEMA IF EXISTS {name} CASCADE").as_str())
+                .await;
+        }
     }
 }
 

@@ -8,8 +8,13 @@ use axum::{Json, Router};
 
 #[tokio::main]
 async fn main() {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8091".into());
-    let app = Router::new().route("/hello", get(|| async { Json(serde_json::json!({ "hello": "world" })) }));
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8091".into());
+    let app = Router::new().route(
+        "/hello",
+        get(|| async { Json(serde_json::json!({ "hello": "world" })) }),
+    );
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
     println!("baseline listening on http://{addr}/hello");
     axum::serve(listener, app).await.expect("serve");
