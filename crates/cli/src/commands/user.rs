@@ -58,7 +58,7 @@ pub async fn add(settings: &Settings, args: &UserAddArgs) -> anyhow::Result<()> 
         role: role.code().to_string(),
         org_id: args.org_id,
     };
-    let result = accounts::create(&db, &Actor::system(), policy, &input).await;
+    let result = accounts::create(&db, &operator(), policy, &input).await;
     db.close().await;
     let account =
         result.with_context(|| format!("cannot create the account {:?}", args.username.trim()))?;
@@ -79,7 +79,7 @@ pub async fn passwd(settings: &Settings, args: &PasswordArgs) -> anyhow::Result<
     let account = find(&db, &args.username).await?;
     let chosen = password::choose(args.password.generate_password, policy)?;
     let result =
-        accounts::set_password(&db, &Actor::system(), policy, account.id, chosen.as_str()).await;
+        accounts::set_password(&db, &operator(), policy, account.id, chosen.as_str()).await;
     db.close().await;
     result.with_context(|| format!("cannot set the password of {}", account.username))?;
     println!(
@@ -97,7 +97,7 @@ pub async fn set_disabled(
 ) -> anyhow::Result<()> {
     let db = database::open(settings, true).await?;
     let account = find(&db, username).await?;
-    let result = accounts::set_disabled(&db, &Actor::system(), account.id, disabled).await;
+    let result = accounts::set_disabled(&db, &operator(), account.id, disabled).await;
     db.close().await;
     let after = result?;
     if disabled {
@@ -109,6 +109,19 @@ pub async fn set_disabled(
         println!("Account {} enabled", after.username);
     }
     Ok(())
+}
+
+/// The person at the command line, as the audit trail records them: the
+/// whole tree, like the system, but named `cli:<login name>`.
+fn operator() -> Actor {
+    let who = std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Actor {
+        username: format!("cli:{who}"),
+        ..Actor::system()
+    }
 }
 
 #[cfg(test)]
