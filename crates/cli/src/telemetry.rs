@@ -14,7 +14,9 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), UserError> {
         .map_err(|e| UserError::new(format!("log level {filter:?} is not a valid filter: {e}")))?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours only on a terminal, never as escape codes in a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     // A second call (tests running commands in one process) keeps the
     // first subscriber; that is not an error worth stopping for.
     let _ = match format {
