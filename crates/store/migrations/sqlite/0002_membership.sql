@@ -1,0 +1,50 @@
+-- Members and their applications. ID numbers and phones are stored sealed
+-- (AEAD), with an HMAC blind index for exact lookup and a masked copy for
+-- display; the plaintext is never stored.
+
+CREATE TABLE members (
+    id               INTEGER PRIMARY KEY,
+    person_key       TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    id_number_sealed TEXT NOT NULL,
+    id_number_masked TEXT NOT NULL,
+    phone_key        TEXT NOT NULL,
+    phone_sealed     TEXT NOT NULL,
+    phone_masked     TEXT NOT NULL,
+    occupation       TEXT NOT NULL,
+    employer         TEXT,
+    work_region      TEXT NOT NULL,
+    org_id           INTEGER NOT NULL REFERENCES orgs(id),
+    member_no        TEXT,
+    status           TEXT NOT NULL,
+    status_token     TEXT NOT NULL,
+    reject_reason    TEXT,
+    applied_at       TEXT NOT NULL,
+    decided_at       TEXT,
+    updated_at       TEXT NOT NULL
+);
+-- One person, one membership: at most one open record per ID number.
+CREATE UNIQUE INDEX members_one_person ON members(person_key)
+    WHERE status IN ('applied', 'active', 'transferring');
+CREATE UNIQUE INDEX members_member_no ON members(member_no);
+CREATE UNIQUE INDEX members_status_token ON members(status_token);
+CREATE INDEX members_org ON members(org_id, status, id);
+CREATE INDEX members_phone ON members(phone_key);
+
+CREATE TABLE member_events (
+    id          INTEGER PRIMARY KEY,
+    member_id   INTEGER NOT NULL REFERENCES members(id),
+    at          TEXT NOT NULL,
+    from_status TEXT,
+    to_status   TEXT NOT NULL,
+    org_id      INTEGER NOT NULL REFERENCES orgs(id),
+    actor_name  TEXT NOT NULL,
+    reason      TEXT
+);
+CREATE INDEX member_events_member ON member_events(member_id, id);
+
+-- The last sequence number issued per region and year (`32010226`).
+CREATE TABLE member_no_seq (
+    prefix TEXT PRIMARY KEY,
+    last   INTEGER NOT NULL
+);

@@ -1,0 +1,435 @@
+//! Members: applications, decisions, the roll and one person, one
+//! membership. Sensitive fields are sealed on the way in and only masked
+//! copies leave, unless an account with the right reveals them (audited).
+
+use chrono::{DateTime, Datelike, Utc};
+use nuanxin_domain::account::Permission;
+use nuanxin_domain::mask::{mask_id_number, mask_phone};
+use nuanxin_domain::membership::{Application, MemberNo, MembershipStatus, Occupation};
+use nuanxin_domain::region::RegionCode;
+use nuanxin_domain::{text, FieldError};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Event};
+use crate::sensitive::Sealer;
+use crate::sessions::random_token;
+use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
+
+/// Blind-index domains, so an ID number and a phone never collide.
+const ID_KEY: &str = "id_number";
+const PHONE_KEY: &str = "phone";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub id_number_masked: String,
+    pub phone_masked: String,
+    pub occupation: Occupation,
+    pub employer: Option<String>,
+    pub work_region: String,
+    pub org_id: i64,
+    pub org_name: String,
+    #[serde(skip)]
+    pub org_path: String,
+    pub member_no: Option<String>,
+    pub status: MembershipStatus,
+    pub reject_reason: Option<String>,
+    pub applied_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    name: String,
+    id_number_masked: String,
+    phone_masked: String,
+    occupation: String,
+    employer: Option<String>,
+    work_region: String,
+    org_id: i64,
+    org_name: String,
+    org_path: String,
+    member_no: Option<String>,
+    status: String,
+    reject_reason: Option<String>,
+    applied_at: DateTime<Utc>,
+    decided_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<MemberRow> for Member {
+    type Error = StoreError;
+    fn try_from(r: MemberRow) -> StoreResult<Member> {
+        let bad = |what: &str, v: &str| {
+            StoreError::Internal(format!("member {}: unknown {what} {v:?}", r.id))
+        };
+        Ok(Member {
+            occupation: Occupation::from_code(&r.occupation)
+                .ok_or_else(|| bad("occupation", &r.occupation))?,
+            status: MembershipStatus::from_code(&r.status)
+                .ok_or_else(|| bad("status", &r.status))?,
+            id: r.id,
+            name: r.name,
+            id_number_masked: r.id_number_masked,
+            phone_masked: r.phone_masked,
+            employer: r.employer,
+            work_region: r.work_region,
+            org_id: r.org_id,
+            org_name: r.org_name,
+            org_path: r.org_path,
+            member_no: r.member_no,
+            reject_reason: r.reject_reason,
+            applied_at: r.applied_at,
+            decided_at: r.decided_at,
+        })
+    }
+}
+
+const SELECT_MEMBER: &str = "SELECT m.id, m.name, m.id_number_masked, m.phone_masked, m.occupation, m.employer, m.work_region,
+        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.applied_at, m.decided_at
+    FROM members m JOIN orgs o ON o.id = m.org_id";
+
+fn by_id(scope: &Scope, id: i64) -> Query {
+    let mut q = Query::new(SELECT_MEMBER);
+    q.push(" WHERE m.id = ").push_bind(id).push(" AND");
+    scope.push_filter(&mut q, "o.path");
+    q
+}
+
+pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Member> {
+    let row: Option<MemberRow> = db.fetch_optional(&by_id(scope, id)).await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Member> {
+    let row: Option<MemberRow> = tx.fetch_optional(&by_id(scope, id)).await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// What became of an application.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// A new application; `status_token` opens the worker's private status page.
+    Created {
+        member_id: i64,
+        status_token: String,
+    },
+    /// The person already has an open membership or application.
+    Existing {
+        member_id: i64,
+        org_id: i64,
+        status: MembershipStatus,
+    },
+}
+
+/// Files an application with the union `org_id` (a grassroots union, not
+/// closed). Race-safe: the database's unique index on the person decides,
+/// so simultaneous submissions of one person create exactly one record.
+pub async fn apply(
+    db: &Db,
+    sealer: &Sealer,
+    org_id: i64,
+    app: &Application,
+) -> StoreResult<Applied> {
+    let person_key = sealer.blind_index(ID_KEY, app.id_number.as_str());
+    if let Some(existing) = open_record(db, &person_key).await? {
+        return Ok(existing);
+    }
+    let now = Utc::now();
+    let token = random_token();
+    let mut tx = db.begin().await?;
+    let org: Option<(String, String)> = tx
+        .fetch_optional(&Query::new("SELECT kind, status FROM orgs WHERE id = $1").bind(org_id))
+        .await?;
+    match org {
+        Some((kind, status))
+            if status != "closed"
+                && nuanxin_domain::org::OrgKind::from_code(&kind)
+                    .is_some_and(|k| k.is_grassroots()) => {}
+        _ => {
+            return Err(FieldError::new(
+                "org_id",
+                "membership.union_unavailable",
+                "该工会不能受理入会申请",
+                "this union cannot take applications",
+            )
+            .into())
+        }
+    }
+    let inserted = tx
+        .scalar::<i64>(
+            &Query::new(
+                "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
+                    occupation, employer, work_region, org_id, member_no, status, status_token, reject_reason, applied_at, decided_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, NULL, $13, NULL, $13) RETURNING id",
+            )
+            .bind(&person_key)
+            .bind(&app.name)
+            .bind(sealer.seal(app.id_number.as_str()))
+            .bind(mask_id_number(app.id_number.as_str()))
+            .bind(sealer.blind_index(PHONE_KEY, app.phone.as_str()))
+            .bind(sealer.seal(app.phone.as_str()))
+            .bind(mask_phone(app.phone.as_str()))
+            .bind(app.occupation.code())
+            .bind(app.employer.as_deref())
+            .bind(app.work_region.as_str())
+            .bind(org_id)
+            .bind(&token)
+            .bind(now),
+        )
+        .await;
+    let member_id = match inserted {
+        Ok(id) => id,
+        Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+            // Another submission of the same person won the race.
+            drop(tx);
+            return open_record(db, &person_key).await?.ok_or_else(|| {
+                StoreError::Internal("unique violation without an open record".into())
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    record_event(
+        &mut tx,
+        member_id,
+        None,
+        MembershipStatus::Applied,
+        org_id,
+        "worker",
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Applied::Created {
+        member_id,
+        status_token: token,
+    })
+}
+
+async fn open_record(db: &Db, person_key: &str) -> StoreResult<Option<Applied>> {
+    let row: Option<(i64, i64, String)> = db
+        .fetch_optional(
+            &Query::new("SELECT id, org_id, status FROM members WHERE person_key = $1 AND status IN ('applied', 'active', 'transferring')")
+                .bind(person_key),
+        )
+        .await?;
+    Ok(row.and_then(|(member_id, org_id, s)| {
+        MembershipStatus::from_code(&s).map(|status| Applied::Existing {
+            member_id,
+            org_id,
+            status,
+        })
+    }))
+}
+
+async fn record_event(
+    tx: &mut Tx,
+    member_id: i64,
+    from: Option<MembershipStatus>,
+    to: MembershipStatus,
+    org_id: i64,
+    actor_name: &str,
+    reason: Option<&str>,
+) -> StoreResult<()> {
+    tx.execute(
+        &Query::new("INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(member_id)
+            .bind(Utc::now())
+            .bind(from.map(|s| s.code()))
+            .bind(to.code())
+            .bind(org_id)
+            .bind(actor_name)
+            .bind(reason),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Issues the next membership number for a union's region and this year.
+async fn next_member_no(
+    tx: &mut Tx,
+    region: &RegionCode,
+    now: DateTime<Utc>,
+) -> StoreResult<MemberNo> {
+    let year = now.with_timezone(&nuanxin_domain::time::china()).year();
+    let prefix = format!("{}{:02}", &region.as_str()[..6], year.rem_euclid(100));
+    let seq: i64 = tx
+        .scalar(
+            &Query::new(
+                "INSERT INTO member_no_seq (prefix, last) VALUES ($1, 1)
+                 ON CONFLICT (prefix) DO UPDATE SET last = member_no_seq.last + 1 RETURNING last",
+            )
+            .bind(&prefix),
+        )
+        .await?;
+    Ok(MemberNo::issue(
+        region,
+        year,
+        u32::try_from(seq).map_err(|_| StoreError::Internal("sequence overflow".into()))?,
+    )?)
+}
+
+/// Moves a member along the state machine inside the actor's scope, with
+/// its event and audit rows; an approval issues the membership number.
+async fn decide(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    next: MembershipStatus,
+    reason: Option<&str>,
+) -> StoreResult<Member> {
+    actor.require(Permission::Review)?;
+    let mut tx = db.begin().await?;
+    let before = get_in_tx(&mut tx, &actor.scope, id).await?;
+    before.status.transition(next)?;
+    let now = Utc::now();
+    let member_no = if next == MembershipStatus::Active && before.member_no.is_none() {
+        let region: Option<(String,)> = tx
+            .fetch_optional(
+                &Query::new("SELECT region_code FROM orgs WHERE id = $1").bind(before.org_id),
+            )
+            .await?;
+        let region = RegionCode::parse(&region.ok_or(StoreError::NotFound)?.0)?;
+        Some(
+            next_member_no(&mut tx, &region, now)
+                .await?
+                .as_str()
+                .to_string(),
+        )
+    } else {
+        before.member_no.clone()
+    };
+    tx.execute(
+        &Query::new("UPDATE members SET status = $1, member_no = $2, reject_reason = $3, decided_at = $4, updated_at = $4 WHERE id = $5")
+            .bind(next.code())
+            .bind(member_no)
+            .bind(if next == MembershipStatus::Rejected { reason } else { before.reject_reason.as_deref() })
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
+    record_event(
+        &mut tx,
+        id,
+        Some(before.status),
+        next,
+        before.org_id,
+        &actor.username,
+        reason,
+    )
+    .await?;
+    let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let snap = |m: &Member| json!({ "status": m.status.code(), "member_no": m.member_no, "org_id": m.org_id, "reason": m.reject_reason });
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "member.status",
+            entity: "member",
+            entity_id: Some(id.to_string()),
+            org_path: &after.org_path,
+            before: Some(snap(&before)),
+            after: Some(snap(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Approves an application: the member gets a membership number.
+pub async fn approve(db: &Db, actor: &Actor, id: i64) -> StoreResult<Member> {
+    decide(db, actor, id, MembershipStatus::Active, None).await
+}
+
+/// Rejects an application; the reason is shown to the worker.
+pub async fn reject(db: &Db, actor: &Actor, id: i64, reason: &str) -> StoreResult<Member> {
+    let reason = text::required_line("reason", "不予通过的理由", reason, 200)?;
+    decide(db, actor, id, MembershipStatus::Rejected, Some(&reason)).await
+}
+
+/// Ends an active membership.
+pub async fn leave(db: &Db, actor: &Actor, id: i64, reason: &str) -> StoreResult<Member> {
+    let reason = text::required_line("reason", "退会原因", reason, 200)?;
+    decide(db, actor, id, MembershipStatus::Left, Some(&reason)).await
+}
+
+/// Finds the member with this ID number or phone (exact, through the blind
+/// index), within scope.
+pub async fn find_exact(
+    db: &Db,
+    scope: &Scope,
+    sealer: &Sealer,
+    id_number: Option<&str>,
+    phone: Option<&str>,
+) -> StoreResult<Vec<Member>> {
+    let mut q = Query::new(SELECT_MEMBER);
+    q.push(" WHERE");
+    scope.push_filter(&mut q, "o.path");
+    match (id_number, phone) {
+        (Some(id), _) => q
+            .push(" AND m.person_key = ")
+            .push_bind(sealer.blind_index(ID_KEY, &id.trim().to_ascii_uppercase())),
+        (None, Some(p)) => q
+            .push(" AND m.phone_key = ")
+            .push_bind(sealer.blind_index(PHONE_KEY, p.trim())),
+        (None, None) => return Ok(vec![]),
+    };
+    q.push(" ORDER BY m.id DESC LIMIT 50");
+    let rows: Vec<MemberRow> = db.fetch_all(&q).await?;
+    rows.into_iter().map(Member::try_from).collect()
+}
+
+/// The full ID number and phone, for an account allowed to see them; every
+/// reveal writes an audit row.
+pub async fn reveal(
+    db: &Db,
+    actor: &Actor,
+    sealer: &Sealer,
+    id: i64,
+) -> StoreResult<(String, String)> {
+    actor.require(Permission::RevealSensitive)?;
+    let mut tx = db.begin().await?;
+    let m = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let (id_sealed, phone_sealed): (String, String) = tx
+        .fetch_optional(
+            &Query::new("SELECT id_number_sealed, phone_sealed FROM members WHERE id = $1")
+                .bind(id),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "member.reveal",
+            entity: "member",
+            entity_id: Some(id.to_string()),
+            org_path: &m.org_path,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((sealer.open(&id_sealed)?, sealer.open(&phone_sealed)?))
+}
+
+/// One step in a membership's history.
+#[derive(Debug, Clone, Serialize, PartialEq, sqlx::FromRow)]
+pub struct MemberEvent {
+    pub at: DateTime<Utc>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub org_id: i64,
+    pub actor_name: String,
+    pub reason: Option<String>,
+}
+
+pub async fn history(db: &Db, scope: &Scope, id: i64) -> StoreResult<Vec<MemberEvent>> {
+    get(db, scope, id).await?;
+    db.fetch_all(&Query::new("SELECT at, from_status, to_status, org_id, actor_name, reason FROM member_events WHERE member_id = $1 ORDER BY id").bind(id))
+        .await
+}

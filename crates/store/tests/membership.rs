@@ -1,0 +1,269 @@
+mod common;
+
+use common::*;
+use nuanxin_domain::account::Role;
+use nuanxin_domain::membership::{Application, ApplicationForm, MembershipStatus};
+use nuanxin_store::membership::{self, Applied};
+use nuanxin_store::sensitive::Sealer;
+use nuanxin_store::testing::TestDb;
+use nuanxin_store::{audit, Query, StoreError};
+
+fn sealer() -> Sealer {
+    Sealer::from_key(&[9u8; 64])
+}
+
+fn id_born(date: &str, seq: &str) -> String {
+    let mut s = format!("320102{date}{seq}").into_bytes();
+    s.push(nuanxin_domain::ids::id_check_char(&s));
+    String::from_utf8(s).unwrap()
+}
+
+fn application(id_number: &str, phone: &str) -> Application {
+    let f = ApplicationForm {
+        name: "李强".into(),
+        id_number: id_number.into(),
+        phone: phone.into(),
+        occupation: "courier".into(),
+        employer: "顺捷快递".into(),
+        work_region: "320102".into(),
+        consent: true,
+    };
+    f.check(
+        &regions(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .unwrap()
+}
+
+fn created(a: Applied) -> i64 {
+    match a {
+        Applied::Created { member_id, .. } => member_id,
+        other => panic!("expected a new application, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn apply_approve_and_number() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let s = sealer();
+        let idn = id_born("19900307", "123");
+        let id = created(
+            membership::apply(db, &s, tr.union_a.id, &application(&idn, "13812345678"))
+                .await
+                .unwrap(),
+        );
+        let reviewer = actor_at(&tr.district_a, Role::Reviewer);
+        let m = membership::approve(db, &reviewer, id).await.unwrap();
+        assert_eq!(m.status, MembershipStatus::Active, "{}", t.name);
+        let no = m.member_no.clone().unwrap();
+        assert!(no.starts_with("320102"), "{no}");
+        assert_eq!(m.id_number_masked, format!("320***********{}", &idn[14..]));
+        assert_eq!(m.phone_masked, "138****5678");
+        let second = created(
+            membership::apply(
+                db,
+                &s,
+                tr.union_a.id,
+                &application(&id_born("19920101", "456"), "13900001111"),
+            )
+            .await
+            .unwrap(),
+        );
+        let n2 = membership::approve(db, &reviewer, second)
+            .await
+            .unwrap()
+            .member_no
+            .unwrap();
+        assert_eq!(
+            n2[8..16].parse::<u32>().unwrap(),
+            no[8..16].parse::<u32>().unwrap() + 1,
+            "{}: numbers follow each other",
+            t.name
+        );
+        let e = membership::approve(db, &reviewer, id).await.unwrap_err();
+        assert!(
+            matches!(e, StoreError::Validation(v) if v.0[0].code == "membership.illegal_transition")
+        );
+        let h = membership::history(db, &reviewer.scope, id).await.unwrap();
+        assert_eq!(
+            h.iter().map(|e| e.to_status.as_str()).collect::<Vec<_>>(),
+            ["applied", "active"]
+        );
+        let (rows, _) = audit::list(
+            db,
+            &reviewer.scope,
+            &audit::AuditFilter {
+                action: Some("member.status".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 2, "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn one_person_one_membership_even_under_a_burst() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let s = sealer();
+        let app = application(&id_born("19950505", "777"), "13700000000");
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let (db, s, app, org) = (db.clone(), s.clone(), app.clone(), tr.union_a.id);
+            tasks.spawn(async move { membership::apply(&db, &s, org, &app).await });
+        }
+        let mut created_n = 0;
+        let mut existing_n = 0;
+        while let Some(r) = tasks.join_next().await {
+            match r.unwrap().expect("every submission gets a proper answer") {
+                Applied::Created { .. } => created_n += 1,
+                Applied::Existing { status, .. } => {
+                    assert_eq!(status, MembershipStatus::Applied);
+                    existing_n += 1
+                }
+            }
+        }
+        assert_eq!((created_n, existing_n), (1, 49), "{}", t.name);
+        let n: i64 = db
+            .scalar(&Query::new("SELECT COUNT(*) FROM members"))
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}
+
+#[tokio::test]
+async fn rejection_needs_a_reason_and_allows_a_new_application() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let s = sealer();
+        let app = application(&id_born("19880808", "888"), "13600000000");
+        let id = created(
+            membership::apply(db, &s, tr.union_a.id, &app)
+                .await
+                .unwrap(),
+        );
+        let reviewer = actor_at(&tr.district_a, Role::Reviewer);
+        assert!(matches!(
+            membership::reject(db, &reviewer, id, "  ").await,
+            Err(StoreError::Validation(_))
+        ));
+        let m = membership::reject(db, &reviewer, id, "不在本单位工作")
+            .await
+            .unwrap();
+        assert_eq!(
+            (m.status, m.reject_reason.as_deref()),
+            (MembershipStatus::Rejected, Some("不在本单位工作")),
+            "{}",
+            t.name
+        );
+        assert!(m.member_no.is_none());
+        created(
+            membership::apply(db, &s, tr.union_a.id, &app)
+                .await
+                .unwrap(),
+        );
+        let e = membership::apply(
+            db,
+            &s,
+            tr.district_a.id,
+            &application(&id_born("19700101", "111"), "13500000000"),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(e, StoreError::Validation(v) if v.0[0].code == "membership.union_unavailable"),
+            "a federation takes no members directly"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let s = sealer();
+        let idn = id_born("19910203", "345");
+        let id = created(
+            membership::apply(db, &s, tr.union_a.id, &application(&idn, "13812349876"))
+                .await
+                .unwrap(),
+        );
+        let b = actor_at(&tr.district_b, Role::UnionAdmin);
+        assert!(
+            matches!(
+                membership::get(db, &b.scope, id).await,
+                Err(StoreError::NotFound)
+            ),
+            "{}",
+            t.name
+        );
+        assert!(matches!(
+            membership::approve(db, &actor_at(&tr.district_b, Role::Reviewer), id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(membership::find_exact(db, &b.scope, &s, Some(&idn), None)
+            .await
+            .unwrap()
+            .is_empty());
+        let a = actor_at(&tr.district_a, Role::UnionAdmin);
+        assert_eq!(
+            membership::find_exact(db, &a.scope, &s, Some(&idn.to_lowercase()), None)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            membership::find_exact(db, &a.scope, &s, None, Some("13812349876"))
+                .await
+                .unwrap()[0]
+                .phone_masked,
+            "138****9876"
+        );
+        let viewer = actor_at(&tr.district_a, Role::Viewer);
+        assert!(matches!(
+            membership::reveal(db, &viewer, &s, id).await,
+            Err(StoreError::Forbidden)
+        ));
+        assert_eq!(
+            membership::reveal(db, &a, &s, id).await.unwrap(),
+            (idn.clone(), "13812349876".to_string()),
+            "{}",
+            t.name
+        );
+        let (rows, _) = audit::list(
+            db,
+            &a.scope,
+            &audit::AuditFilter {
+                action: Some("member.reveal".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 1);
+        // No column of the stored row holds the plain ID number or phone.
+        let stored: (String, String, String, String) = db
+            .fetch_optional(&Query::new("SELECT person_key, id_number_sealed, phone_key, phone_sealed FROM members WHERE id = $1").bind(id))
+            .await
+            .unwrap()
+            .unwrap();
+        for col in [stored.0, stored.1, stored.2, stored.3] {
+            assert!(
+                !col.contains(&idn[..14]) && !col.contains("13812349876"),
+                "{}: plaintext stored",
+                t.name
+            );
+        }
+    }
+}
