@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Event};
+use crate::routing::Route;
 use crate::sensitive::Sealer;
 use crate::sessions::random_token;
 use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
@@ -124,15 +125,17 @@ pub enum Applied {
     },
 }
 
-/// Files an application with the union `org_id` (a grassroots union, not
-/// closed). Race-safe: the database's unique index on the person decides,
-/// so simultaneous submissions of one person create exactly one record.
+/// Files an application with the union the route chose (a grassroots
+/// union, not closed). Race-safe: the database's unique index on the person
+/// decides, so simultaneous submissions of one person create exactly one
+/// record.
 pub async fn apply(
     db: &Db,
     sealer: &Sealer,
-    org_id: i64,
+    route: &Route,
     app: &Application,
 ) -> StoreResult<Applied> {
+    let org_id = route.org_id;
     let person_key = sealer.blind_index(ID_KEY, app.id_number.as_str());
     if let Some(existing) = open_record(db, &person_key).await? {
         return Ok(existing);
@@ -162,8 +165,10 @@ pub async fn apply(
         .scalar::<i64>(
             &Query::new(
                 "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
-                    occupation, employer, work_region, org_id, member_no, status, status_token, reject_reason, applied_at, decided_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, NULL, $13, NULL, $13) RETURNING id",
+                    occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
+                    reject_reason, applied_at, decided_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, NULL, $16, NULL, $16)
+                 RETURNING id",
             )
             .bind(&person_key)
             .bind(&app.name)
@@ -177,6 +182,9 @@ pub async fn apply(
             .bind(app.work_region.as_str())
             .bind(org_id)
             .bind(&token)
+            .bind(random_token())
+            .bind(route.rule)
+            .bind(&route.reason_zh)
             .bind(now),
         )
         .await;
@@ -432,4 +440,68 @@ pub async fn history(db: &Db, scope: &Scope, id: i64) -> StoreResult<Vec<MemberE
     get(db, scope, id).await?;
     db.fetch_all(&Query::new("SELECT at, from_status, to_status, org_id, actor_name, reason FROM member_events WHERE member_id = $1 ORDER BY id").bind(id))
         .await
+}
+
+/// What the worker sees at their private link: where the application went
+/// and why, its status, and the e-card once active.
+#[derive(Debug, Clone, Serialize, PartialEq, sqlx::FromRow)]
+pub struct Card {
+    pub name: String,
+    pub id_number_masked: String,
+    pub member_no: Option<String>,
+    pub org_name: String,
+    pub status: String,
+    pub route_reason: String,
+    pub reject_reason: Option<String>,
+    pub applied_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub card_token: String,
+    pub status_token: String,
+}
+
+const SELECT_CARD: &str =
+    "SELECT m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_reason,
+        m.reject_reason, m.applied_at, m.decided_at, m.card_token, m.status_token
+    FROM members m JOIN orgs o ON o.id = m.org_id";
+
+/// The record behind a worker's private status link.
+pub async fn card_by_status_token(db: &Db, token: &str) -> StoreResult<Card> {
+    let mut q = Query::new(SELECT_CARD);
+    q.push(" WHERE m.status_token = ").push_bind(token);
+    db.fetch_optional(&q).await?.ok_or(StoreError::NotFound)
+}
+
+/// The existing open record of a person, shown only when the phone given
+/// also matches the one on record: knowing someone's ID number is not
+/// enough to see their card.
+pub async fn card_of_person(
+    db: &Db,
+    sealer: &Sealer,
+    id_number: &str,
+    phone: &str,
+) -> StoreResult<Option<Card>> {
+    let mut q = Query::new(SELECT_CARD);
+    q.push(" WHERE m.person_key = ")
+        .push_bind(sealer.blind_index(ID_KEY, id_number));
+    q.push(" AND m.phone_key = ")
+        .push_bind(sealer.blind_index(PHONE_KEY, phone));
+    q.push(" AND m.status IN ('applied', 'active', 'transferring')");
+    db.fetch_optional(&q).await
+}
+
+/// What the card's QR code confirms to anyone: valid or not, and the union.
+#[derive(Debug, Clone, Serialize, PartialEq, sqlx::FromRow)]
+pub struct Verification {
+    pub status: String,
+    pub org_name: String,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+pub async fn verify(db: &Db, card_token: &str) -> StoreResult<Verification> {
+    db.fetch_optional(
+        &Query::new("SELECT m.status, o.name AS org_name, m.decided_at FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.card_token = $1")
+            .bind(card_token),
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
 }

@@ -4,6 +4,7 @@ use common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::membership::{Application, ApplicationForm, MembershipStatus};
 use nuanxin_store::membership::{self, Applied};
+use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
 use nuanxin_store::testing::TestDb;
 use nuanxin_store::{audit, Query, StoreError};
@@ -35,6 +36,15 @@ fn application(id_number: &str, phone: &str) -> Application {
     .unwrap()
 }
 
+fn to(org: &nuanxin_store::orgs::Org) -> Route {
+    Route {
+        org_id: org.id,
+        org_name: org.name.clone(),
+        rule: "scanned_union",
+        reason_zh: "测试".into(),
+    }
+}
+
 fn created(a: Applied) -> i64 {
     match a {
         Applied::Created { member_id, .. } => member_id,
@@ -50,7 +60,7 @@ async fn apply_approve_and_number() {
         let s = sealer();
         let idn = id_born("19900307", "123");
         let id = created(
-            membership::apply(db, &s, tr.union_a.id, &application(&idn, "13812345678"))
+            membership::apply(db, &s, &to(&tr.union_a), &application(&idn, "13812345678"))
                 .await
                 .unwrap(),
         );
@@ -65,7 +75,7 @@ async fn apply_approve_and_number() {
             membership::apply(
                 db,
                 &s,
-                tr.union_a.id,
+                &to(&tr.union_a),
                 &application(&id_born("19920101", "456"), "13900001111"),
             )
             .await
@@ -115,8 +125,8 @@ async fn one_person_one_membership_even_under_a_burst() {
         let app = application(&id_born("19950505", "777"), "13700000000");
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..50 {
-            let (db, s, app, org) = (db.clone(), s.clone(), app.clone(), tr.union_a.id);
-            tasks.spawn(async move { membership::apply(&db, &s, org, &app).await });
+            let (db, s, app, org) = (db.clone(), s.clone(), app.clone(), to(&tr.union_a));
+            tasks.spawn(async move { membership::apply(&db, &s, &org, &app).await });
         }
         let mut created_n = 0;
         let mut existing_n = 0;
@@ -146,7 +156,7 @@ async fn rejection_needs_a_reason_and_allows_a_new_application() {
         let s = sealer();
         let app = application(&id_born("19880808", "888"), "13600000000");
         let id = created(
-            membership::apply(db, &s, tr.union_a.id, &app)
+            membership::apply(db, &s, &to(&tr.union_a), &app)
                 .await
                 .unwrap(),
         );
@@ -166,14 +176,14 @@ async fn rejection_needs_a_reason_and_allows_a_new_application() {
         );
         assert!(m.member_no.is_none());
         created(
-            membership::apply(db, &s, tr.union_a.id, &app)
+            membership::apply(db, &s, &to(&tr.union_a), &app)
                 .await
                 .unwrap(),
         );
         let e = membership::apply(
             db,
             &s,
-            tr.district_a.id,
+            &to(&tr.district_a),
             &application(&id_born("19700101", "111"), "13500000000"),
         )
         .await
@@ -193,7 +203,7 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
         let s = sealer();
         let idn = id_born("19910203", "345");
         let id = created(
-            membership::apply(db, &s, tr.union_a.id, &application(&idn, "13812349876"))
+            membership::apply(db, &s, &to(&tr.union_a), &application(&idn, "13812349876"))
                 .await
                 .unwrap(),
         );

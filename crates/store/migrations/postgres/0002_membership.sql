@@ -18,6 +18,9 @@ CREATE TABLE members (
     member_no        TEXT,
     status           TEXT NOT NULL,
     status_token     TEXT NOT NULL,
+    card_token       TEXT NOT NULL,
+    route_rule       TEXT NOT NULL,
+    route_reason     TEXT NOT NULL,
     reject_reason    TEXT,
     applied_at       TIMESTAMPTZ NOT NULL,
     decided_at       TIMESTAMPTZ,
@@ -28,6 +31,7 @@ CREATE UNIQUE INDEX members_one_person ON members(person_key)
     WHERE status IN ('applied', 'active', 'transferring');
 CREATE UNIQUE INDEX members_member_no ON members(member_no);
 CREATE UNIQUE INDEX members_status_token ON members(status_token);
+CREATE UNIQUE INDEX members_card_token ON members(card_token);
 CREATE INDEX members_org ON members(org_id, status, id);
 CREATE INDEX members_phone ON members(phone_key);
 
@@ -48,3 +52,15 @@ CREATE TABLE member_no_seq (
     prefix TEXT PRIMARY KEY,
     last   BIGINT NOT NULL
 );
+
+-- The QR code and short link of a union (`/join/{token}`).
+CREATE TABLE join_links (
+    token      TEXT PRIMARY KEY,
+    org_id     BIGINT NOT NULL REFERENCES orgs(id),
+    created_at TIMESTAMPTZ NOT NULL,
+    revoked_at TIMESTAMPTZ
+);
+CREATE INDEX join_links_org ON join_links(org_id);
+
+-- Routing looks for unions of a kind inside a subtree.
+CREATE INDEX orgs_kind ON orgs(kind, path);

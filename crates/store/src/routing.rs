@@ -1,0 +1,141 @@
+//! Which grassroots union takes an application ("系统平台分派处理").
+//!
+//! This first version has the fixed order of the domain, without the
+//! editable rule table yet: the union whose QR code was scanned; under a
+//! federation's code, the industry federation for the worker's occupation
+//! in their district, then the catch-all union of the district or street.
+
+use nuanxin_domain::membership::{Application, Occupation};
+use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
+use nuanxin_domain::region::RegionCode;
+use nuanxin_domain::FieldError;
+use serde::Serialize;
+
+use crate::{Db, Query, Scope, StoreError, StoreResult};
+
+/// Where an application goes, and why, in words shown to the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Route {
+    pub org_id: i64,
+    pub org_name: String,
+    /// Stable name of the rule that fired.
+    pub rule: &'static str,
+    pub reason_zh: String,
+}
+
+/// The industry whose federation organises an occupation group.
+pub fn industry_of(o: Occupation) -> Option<Industry> {
+    Some(match o {
+        Occupation::TruckDriver => Industry::Trucking,
+        Occupation::Courier => Industry::Express,
+        Occupation::DeliveryRider => Industry::FoodDelivery,
+        Occupation::RideHailingDriver => Industry::RideHailing,
+        Occupation::DomesticWorker => Industry::DomesticService,
+        Occupation::CareWorker => Industry::Care,
+        Occupation::RetailInformation => Industry::Retail,
+        Occupation::EstateAgent => Industry::RealEstate,
+        Occupation::SecurityGuard => Industry::Security,
+        Occupation::Other => return None,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: i64,
+    name: String,
+    kind: String,
+    region_code: String,
+    industry: Option<String>,
+    status: String,
+    path: String,
+}
+
+/// How closely a union's region fits the place of work: 3 for the same
+/// street or county, 2 for the city, 1 for the province, none outside it.
+fn fit(union_region: &str, work: &RegionCode) -> Option<u8> {
+    let r = RegionCode::parse(union_region).ok()?;
+    if !work.is_within(&r) && !r.is_within(work) {
+        return None;
+    }
+    Some(match r.level() {
+        nuanxin_domain::region::RegionLevel::Street
+        | nuanxin_domain::region::RegionLevel::County => 3,
+        nuanxin_domain::region::RegionLevel::City => 2,
+        nuanxin_domain::region::RegionLevel::Province => 1,
+    })
+}
+
+/// Picks the union for an application that came in through `entry_org_id`.
+pub async fn route(db: &Db, entry_org_id: i64, app: &Application) -> StoreResult<Route> {
+    let entry: Candidate = db
+        .fetch_optional(&Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE id = $1").bind(entry_org_id))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let kind = OrgKind::from_code(&entry.kind).ok_or_else(|| {
+        StoreError::Internal(format!("org {} has kind {:?}", entry.id, entry.kind))
+    })?;
+    if entry.status == OrgStatus::Closed.code() {
+        return Err(no_union());
+    }
+    if kind.is_grassroots() {
+        let reason_zh = format!("已提交至 {}：您扫描的是该工会的入会二维码", entry.name);
+        return Ok(Route {
+            org_id: entry.id,
+            org_name: entry.name,
+            rule: "scanned_union",
+            reason_zh,
+        });
+    }
+    let subtree = Scope {
+        org_id: entry.id,
+        path: entry.path.clone(),
+    };
+    let mut q = Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE kind IN ('industry', 'catch_all') AND status <> 'closed' AND");
+    subtree.push_filter(&mut q, "path");
+    q.push(" ORDER BY path");
+    let candidates: Vec<Candidate> = db.fetch_all(&q).await?;
+    let wanted = industry_of(app.occupation).map(|i| i.code());
+    let best = |kind: &str, industry: Option<&str>| {
+        candidates
+            .iter()
+            .filter(|c| c.kind == kind && (industry.is_none() || c.industry.as_deref() == industry))
+            .filter_map(|c| fit(&c.region_code, &app.work_region).map(|f| (f, c.path.len(), c)))
+            .max_by_key(|(f, depth, _)| (*f, *depth))
+            .map(|(_, _, c)| c)
+    };
+    if let Some(w) = wanted {
+        if let Some(c) = best("industry", Some(w)) {
+            let reason_zh = format!(
+                "已分派至 {}：您所在地区有{}行业工会联合会",
+                c.name,
+                app.occupation.label_zh()
+            );
+            return Ok(Route {
+                org_id: c.id,
+                org_name: c.name.clone(),
+                rule: "industry_federation",
+                reason_zh,
+            });
+        }
+    }
+    if let Some(c) = best("catch_all", None) {
+        let reason_zh = format!("已分派至 {}：您工作所在地的兜底工会负责受理", c.name);
+        return Ok(Route {
+            org_id: c.id,
+            org_name: c.name.clone(),
+            rule: "catch_all_union",
+            reason_zh,
+        });
+    }
+    Err(no_union())
+}
+
+fn no_union() -> StoreError {
+    FieldError::new(
+        "work_region",
+        "routing.no_union",
+        "您工作所在地暂无可以受理入会的工会，请联系当地工会",
+        "no union takes applications for this place of work yet; contact the local union",
+    )
+    .into()
+}

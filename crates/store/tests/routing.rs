@@ -1,0 +1,139 @@
+mod common;
+
+use common::*;
+use nuanxin_domain::account::Role;
+use nuanxin_domain::membership::ApplicationForm;
+use nuanxin_store::orgs::{self, NewOrg};
+use nuanxin_store::testing::TestDb;
+use nuanxin_store::{join, routing, Actor, StoreError};
+
+fn app(occupation: &str) -> nuanxin_domain::membership::Application {
+    let mut id = b"32010219900307123".to_vec();
+    id.push(nuanxin_domain::ids::id_check_char(&id));
+    ApplicationForm {
+        name: "王五".into(),
+        id_number: String::from_utf8(id).unwrap(),
+        phone: "13812345678".into(),
+        occupation: occupation.into(),
+        employer: String::new(),
+        work_region: "320102".into(),
+        consent: true,
+    }
+    .check(
+        &regions(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn applications_go_to_the_right_union() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let sys = Actor::system();
+        let mk = |parent: i64, kind: &str, name: &str, industry: Option<&str>| NewOrg {
+            parent_id: Some(parent),
+            kind: kind.into(),
+            name: name.into(),
+            region_code: "320102".into(),
+            industry: industry.map(Into::into),
+            uscc: None,
+        };
+        let express = orgs::create(
+            db,
+            &sys,
+            &regions(),
+            &mk(
+                tr.district_a.id,
+                "industry",
+                "玄武区快递行业工会联合会",
+                Some("express"),
+            ),
+        )
+        .await
+        .unwrap()
+        .org;
+        let catch_all = orgs::create(
+            db,
+            &sys,
+            &regions(),
+            &mk(tr.street_a.id, "catch_all", "梅园新村街道兜底工会", None),
+        )
+        .await
+        .unwrap()
+        .org;
+        let r = routing::route(db, tr.union_a.id, &app("courier"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.org_id, r.rule),
+            (tr.union_a.id, "scanned_union"),
+            "{}",
+            t.name
+        );
+        let r = routing::route(db, tr.district_a.id, &app("courier"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.org_id, r.rule),
+            (express.id, "industry_federation"),
+            "{}",
+            t.name
+        );
+        assert!(r.reason_zh.contains("玄武区快递行业工会联合会"));
+        let r = routing::route(db, tr.city.id, &app("security_guard"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.org_id, r.rule),
+            (catch_all.id, "catch_all_union"),
+            "{}",
+            t.name
+        );
+        let e = routing::route(db, tr.district_b.id, &app("courier"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, StoreError::Validation(v) if v.0[0].code == "routing.no_union"),
+            "{}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn join_links_resolve_until_renewed() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let a = actor_at(&tr.district_a, Role::UnionAdmin);
+        let token = join::link_for_org(db, &a, tr.union_a.id).await.unwrap();
+        assert!(token.len() >= 22, "at least 128 bits");
+        assert_eq!(
+            join::link_for_org(db, &a, tr.union_a.id).await.unwrap(),
+            token,
+            "stable"
+        );
+        assert_eq!(join::resolve(db, &token).await.unwrap().0, tr.union_a.id);
+        assert!(
+            matches!(
+                join::link_for_org(db, &a, tr.union_b.id).await,
+                Err(StoreError::NotFound)
+            ),
+            "{}: scoped",
+            t.name
+        );
+        let fresh = join::renew(db, &a, tr.union_a.id).await.unwrap();
+        assert_ne!(fresh, token);
+        assert!(
+            matches!(join::resolve(db, &token).await, Err(StoreError::NotFound)),
+            "{}: the old code is dead",
+            t.name
+        );
+        assert!(matches!(
+            join::resolve(db, "nonsense").await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}
