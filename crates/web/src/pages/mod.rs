@@ -2,6 +2,7 @@
 
 mod accounts;
 mod audit;
+mod join;
 mod login;
 mod orgs;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             }),
         )
         .merge(login::routes())
+        .merge(join::routes())
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

@@ -1,0 +1,435 @@
+//! The worker's side: scan a union's QR code, apply in a minute, follow the
+//! application at a private link, show the e-card, and let anyone verify it.
+//! Mobile-first pages for phones and WeChat's browser.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use nuanxin_domain::membership::{ApplicationForm, MembershipStatus, Occupation};
+use nuanxin_domain::ValidationErrors;
+use nuanxin_store::membership::{self, Applied};
+use nuanxin_store::{join, routing, sessions, StoreError};
+
+use super::render;
+use crate::auth::{cookie, same_secret, set_cookie};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Double-submit token of the join form (workers have no session).
+const JOIN_CSRF_COOKIE: &str = "nx_join";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/join/{token}", get(show).post(submit))
+        .route("/me/{token}", get(status))
+        .route("/verify/{token}", get(verify))
+        .route(
+            "/assets/worker.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    include_str!("../../assets/worker.css"),
+                )
+            }),
+        )
+}
+
+#[derive(Default)]
+pub struct JoinValues {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub occupation: String,
+    pub employer: String,
+    pub work_region: String,
+    pub consent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "join.html")]
+struct JoinPage {
+    token: String,
+    union_name: String,
+    csrf: String,
+    v: JoinValues,
+    errors: ValidationErrors,
+    message: Option<String>,
+    occupations: Vec<(&'static str, &'static str)>,
+    regions: Vec<(String, String)>,
+}
+
+impl JoinPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field).map(|e| e.message_zh.as_str())
+    }
+}
+
+/// The counties of the union's city, for the place-of-work picker.
+fn work_regions(state: &AppState, org_region: &str) -> Vec<(String, String)> {
+    let regions = state.regions();
+    let city = format!("{}00", &org_region[..4.min(org_region.len())]);
+    let mut v: Vec<(String, String)> = regions
+        .children(&city)
+        .into_iter()
+        .map(|r| (r.code.clone(), regions.full_name(&r.code)))
+        .collect();
+    if v.is_empty() {
+        v.push((org_region.to_string(), regions.full_name(org_region)));
+    }
+    v
+}
+
+fn gone() -> Response {
+    let page = MessagePage {
+        title: "二维码无效".into(),
+        message: "这个入会二维码无效或已停用，请向工会索取新的二维码。".into(),
+    };
+    render(StatusCode::NOT_FOUND, &page)
+}
+
+#[derive(Template)]
+#[template(
+    source = "{% extends \"worker_base.html\" %}{% block title %}{{ title }}{% endblock %}{% block content %}<h1>{{ title }}</h1><p class=\"alert\" id=\"worker-message\">{{ message }}</p>{% endblock %}",
+    ext = "html"
+)]
+struct MessagePage {
+    title: String,
+    message: String,
+}
+
+async fn join_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    status: StatusCode,
+    v: JoinValues,
+    errors: ValidationErrors,
+    message: Option<String>,
+) -> Result<Response, ApiError> {
+    let (org_id, union_name) = match join::resolve(&state.db, token).await {
+        Ok(x) => x,
+        Err(StoreError::NotFound) => return Ok(gone()),
+        Err(e) => return Err(e.into()),
+    };
+    let region: String =
+        nuanxin_store::orgs::get(&state.db, &nuanxin_store::Scope::everything(), org_id)
+            .await?
+            .region_code;
+    let csrf = cookie(headers, JOIN_CSRF_COOKIE)
+        .filter(|c| c.len() == 43)
+        .unwrap_or_else(sessions::random_token);
+    let page = JoinPage {
+        token: token.to_string(),
+        union_name,
+        csrf: csrf.clone(),
+        v,
+        errors,
+        message,
+        occupations: Occupation::ALL
+            .iter()
+            .map(|o| (o.code(), o.label_zh()))
+            .collect(),
+        regions: work_regions(state, &region),
+    };
+    let mut res = render(status, &page);
+    let c = set_cookie(
+        JOIN_CSRF_COOKIE,
+        &csrf,
+        state.config.secure_cookies,
+        Some(3600),
+    );
+    res.headers_mut()
+        .append(header::SET_COOKIE, c.parse().expect("cookie header"));
+    Ok(res)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    join_page(
+        &state,
+        &headers,
+        &token,
+        StatusCode::OK,
+        JoinValues::default(),
+        ValidationErrors::new(),
+        None,
+    )
+    .await
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    form: Result<
+        axum::Form<std::collections::HashMap<String, String>>,
+        axum::extract::rejection::FormRejection,
+    >,
+) -> Result<Response, ApiError> {
+    let Ok(axum::Form(f)) = form else {
+        return join_page(
+            &state,
+            &headers,
+            &token,
+            StatusCode::BAD_REQUEST,
+            JoinValues::default(),
+            ValidationErrors::new(),
+            Some("表单内容无法读取，请重新填写".into()),
+        )
+        .await;
+    };
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let v = JoinValues {
+        name: get("name"),
+        id_number: get("id_number"),
+        phone: get("phone"),
+        occupation: get("occupation"),
+        employer: get("employer"),
+        work_region: get("work_region"),
+        consent: f.get("consent").is_some_and(|c| c == "yes" || c == "on"),
+    };
+    let expected = cookie(&headers, JOIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(&get("_csrf"), &expected) {
+        return join_page(
+            &state,
+            &headers,
+            &token,
+            StatusCode::FORBIDDEN,
+            v,
+            ValidationErrors::new(),
+            Some("页面已过期，请核对后重新提交".into()),
+        )
+        .await;
+    }
+    let (entry, _) = match join::resolve(&state.db, &token).await {
+        Ok(x) => x,
+        Err(StoreError::NotFound) => return Ok(gone()),
+        Err(e) => return Err(e.into()),
+    };
+    let input = ApplicationForm {
+        name: v.name.clone(),
+        id_number: v.id_number.clone(),
+        phone: v.phone.clone(),
+        occupation: v.occupation.clone(),
+        employer: v.employer.clone(),
+        work_region: v.work_region.clone(),
+        consent: v.consent,
+    };
+    let app = match input.check(&state.regions(), nuanxin_domain::time::today_china()) {
+        Ok(a) => a,
+        Err(errors) => {
+            return join_page(
+                &state,
+                &headers,
+                &token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v,
+                errors,
+                None,
+            )
+            .await
+        }
+    };
+    let route = match routing::route(&state.db, entry, &app).await {
+        Ok(r) => r,
+        Err(StoreError::Validation(errors)) => {
+            return join_page(
+                &state,
+                &headers,
+                &token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v,
+                errors,
+                None,
+            )
+            .await
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match membership::apply(&state.db, &state.sealer, &route, &app).await {
+        Ok(Applied::Created { status_token, .. }) => {
+            Ok(Redirect::to(&format!("/me/{status_token}")).into_response())
+        }
+        Ok(Applied::Existing { .. }) => match membership::card_of_person(
+            &state.db,
+            &state.sealer,
+            app.id_number.as_str(),
+            app.phone.as_str(),
+        )
+        .await?
+        {
+            // The same person, with the phone on record: show the existing card, not a second membership.
+            Some(card) => Ok(Redirect::to(&format!("/me/{}", card.status_token)).into_response()),
+            None => {
+                let msg = "该身份证号已登记会籍或正在办理入会。请使用登记时的手机号提交以查看会员卡；如需转会，请联系原工会。";
+                join_page(
+                    &state,
+                    &headers,
+                    &token,
+                    StatusCode::CONFLICT,
+                    v,
+                    ValidationErrors::new(),
+                    Some(msg.into()),
+                )
+                .await
+            }
+        },
+        Err(StoreError::Validation(errors)) => {
+            join_page(
+                &state,
+                &headers,
+                &token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v,
+                errors,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "join_status.html")]
+struct StatusPage {
+    c: membership::Card,
+    status_label: &'static str,
+    member_no: String,
+    decided_on: String,
+    applied_at: String,
+    qr_svg: String,
+}
+
+/// The absolute URL of a path on this server, for QR codes.
+fn absolute(state: &AppState, headers: &HeaderMap, path: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}{path}")
+}
+
+/// An SVG QR code of `data`.
+pub fn qr_svg(data: &str) -> Result<String, ApiError> {
+    let code =
+        qrcode::QrCode::new(data.as_bytes()).map_err(|e| ApiError::Internal(format!("qr: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build())
+}
+
+async fn status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    if token.len() > 64 {
+        return Ok(gone());
+    }
+    let c = match membership::card_by_status_token(&state.db, &token).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound) => {
+            let page = MessagePage {
+                title: "链接无效".into(),
+                message: "没有找到这份入会申请，请核对链接。".into(),
+            };
+            return Ok(render(StatusCode::NOT_FOUND, &page));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let status = MembershipStatus::from_code(&c.status).unwrap_or(MembershipStatus::Applied);
+    let page = StatusPage {
+        status_label: status.label_zh(),
+        member_no: c.member_no.clone().unwrap_or_default(),
+        decided_on: c
+            .decided_at
+            .map(|d| {
+                d.with_timezone(&nuanxin_domain::time::china())
+                    .format("%Y-%m-%d")
+                    .to_string()
+            })
+            .unwrap_or_default(),
+        applied_at: nuanxin_domain::time::format_local(c.applied_at),
+        qr_svg: if status == MembershipStatus::Active {
+            qr_svg(&absolute(
+                &state,
+                &headers,
+                &format!("/verify/{}", c.card_token),
+            ))?
+        } else {
+            String::new()
+        },
+        c,
+    };
+    let mut res = render(StatusCode::OK, &page);
+    // A private page: never cached by proxies, never sent as a referrer.
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        "private, no-store".parse().expect("header"),
+    );
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    valid: bool,
+    org_name: String,
+    message: String,
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let found = if token.len() > 64 {
+        Err(StoreError::NotFound)
+    } else {
+        membership::verify(&state.db, &token).await
+    };
+    let (status, page) = match found {
+        Ok(v) if v.status == MembershipStatus::Active.code() => (
+            StatusCode::OK,
+            VerifyPage {
+                valid: true,
+                org_name: v.org_name,
+                message: String::new(),
+            },
+        ),
+        Ok(_) => (
+            StatusCode::OK,
+            VerifyPage {
+                valid: false,
+                org_name: String::new(),
+                message: "该会员卡已失效".into(),
+            },
+        ),
+        Err(StoreError::NotFound) => (
+            StatusCode::NOT_FOUND,
+            VerifyPage {
+                valid: false,
+                org_name: String::new(),
+                message: "查无此会员卡".into(),
+            },
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(render(status, &page))
+}

@@ -1,0 +1,192 @@
+mod common;
+
+use common::*;
+use nuanxin_store::{join, membership, Actor, Scope};
+
+fn id_born(date: &str) -> String {
+    let mut s = format!("320102{date}321").into_bytes();
+    s.push(nuanxin_domain::ids::id_check_char(&s));
+    String::from_utf8(s).unwrap()
+}
+
+fn form<'a>(csrf: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("_csrf", csrf),
+        ("name", "赵六"),
+        ("id_number", id),
+        ("phone", phone),
+        ("occupation", "courier"),
+        ("employer", "顺捷快递"),
+        ("work_region", "320102"),
+        ("consent", "yes"),
+    ]
+}
+
+#[tokio::test]
+async fn scan_apply_follow_and_verify() {
+    for app in apps().await {
+        let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
+            .await
+            .unwrap();
+        let c = client();
+        let page = c
+            .get(app.url(&format!("/join/{token}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("玄武快递工会") && page.contains("个人信息处理告知书"),
+            "{}",
+            app.backend
+        );
+        let csrf = field_value(&page, "_csrf");
+        // Bad input: each message next to its field, nothing written.
+        let mut bad = form(&csrf, "320102199003073210", "1234");
+        bad.retain(|(k, _)| *k != "consent");
+        let r = c
+            .post(app.url(&format!("/join/{token}")))
+            .form(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        for id in ["id_number-error", "phone-error", "consent-error"] {
+            assert!(html.contains(id), "{}: {id}", app.backend);
+        }
+        assert!(
+            html.contains("value=\"赵六\""),
+            "the form keeps what was typed"
+        );
+        let young = id_born("20120101");
+        let r = c
+            .post(app.url(&format!("/join/{token}")))
+            .form(&form(&csrf, &young, "13812345678"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("年满 16 周岁"));
+        // A good application goes to the union and shows where and why.
+        let idn = id_born("19900307");
+        let r = c
+            .post(app.url(&format!("/join/{token}")))
+            .form(&form(&csrf, &idn, "13812345678"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", app.backend);
+        let me = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(
+            me.starts_with("/me/") && !me.contains(&idn),
+            "no personal data in the URL"
+        );
+        let html = c
+            .get(app.url(&me))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("待审核") && html.contains("已提交至 玄武快递工会"),
+            "{}",
+            app.backend
+        );
+        // The same person again with the same phone sees the same record; with another phone, nothing.
+        let r = c
+            .post(app.url(&format!("/join/{token}")))
+            .form(&form(&csrf, &idn, "13812345678"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"].to_str().unwrap(), me);
+        let r = c
+            .post(app.url(&format!("/join/{token}")))
+            .form(&form(&csrf, &idn, "13900000000"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        assert!(!r.text().await.unwrap().contains(&me));
+        // Approved: the e-card, masked, with a QR code that verifies without personal data.
+        let m = membership::find_exact(
+            &app.db,
+            &Scope::everything(),
+            &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
+            Some(&idn),
+            None,
+        )
+        .await
+        .unwrap();
+        membership::approve(&app.db, &Actor::system(), m[0].id)
+            .await
+            .unwrap();
+        let html = c
+            .get(app.url(&me))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("e-card") && html.contains("<svg") && !html.contains(&idn),
+            "{}",
+            app.backend
+        );
+        assert!(html.contains(&format!("320***********{}", &idn[14..])));
+        let card = membership::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
+            .await
+            .unwrap();
+        let v = c
+            .get(app.url(&format!("/verify/{}", card.card_token)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            v.contains("会籍有效") && v.contains("玄武快递工会") && !v.contains("赵六"),
+            "{}",
+            app.backend
+        );
+        assert_eq!(
+            c.get(app.url("/verify/nope"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            c.get(app.url("/join/nope")).send().await.unwrap().status(),
+            404
+        );
+        assert_eq!(
+            c.get(app.url("/me/nope")).send().await.unwrap().status(),
+            404
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_form_without_its_token_is_refused() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
+        .await
+        .unwrap();
+    let idn = id_born("19900307");
+    let r = client()
+        .post(app.url(&format!("/join/{token}")))
+        .form(&form("forged", &idn, "13812345678"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
