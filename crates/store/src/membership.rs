@@ -37,6 +37,7 @@ pub struct Member {
     pub member_no: Option<String>,
     pub status: MembershipStatus,
     pub reject_reason: Option<String>,
+    pub route_reason: String,
     pub applied_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
 }
@@ -56,6 +57,7 @@ struct MemberRow {
     member_no: Option<String>,
     status: String,
     reject_reason: Option<String>,
+    route_reason: String,
     applied_at: DateTime<Utc>,
     decided_at: Option<DateTime<Utc>>,
 }
@@ -82,6 +84,7 @@ impl TryFrom<MemberRow> for Member {
             org_path: r.org_path,
             member_no: r.member_no,
             reject_reason: r.reject_reason,
+            route_reason: r.route_reason,
             applied_at: r.applied_at,
             decided_at: r.decided_at,
         })
@@ -89,7 +92,7 @@ impl TryFrom<MemberRow> for Member {
 }
 
 const SELECT_MEMBER: &str = "SELECT m.id, m.name, m.id_number_masked, m.phone_masked, m.occupation, m.employer, m.work_region,
-        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.applied_at, m.decided_at
+        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.route_reason, m.applied_at, m.decided_at
     FROM members m JOIN orgs o ON o.id = m.org_id";
 
 fn by_id(scope: &Scope, id: i64) -> Query {
@@ -504,4 +507,57 @@ pub async fn verify(db: &Db, card_token: &str) -> StoreResult<Verification> {
     )
     .await?
     .ok_or(StoreError::NotFound)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// Only this union's members (itself in scope).
+    pub org_id: Option<i64>,
+    pub status: Option<MembershipStatus>,
+    pub occupation: Option<Occupation>,
+    /// Part of a name, or an exact membership number.
+    pub q: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The roll within scope, newest first, with the total.
+pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> StoreResult<(Vec<Member>, i64)> {
+    let mut w = Query::new(" WHERE");
+    scope.push_filter(&mut w, "o.path");
+    if let Some(org) = f.org_id {
+        w.push(" AND m.org_id = ").push_bind(org);
+    }
+    if let Some(s) = f.status {
+        w.push(" AND m.status = ").push_bind(s.code());
+    }
+    if let Some(o) = f.occupation {
+        w.push(" AND m.occupation = ").push_bind(o.code());
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        w.push(" AND (m.name LIKE ")
+            .push_bind(crate::query::contains_pattern(text))
+            .push(" ESCAPE '\\'");
+        w.push(" OR m.member_no = ")
+            .push_bind(text.to_ascii_uppercase())
+            .push(")");
+    }
+    let mut count = Query::new("SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id");
+    count.push(w.sql());
+    count.args = w.args.clone();
+    let total: i64 = db.scalar(&count).await?;
+    let mut q = Query::new(SELECT_MEMBER);
+    q.push(w.sql());
+    q.args = w.args;
+    q.push(" ORDER BY m.id DESC LIMIT ")
+        .push_bind(f.limit.clamp(1, 1000))
+        .push(" OFFSET ")
+        .push_bind(f.offset.max(0));
+    let rows: Vec<MemberRow> = db.fetch_all(&q).await?;
+    Ok((
+        rows.into_iter()
+            .map(Member::try_from)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }

@@ -1,7 +1,6 @@
 //! Who is calling: the session cookie (console and API) or a bearer token
 //! (API scripts), CSRF checks, and the client address.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -212,19 +211,32 @@ impl FromRequestParts<AppState> for PageUser {
 /// the session: every console form posts through this extractor.
 pub struct PostForm {
     pub user: PageUser,
-    pub fields: HashMap<String, String>,
+    /// In order, repeated names kept (checkbox lists).
+    pub fields: Vec<(String, String)>,
 }
 
 impl PostForm {
+    /// The first value of a field, or "".
     pub fn get(&self, name: &str) -> &str {
-        self.fields.get(name).map(String::as_str).unwrap_or("")
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
+    /// The first value, trimmed, or `None` when empty.
     pub fn opt(&self, name: &str) -> Option<&str> {
+        Some(self.get(name).trim()).filter(|s| !s.is_empty())
+    }
+
+    /// Every value of a repeated field.
+    pub fn all(&self, name: &str) -> Vec<&str> {
         self.fields
-            .get(name)
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
@@ -235,7 +247,7 @@ impl FromRequest<AppState> for PostForm {
         let (mut parts, body) = req.into_parts();
         let user = PageUser::from_request_parts(&mut parts, state).await?;
         let req = Request::from_parts(parts, body);
-        let axum::Form(fields) = axum::Form::<HashMap<String, String>>::from_request(req, state)
+        let axum::Form(fields) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
             .await
             .map_err(|e| {
                 PageReject::Error(ApiError::bad_request(
@@ -244,11 +256,11 @@ impl FromRequest<AppState> for PostForm {
                     format!("malformed form: {e}"),
                 ))
             })?;
-        let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
-        if !same_secret(sent, &user.session.csrf) {
+        let form = PostForm { user, fields };
+        if !same_secret(form.get(CSRF_FIELD), &form.user.session.csrf) {
             return Err(PageReject::Error(ApiError::csrf()));
         }
-        Ok(PostForm { user, fields })
+        Ok(form)
     }
 }
 

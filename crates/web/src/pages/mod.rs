@@ -4,6 +4,7 @@ mod accounts;
 mod audit;
 mod join;
 mod login;
+mod members;
 mod orgs;
 
 use askama::Template;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         )
         .merge(login::routes())
         .merge(join::routes())
+        .merge(members::routes())
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

@@ -543,10 +543,7 @@ async fn checklist(
     let mut errors = ValidationErrors::new();
     let mut dates = Vec::new();
     for step in FoundingStep::ALL {
-        if let Some(d) = errors.check(parse_date(
-            step.code(),
-            form.fields.get(step.code()).map(String::as_str),
-        )) {
+        if let Some(d) = errors.check(parse_date(step.code(), form.opt(step.code()))) {
             if d.is_some_and(|d| d > nuanxin_domain::time::today_china()) {
                 errors.push(FieldError::new(
                     step.code(),

@@ -1,0 +1,315 @@
+//! A union's members and its review queue, and its join QR code.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use nuanxin_domain::account::Permission;
+use nuanxin_domain::membership::MembershipStatus;
+use nuanxin_domain::FieldError;
+use nuanxin_store::membership::{self, MemberFilter};
+use nuanxin_store::{join, orgs};
+use serde::Deserialize;
+
+use super::join::qr_svg;
+use super::{form_errors, pager, render, see_other, Layout, OrPage, PageError, PageResult};
+use crate::auth::{PageUser, PostForm};
+use crate::error::ApiError;
+use crate::i18n::Tr;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/orgs/{id}/members", get(list))
+        .route("/console/orgs/{id}/members/decide", post(decide))
+        .route("/console/orgs/{id}/join", get(join_qr))
+        .route("/console/orgs/{id}/join-qr.svg", get(join_qr_svg))
+        .route("/console/orgs/{id}/join/renew", post(renew))
+}
+
+fn parse_id(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
+    raw.parse()
+        .ok()
+        .filter(|i: &i64| *i > 0)
+        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
+}
+
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub id_masked: String,
+    pub phone_masked: String,
+    pub occupation: &'static str,
+    pub member_no: String,
+    pub status_code: &'static str,
+    pub status_label: &'static str,
+    pub route_reason: String,
+    pub applied_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    l: Layout,
+    org_id: i64,
+    org_name: String,
+    q: String,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    rows: Vec<MemberRow>,
+    total: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    can_review: bool,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    offset: Option<i64>,
+}
+
+async fn members_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    uri: &Uri,
+    id: i64,
+    q: ListQuery,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let layout = || Layout::for_user(t, user, uri);
+    let scope = &user.session.actor.scope;
+    let org = orgs::get(&state.db, scope, id).await.or_page(layout)?;
+    let limit = 50;
+    let offset = q.offset.unwrap_or(0).max(0);
+    let f = MemberFilter {
+        org_id: Some(id),
+        status: q.status.as_deref().and_then(MembershipStatus::from_code),
+        occupation: None,
+        q: q.q.clone(),
+        limit,
+        offset,
+    };
+    let (found, total) = membership::list(&state.db, scope, &f)
+        .await
+        .or_page(layout)?;
+    let (prev, next) = pager(
+        &format!("/console/orgs/{id}/members"),
+        &[
+            ("q", q.q.clone().unwrap_or_default()),
+            ("status", q.status.clone().unwrap_or_default()),
+        ],
+        offset,
+        limit,
+        total,
+    );
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = MembersPage {
+        l: layout(),
+        org_id: id,
+        org_name: org.name,
+        q: q.q.unwrap_or_default(),
+        status: q.status.unwrap_or_default(),
+        statuses: MembershipStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label(t.en())))
+            .collect(),
+        rows: found
+            .into_iter()
+            .map(|m| MemberRow {
+                id: m.id,
+                name: m.name,
+                id_masked: m.id_number_masked,
+                phone_masked: m.phone_masked,
+                occupation: m.occupation.label(t.en()),
+                member_no: m.member_no.unwrap_or_default(),
+                status_code: m.status.code(),
+                status_label: m.status.label(t.en()),
+                route_reason: m.route_reason,
+                applied_at: nuanxin_domain::time::format_local(m.applied_at),
+            })
+            .collect(),
+        total,
+        prev,
+        next,
+        can_review: user.session.actor.role.can(Permission::Review),
+        errors,
+    };
+    Ok(render(status, &page))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let id = parse_id(&id, t, &user, &uri)?;
+    members_page(&state, t, &user, &uri, id, q, vec![]).await
+}
+
+/// Approves, or rejects with a reason, every selected application; stops at
+/// the first refusal and reports it.
+async fn decide(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = parse_id(&id, t, &form.user, &uri)?;
+    let actor = &form.user.session.actor;
+    let ids: Vec<i64> = form
+        .all("id")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let mut errors = vec![];
+    if ids.is_empty() {
+        errors.push(FieldError::new(
+            "id",
+            "membership.none_selected",
+            "请先勾选申请",
+            "select at least one application",
+        ));
+    }
+    for member in &ids {
+        // Only applications of this union, and within scope (the store checks scope).
+        let m = membership::get(&state.db, &actor.scope, *member)
+            .await
+            .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+        if m.org_id != org_id {
+            return Err(PageError::new(
+                Layout::for_user(t, &form.user, &uri),
+                ApiError::not_found(),
+            ));
+        }
+        let r = match form.get("decision") {
+            "approve" => membership::approve(&state.db, actor, *member).await,
+            _ => membership::reject(&state.db, actor, *member, form.get("reason")).await,
+        };
+        if let Err(e) = r {
+            errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            break;
+        }
+    }
+    if errors.is_empty() {
+        return Ok(see_other(&format!(
+            "/console/orgs/{org_id}/members?status=applied"
+        )));
+    }
+    members_page(
+        &state,
+        t,
+        &form.user,
+        &uri,
+        org_id,
+        ListQuery::default(),
+        errors,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "join_qr.html")]
+struct JoinQrPage {
+    l: Layout,
+    org_id: i64,
+    org_name: String,
+    grassroots: bool,
+    url: String,
+    qr_svg: String,
+}
+
+fn join_url(state: &AppState, headers: &HeaderMap, token: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/join/{token}")
+}
+
+async fn join_qr(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id, t, &user, &uri)?;
+    let layout = || Layout::for_user(t, &user, &uri);
+    let org = orgs::get(&state.db, &user.session.actor.scope, id)
+        .await
+        .or_page(layout)?;
+    let token = join::link_for_org(&state.db, &user.session.actor, id)
+        .await
+        .or_page(layout)?;
+    let url = join_url(&state, &headers, &token);
+    let page = JoinQrPage {
+        qr_svg: qr_svg(&url).or_page(layout)?,
+        url,
+        org_id: id,
+        org_name: org.name,
+        grassroots: org.kind.is_grassroots(),
+        l: layout(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn join_qr_svg(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id, t, &user, &uri)?;
+    let layout = || Layout::for_user(t, &user, &uri);
+    let token = join::link_for_org(&state.db, &user.session.actor, id)
+        .await
+        .or_page(layout)?;
+    let svg = qr_svg(&join_url(&state, &headers, &token)).or_page(layout)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"join-{id}.svg\""),
+            ),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+async fn renew(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let id = parse_id(&id, t, &form.user, &uri)?;
+    join::renew(&state.db, &form.user.session.actor, id)
+        .await
+        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+    Ok(see_other(&format!("/console/orgs/{id}/join")))
+}

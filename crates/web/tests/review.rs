@@ -1,0 +1,148 @@
+mod common;
+
+use common::*;
+use nuanxin_domain::membership::{ApplicationForm, MembershipStatus};
+use nuanxin_store::membership::{self, Applied};
+use nuanxin_store::routing::Route;
+use nuanxin_store::sensitive::Sealer;
+use nuanxin_store::Scope;
+
+async fn apply(app: &TestApp, date: &str) -> i64 {
+    let mut id = format!("320102{date}555").into_bytes();
+    id.push(nuanxin_domain::ids::id_check_char(&id));
+    let a = ApplicationForm {
+        name: "钱七".into(),
+        id_number: String::from_utf8(id).unwrap(),
+        phone: "13811112222".into(),
+        occupation: "delivery_rider".into(),
+        employer: String::new(),
+        work_region: "320102".into(),
+        consent: true,
+    }
+    .check(
+        &nuanxin_domain::region::Regions::shipped(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .unwrap();
+    let route = Route {
+        org_id: app.union_a.id,
+        org_name: app.union_a.name.clone(),
+        rule: "scanned_union",
+        reason_zh: "扫码".into(),
+    };
+    match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
+        .await
+        .unwrap()
+    {
+        Applied::Created { member_id, .. } => member_id,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_review_queue_and_join_qr_are_scoped() {
+    for app in apps().await {
+        let first = apply(&app, "19900101").await;
+        let second = apply(&app, "19910101").await;
+        let (a, _) = app.console("a_admin", PW).await;
+        let (b, _) = app.console("b_admin", PW).await;
+        let qr = a
+            .get(app.url(&format!("/console/orgs/{}/join", app.union_a.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(qr.status(), 200, "{}", app.backend);
+        let html = qr.text().await.unwrap();
+        assert!(html.contains("<svg") && html.contains("/join/"));
+        assert_eq!(
+            b.get(app.url(&format!("/console/orgs/{}/join", app.union_a.id)))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            b.get(app.url(&format!("/console/orgs/{}/members", app.union_a.id)))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        let queue = a
+            .get(app.url(&format!(
+                "/console/orgs/{}/members?status=applied",
+                app.union_a.id
+            )))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            queue.contains("钱七")
+                && queue.contains("138****2222")
+                && !queue.contains("13811112222"),
+            "{}",
+            app.backend
+        );
+        let csrf = field_value(&queue, "_csrf");
+        // Rejection needs a reason.
+        let r = a
+            .post(app.url(&format!("/console/orgs/{}/members/decide", app.union_a.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("id", &first.to_string()),
+                ("decision", "reject"),
+                ("reason", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        // Bulk approval of both.
+        let r = a
+            .post(app.url(&format!("/console/orgs/{}/members/decide", app.union_a.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("id", &first.to_string()),
+                ("id", &second.to_string()),
+                ("decision", "approve"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", app.backend);
+        for id in [first, second] {
+            let m = membership::get(&app.db, &Scope::everything(), id)
+                .await
+                .unwrap();
+            assert_eq!(m.status, MembershipStatus::Active);
+            assert!(m.member_no.is_some());
+        }
+        // Another district cannot decide on them, even through its own union's URL.
+        let other = b
+            .get(app.url(&format!("/console/orgs/{}/members", app.union_b.id)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf_b = field_value(&other, "_csrf");
+        let r = b
+            .post(app.url(&format!("/console/orgs/{}/members/decide", app.union_b.id)))
+            .form(&[
+                ("_csrf", csrf_b.as_str()),
+                ("id", &first.to_string()),
+                ("decision", "reject"),
+                ("reason", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{}", app.backend);
+    }
+}
