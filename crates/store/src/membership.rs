@@ -164,13 +164,14 @@ pub async fn apply(
             .into())
         }
     }
+    let settings = settings_in_tx(&mut tx, org_id).await?;
     let inserted = tx
         .scalar::<i64>(
             &Query::new(
                 "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
                     occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
-                    reject_reason, applied_at, decided_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, NULL, $16, NULL, $16)
+                    reject_reason, applied_at, due_at, decided_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, NULL, $16, $17, NULL, $16)
                  RETURNING id",
             )
             .bind(&person_key)
@@ -188,7 +189,8 @@ pub async fn apply(
             .bind(random_token())
             .bind(route.rule)
             .bind(&route.reason_zh)
-            .bind(now),
+            .bind(now)
+            .bind(now + chrono::Duration::days(settings.review_days)),
         )
         .await;
     let member_id = match inserted {
@@ -212,6 +214,9 @@ pub async fn apply(
         None,
     )
     .await?;
+    if settings.auto_approve {
+        auto_approve(&mut tx, member_id, org_id, now).await?;
+    }
     tx.commit().await?;
     Ok(Applied::Created {
         member_id,
@@ -560,4 +565,141 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> StoreResult<(Vec<
             .collect::<StoreResult<_>>()?,
         total,
     ))
+}
+
+/// How a union handles applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct UnionSettings {
+    /// Approve every application at once: from scan to card in a minute.
+    pub auto_approve: bool,
+    /// Days an application may wait before the parent federation sees it as overdue.
+    pub review_days: i64,
+}
+
+impl Default for UnionSettings {
+    fn default() -> Self {
+        UnionSettings {
+            auto_approve: false,
+            review_days: 7,
+        }
+    }
+}
+
+async fn settings_in_tx(tx: &mut Tx, org_id: i64) -> StoreResult<UnionSettings> {
+    let row: Option<(bool, i64)> = tx
+        .fetch_optional(&Query::new("SELECT auto_approve, CAST(review_days AS BIGINT) FROM union_settings WHERE org_id = $1").bind(org_id))
+        .await?;
+    Ok(
+        row.map_or_else(UnionSettings::default, |(auto_approve, review_days)| {
+            UnionSettings {
+                auto_approve,
+                review_days,
+            }
+        }),
+    )
+}
+
+pub async fn settings(db: &Db, scope: &Scope, org_id: i64) -> StoreResult<UnionSettings> {
+    crate::orgs::get(db, scope, org_id).await?;
+    let row: Option<(bool, i64)> = db
+        .fetch_optional(&Query::new("SELECT auto_approve, CAST(review_days AS BIGINT) FROM union_settings WHERE org_id = $1").bind(org_id))
+        .await?;
+    Ok(
+        row.map_or_else(UnionSettings::default, |(auto_approve, review_days)| {
+            UnionSettings {
+                auto_approve,
+                review_days,
+            }
+        }),
+    )
+}
+
+pub async fn set_settings(
+    db: &Db,
+    actor: &Actor,
+    org_id: i64,
+    s: UnionSettings,
+) -> StoreResult<()> {
+    actor.require(Permission::ManageOrgs)?;
+    if !(1..=90).contains(&s.review_days) {
+        return Err(FieldError::new(
+            "review_days",
+            "settings.review_days",
+            "审核时限应为 1 至 90 天",
+            "the review limit is 1 to 90 days",
+        )
+        .into());
+    }
+    let org = crate::orgs::get(db, &actor.scope, org_id).await?;
+    let mut tx = db.begin().await?;
+    let before = settings_in_tx(&mut tx, org_id).await?;
+    tx.execute(
+        &Query::new(
+            "INSERT INTO union_settings (org_id, auto_approve, review_days) VALUES ($1, $2, $3)
+             ON CONFLICT (org_id) DO UPDATE SET auto_approve = excluded.auto_approve, review_days = excluded.review_days",
+        )
+        .bind(org_id)
+        .bind(s.auto_approve)
+        .bind(s.review_days),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "org.membership_settings",
+            entity: "org",
+            entity_id: Some(org_id.to_string()),
+            org_path: &org.path,
+            before: Some(json!(before)),
+            after: Some(json!(s)),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Approves a fresh application inside its own transaction, as the union's
+/// auto-approval setting says.
+async fn auto_approve(
+    tx: &mut Tx,
+    member_id: i64,
+    org_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let (region,): (String,) = tx
+        .fetch_optional(&Query::new("SELECT region_code FROM orgs WHERE id = $1").bind(org_id))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let no = next_member_no(tx, &RegionCode::parse(&region)?, now).await?;
+    tx.execute(
+        &Query::new("UPDATE members SET status = 'active', member_no = $1, decided_at = $2, updated_at = $2 WHERE id = $3")
+            .bind(no.as_str())
+            .bind(now)
+            .bind(member_id),
+    )
+    .await?;
+    record_event(
+        tx,
+        member_id,
+        Some(MembershipStatus::Applied),
+        MembershipStatus::Active,
+        org_id,
+        "auto-approval",
+        None,
+    )
+    .await
+}
+
+/// Applications in the subtree of `org_id` waiting past their union's limit.
+pub async fn overdue_count(db: &Db, scope: &Scope, org_id: i64) -> StoreResult<i64> {
+    let org = crate::orgs::get(db, scope, org_id).await?;
+    let sub = Scope {
+        org_id,
+        path: org.path,
+    };
+    let mut q = Query::new("SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status = 'applied' AND m.due_at < ");
+    q.push_bind(Utc::now()).push(" AND");
+    sub.push_filter(&mut q, "o.path");
+    db.scalar(&q).await
 }

@@ -277,3 +277,99 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
         }
     }
 }
+
+#[tokio::test]
+async fn auto_approval_issues_the_card_at_once_and_overdue_applications_surface() {
+    use nuanxin_store::membership::UnionSettings;
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let s = sealer();
+        let admin = actor_at(&tr.district_a, Role::UnionAdmin);
+        let on = UnionSettings {
+            auto_approve: true,
+            review_days: 3,
+        };
+        membership::set_settings(db, &admin, tr.union_a.id, on)
+            .await
+            .unwrap();
+        assert_eq!(
+            membership::settings(db, &admin.scope, tr.union_a.id)
+                .await
+                .unwrap(),
+            on
+        );
+        assert!(membership::set_settings(
+            db,
+            &admin,
+            tr.union_a.id,
+            UnionSettings {
+                auto_approve: true,
+                review_days: 0
+            }
+        )
+        .await
+        .is_err());
+        assert!(
+            matches!(
+                membership::set_settings(db, &admin, tr.union_b.id, on).await,
+                Err(StoreError::NotFound)
+            ),
+            "{}",
+            t.name
+        );
+        let id = created(
+            membership::apply(
+                db,
+                &s,
+                &to(&tr.union_a),
+                &application(&id_born("19930303", "303"), "13800000003"),
+            )
+            .await
+            .unwrap(),
+        );
+        let m = membership::get(db, &admin.scope, id).await.unwrap();
+        assert_eq!(m.status, MembershipStatus::Active, "{}", t.name);
+        assert!(m.member_no.is_some());
+        // An undecided application past its limit shows up for the federation above.
+        let waiting = created(
+            membership::apply(
+                db,
+                &s,
+                &to(&tr.union_b),
+                &application(&id_born("19940404", "404"), "13800000004"),
+            )
+            .await
+            .unwrap(),
+        );
+        let city = actor_at(&tr.city, Role::UnionAdmin);
+        assert_eq!(
+            membership::overdue_count(db, &city.scope, tr.city.id)
+                .await
+                .unwrap(),
+            0
+        );
+        db.execute(
+            &Query::new("UPDATE members SET due_at = $1 WHERE id = $2")
+                .bind(chrono::Utc::now() - chrono::Duration::hours(1))
+                .bind(waiting),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            membership::overdue_count(db, &city.scope, tr.city.id)
+                .await
+                .unwrap(),
+            1,
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            membership::overdue_count(db, &admin.scope, tr.district_a.id)
+                .await
+                .unwrap(),
+            0,
+            "not district A's"
+        );
+    }
+}

@@ -146,3 +146,80 @@ async fn the_review_queue_and_join_qr_are_scoped() {
         assert_eq!(r.status(), 404, "{}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn settings_and_overdue_notice() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let (a, _) = app.console("a_admin", PW).await;
+    let page = a
+        .get(app.url(&format!("/console/orgs/{}/members", app.union_a.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = field_value(&page, "_csrf");
+    let url = app.url(&format!(
+        "/console/orgs/{}/members/settings",
+        app.union_a.id
+    ));
+    let r = a
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("auto_approve", "yes"),
+            ("review_days", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("审核时限应为 1 至 90 天"));
+    let r = a
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("auto_approve", "yes"),
+            ("review_days", "5"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let id = apply(&app, "19920202").await;
+    let m = membership::get(&app.db, &Scope::everything(), id)
+        .await
+        .unwrap();
+    assert_eq!(m.status, MembershipStatus::Active, "auto-approved");
+    // An overdue application is flagged on the federation's page.
+    let r = a
+        .post(&url)
+        .form(&[("_csrf", csrf.as_str()), ("review_days", "5")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let waiting = apply(&app, "19930303").await;
+    app.db
+        .execute(
+            &nuanxin_store::Query::new("UPDATE members SET due_at = $1 WHERE id = $2")
+                .bind(chrono::Utc::now() - chrono::Duration::days(1))
+                .bind(waiting),
+        )
+        .await
+        .unwrap();
+    let (city, _) = app.console("city", PW).await;
+    let html = city
+        .get(app.url(&format!("/console/orgs/{}", app.city.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("1 份入会申请已超过审核时限"),
+        "overdue notice"
+    );
+}

@@ -23,6 +23,8 @@ CREATE TABLE members (
     route_reason     TEXT NOT NULL,
     reject_reason    TEXT,
     applied_at       TEXT NOT NULL,
+    -- When an undecided application becomes overdue for the parent federation.
+    due_at           TEXT NOT NULL,
     decided_at       TEXT,
     updated_at       TEXT NOT NULL
 );
@@ -34,6 +36,7 @@ CREATE UNIQUE INDEX members_status_token ON members(status_token);
 CREATE UNIQUE INDEX members_card_token ON members(card_token);
 CREATE INDEX members_org ON members(org_id, status, id);
 CREATE INDEX members_phone ON members(phone_key);
+CREATE INDEX members_due ON members(status, due_at);
 
 CREATE TABLE member_events (
     id          INTEGER PRIMARY KEY,
@@ -64,3 +67,11 @@ CREATE INDEX join_links_org ON join_links(org_id);
 
 -- Routing looks for unions of a kind inside a subtree.
 CREATE INDEX orgs_kind ON orgs(kind, path);
+
+-- Per-union membership settings: approve applications at once, and how
+-- many days an application may wait before the parent federation is told.
+CREATE TABLE union_settings (
+    org_id       INTEGER PRIMARY KEY REFERENCES orgs(id),
+    auto_approve INTEGER NOT NULL,
+    review_days  INTEGER NOT NULL
+);

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/orgs/{id}/members", get(list))
         .route("/console/orgs/{id}/members/decide", post(decide))
+        .route("/console/orgs/{id}/members/settings", post(save_settings))
         .route("/console/orgs/{id}/join", get(join_qr))
         .route("/console/orgs/{id}/join-qr.svg", get(join_qr_svg))
         .route("/console/orgs/{id}/join/renew", post(renew))
@@ -63,6 +64,9 @@ struct MembersPage {
     prev: Option<String>,
     next: Option<String>,
     can_review: bool,
+    can_manage: bool,
+    settings: membership::UnionSettings,
+    form: &'static str,
     errors: Vec<FieldError>,
 }
 
@@ -80,8 +84,9 @@ async fn members_page(
     uri: &Uri,
     id: i64,
     q: ListQuery,
-    errors: Vec<FieldError>,
+    failed: (&'static str, Vec<FieldError>),
 ) -> PageResult {
+    let (form, errors) = failed;
     let layout = || Layout::for_user(t, user, uri);
     let scope = &user.session.actor.scope;
     let org = orgs::get(&state.db, scope, id).await.or_page(layout)?;
@@ -142,6 +147,11 @@ async fn members_page(
         prev,
         next,
         can_review: user.session.actor.role.can(Permission::Review),
+        can_manage: user.session.actor.role.can(Permission::ManageOrgs),
+        settings: membership::settings(&state.db, scope, id)
+            .await
+            .or_page(layout)?,
+        form,
         errors,
     };
     Ok(render(status, &page))
@@ -156,7 +166,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> PageResult {
     let id = parse_id(&id, t, &user, &uri)?;
-    members_page(&state, t, &user, &uri, id, q, vec![]).await
+    members_page(&state, t, &user, &uri, id, q, ("", vec![])).await
 }
 
 /// Approves, or rejects with a reason, every selected application; stops at
@@ -216,7 +226,7 @@ async fn decide(
         &uri,
         org_id,
         ListQuery::default(),
-        errors,
+        ("decide", errors),
     )
     .await
 }
@@ -312,4 +322,46 @@ async fn renew(
         .await
         .or_page(|| Layout::for_user(t, &form.user, &uri))?;
     Ok(see_other(&format!("/console/orgs/{id}/join")))
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = parse_id(&id, t, &form.user, &uri)?;
+    let result = match form.get("review_days").trim().parse::<i64>() {
+        Ok(review_days) => {
+            let s = membership::UnionSettings {
+                auto_approve: form.opt("auto_approve").is_some(),
+                review_days,
+            };
+            membership::set_settings(&state.db, &form.user.session.actor, org_id, s).await
+        }
+        Err(_) => Err(FieldError::new(
+            "review_days",
+            "settings.review_days",
+            "审核时限应为 1 至 90 天",
+            "the review limit is 1 to 90 days",
+        )
+        .into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            members_page(
+                &state,
+                t,
+                &form.user,
+                &uri,
+                org_id,
+                ListQuery::default(),
+                ("settings", errors),
+            )
+            .await
+        }
+    }
 }

@@ -98,6 +98,7 @@ struct OrgPage {
     crumbs: Vec<(i64, String)>,
     tree_root: (i64, String),
     counts: SubtreeCounts,
+    overdue: i64,
     children: Vec<OrgRow>,
     prev_offset: Option<i64>,
     next_offset: Option<i64>,
@@ -150,6 +151,9 @@ async fn org_page(
         .collect();
     let root = orgs::get(db, scope, scope.org_id).await.or_page(layout)?;
     let counts = orgs::subtree_counts(db, scope, id).await.or_page(layout)?;
+    let overdue = nuanxin_store::membership::overdue_count(db, scope, id)
+        .await
+        .or_page(layout)?;
     let offset = x.offset.max(0);
     let kids = orgs::children(db, scope, id, CHILDREN_PER_PAGE, offset)
         .await
@@ -191,6 +195,7 @@ async fn org_page(
         crumbs,
         tree_root: (root.id, root.name),
         counts,
+        overdue,
         children: kids.iter().map(|o| row(o, t, state)).collect(),
         prev_offset: (offset > 0).then(|| (offset - CHILDREN_PER_PAGE).max(0)),
         next_offset: (offset + CHILDREN_PER_PAGE < org.child_count)
