@@ -23,6 +23,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("brand", "暖新", "Nuanxin"),
     ("nav.orgs", "组织体系", "Organisations"),
+    ("nav.members", "会员名册", "Members"),
     ("nav.accounts", "账号管理", "Accounts"),
     ("nav.audit", "审计日志", "Audit trail"),
     ("nav.api", "接口文档", "API docs"),

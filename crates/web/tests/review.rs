@@ -223,3 +223,133 @@ async fn settings_and_overdue_notice() {
         "overdue notice"
     );
 }
+
+#[tokio::test]
+async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
+    for app in apps().await {
+        let id = apply(&app, "19880808").await;
+        let idn = {
+            let mut s = b"32010219880808555".to_vec();
+            s.push(nuanxin_domain::ids::id_check_char(&s));
+            String::from_utf8(s).unwrap()
+        };
+        let (a, _) = app.console("a_admin", PW).await;
+        let (b, _) = app.console("b_admin", PW).await;
+        let html = a
+            .get(app.url(&format!("/console/members?id_number={idn}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let table = &html[html.find("id=\"roll\"").unwrap()..];
+        assert!(
+            table.contains("钱七") && !table.contains(&idn[6..14]),
+            "{}: found, masked",
+            app.backend
+        );
+        let html = b
+            .get(app.url(&format!("/console/members?id_number={idn}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains("钱七"),
+            "{}: another district finds nothing",
+            app.backend
+        );
+        let r = a
+            .get(app.url("/console/members?id_number=123"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = a
+            .get(app.url("/console/members?phone=13811112222"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("138****2222"));
+        let csrf = field_value(&html, "_csrf");
+        let r = a
+            .post(app.url(&format!("/console/members/{id}/reveal")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let shown = r.text().await.unwrap();
+        assert!(shown.contains(&idn) && shown.contains("13811112222"));
+        let (rows, _) = nuanxin_store::audit::list(
+            &app.db,
+            &Scope::everything(),
+            &nuanxin_store::audit::AuditFilter {
+                action: Some("member.reveal".into()),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (rows.len(), rows[0].actor_name.as_str()),
+            (1, "a_admin"),
+            "{}",
+            app.backend
+        );
+        let (v, _) = app.console("a_viewer", PW).await;
+        let html = v
+            .get(app.url("/console/members"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("钱七") && !html.contains("查看完整信息"));
+        let csrf_v = field_value(&html, "_csrf");
+        let r = v
+            .post(app.url(&format!("/console/members/{id}/reveal")))
+            .form(&[("_csrf", csrf_v.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let r = b
+            .post(app.url(&format!("/console/members/{id}/reveal")))
+            .form(&[(
+                "_csrf",
+                field_value(
+                    &b.get(app.url("/console/members"))
+                        .send()
+                        .await
+                        .unwrap()
+                        .text()
+                        .await
+                        .unwrap(),
+                    "_csrf",
+                )
+                .as_str(),
+            )])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{}", app.backend);
+        let r = a
+            .get(app.url("/console/members/export.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+    }
+}

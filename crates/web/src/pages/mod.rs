@@ -6,6 +6,7 @@ mod join;
 mod login;
 mod members;
 mod orgs;
+mod roll;
 
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(join::routes())
         .merge(members::routes())
+        .merge(roll::routes())
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
