@@ -196,3 +196,26 @@ async fn a_size_below_the_skeleton_is_refused_before_writing() {
     // The smallest city loads.
     assert_eq!(load_demo(&t.db, min, 1).await.unwrap().orgs, min);
 }
+
+#[tokio::test]
+async fn demo_members_fill_the_review_queues() {
+    for t in nuanxin_store::testing::TestDb::all().await {
+        load_demo(&t.db, DEFAULT_ORGS, 3).await.unwrap();
+        let sealer = nuanxin_store::sensitive::Sealer::from_key(&[1u8; 64]);
+        let m = nuanxin::demo::members::load(&t.db, &sealer, 3, 60)
+            .await
+            .unwrap();
+        assert!(
+            m.applications >= 55 && m.approved > 0 && m.approved < m.applications,
+            "{}: {m:?}",
+            t.name
+        );
+        let active: i64 =
+            t.db.scalar(&nuanxin_store::Query::new(
+                "SELECT COUNT(*) FROM members WHERE status = 'active' AND member_no IS NOT NULL",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(active as usize, m.approved, "{}", t.name);
+    }
+}

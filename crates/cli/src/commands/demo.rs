@@ -8,10 +8,35 @@ use crate::demo::{load_demo, DemoSummary};
 
 pub async fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
     let db = database::open(settings, true).await?;
+    let sealer = super::serve::sealer(settings)?;
     let result = load_demo(&db, args.orgs, args.seed).await;
+    let members = match &result {
+        Ok(_) => Some(
+            crate::demo::members::load(
+                &db,
+                &sealer,
+                args.seed,
+                crate::demo::members::DEFAULT_MEMBERS,
+            )
+            .await,
+        ),
+        Err(_) => None,
+    };
     db.close().await;
     print_summary(&result?);
+    if let Some(m) = members {
+        print_members(&m?);
+    }
     Ok(())
+}
+
+pub fn print_members(m: &crate::demo::members::MembersSummary) {
+    println!(
+        "{} membership applications, {} approved, {} waiting for review.",
+        m.applications,
+        m.approved,
+        m.applications - m.approved
+    );
 }
 
 pub fn print_summary(s: &DemoSummary) {

@@ -19,6 +19,10 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<()> {
         if demo::org_count(&db).await? == 0 {
             let summary = load_demo(&db, DEFAULT_ORGS, DEFAULT_SEED).await?;
             super::demo::print_summary(&summary);
+            let members =
+                demo::members::load(&db, &sealer, DEFAULT_SEED, demo::members::DEFAULT_MEMBERS)
+                    .await?;
+            super::demo::print_members(&members);
         } else {
             tracing::info!("the database already has organisations; --demo loads nothing");
         }
@@ -40,7 +44,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<()> {
 
 /// The configured key, or the key file in the data directory (created on
 /// first start).
-fn sealer(settings: &Settings) -> anyhow::Result<Sealer> {
+pub fn sealer(settings: &Settings) -> anyhow::Result<Sealer> {
     match &settings.secret_key {
         Some(key) => Sealer::from_hex(&key.0).map_err(|e| {
             let why = match e {

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod codes;
+pub mod members;
 mod names;
 mod plan;
 mod streets;
