@@ -2,6 +2,7 @@
 
 mod accounts;
 pub mod audit;
+mod members;
 pub mod openapi;
 pub mod orgs;
 mod session;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
+        .merge(members::routes())
         .merge(openapi::routes())
 }
 

@@ -18,12 +18,16 @@ use crate::AppState;
         super::accounts::list, super::accounts::show, super::accounts::create, super::accounts::update,
         super::accounts::disable, super::accounts::enable, super::accounts::set_password,
         super::audit::list, super::audit::export,
+        super::members::list, super::members::show, super::members::approve, super::members::reject,
+        super::members::leave, super::members::reveal, super::members::history, super::members::join_link,
+        super::members::get_settings, super::members::put_settings,
     ),
     tags(
         (name = "session", description = "Log in and out"),
         (name = "orgs", description = "The union organisation tree"),
         (name = "accounts", description = "Staff accounts"),
         (name = "audit", description = "The audit trail"),
+        (name = "members", description = "Membership applications and the member roll"),
     )
 )]
 pub struct ApiDoc;
