@@ -261,3 +261,95 @@ async fn the_console_in_a_real_browser() {
 
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_joins_on_a_phone() {
+    let Some(d) = driver() else { return };
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let token =
+        nuanxin_store::join::link_for_org(&app.db, &nuanxin_store::Actor::system(), app.union_a.id)
+            .await
+            .unwrap();
+    let c = browser(&d).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&app.url(&format!("/join/{token}"))).await.unwrap();
+    assert!(text_of(&c, ".union").await.contains("玄武快递工会"));
+    let mut id = b"32010219960606246".to_vec();
+    id.push(nuanxin_domain::ids::id_check_char(&id));
+    let id = String::from_utf8(id).unwrap();
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("周九")
+        .await
+        .unwrap();
+    // A typo in the ID number first: the message appears next to the field.
+    c.find(Locator::Id("id_number"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{}0", &id[..17]))
+        .await
+        .unwrap();
+    c.find(Locator::Id("phone"))
+        .await
+        .unwrap()
+        .send_keys("13955556666")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#occupation option[value='courier']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#work_region option[value='320102']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("consent"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("join-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let msg = text_of(&c, "#id_number-error").await;
+    assert!(msg.contains("校验位") || msg.contains("出生日期"), "{msg}");
+    screenshot(&c, "join-error-phone").await;
+    let field = c.find(Locator::Id("id_number")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(&id).await.unwrap();
+    c.find(Locator::Id("join-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(&c, "#application-status").await.contains("待审核"));
+    assert!(text_of(&c, "#route-reason").await.contains("玄武快递工会"));
+    // The union approves; the worker's page now shows the e-card.
+    let found = nuanxin_store::membership::find_exact(
+        &app.db,
+        &nuanxin_store::Scope::everything(),
+        &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
+        Some(&id),
+        None,
+    )
+    .await
+    .unwrap();
+    nuanxin_store::membership::approve(&app.db, &nuanxin_store::Actor::system(), found[0].id)
+        .await
+        .unwrap();
+    c.refresh().await.unwrap();
+    assert!(text_of(&c, "#card-no").await.starts_with("320102"));
+    assert_eq!(text_of(&c, "#card-name").await, "周九");
+    screenshot(&c, "e-card-phone").await;
+    c.close().await.unwrap();
+}

@@ -68,10 +68,7 @@ async fn member_endpoints_are_scoped_and_validated() {
         );
         let (s, list) = app.get(&a, "/api/v1/members?status=applied").await;
         assert_eq!((s, list["total"].as_i64()), (200, Some(1)));
-        assert_eq!(
-            list["items"][0]["phone_masked"],
-            "137****4444"
-        );
+        assert_eq!(list["items"][0]["phone_masked"], "137****4444");
         let (_, found) = app
             .get(
                 &a,
