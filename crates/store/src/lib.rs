@@ -17,6 +17,7 @@ mod scope;
 pub mod sensitive;
 pub mod sessions;
 pub mod testing;
+pub mod transfers;
 
 pub use db::{Backend, Db, DbOptions, Tx};
 pub use error::{StoreError, StoreResult};

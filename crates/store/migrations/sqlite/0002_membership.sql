@@ -75,3 +75,22 @@ CREATE TABLE union_settings (
     auto_approve INTEGER NOT NULL,
     review_days  INTEGER NOT NULL
 );
+
+-- Transfers of a membership between unions (会籍转接): the member keeps
+-- the membership number; the receiving union accepts or refuses.
+CREATE TABLE transfers (
+    id           INTEGER PRIMARY KEY,
+    member_id    INTEGER NOT NULL REFERENCES members(id),
+    from_org_id  INTEGER NOT NULL REFERENCES orgs(id),
+    to_org_id    INTEGER NOT NULL REFERENCES orgs(id),
+    status       TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    decided_by   TEXT,
+    decided_at   TEXT,
+    reason       TEXT
+);
+-- At most one open transfer per member.
+CREATE UNIQUE INDEX transfers_open ON transfers(member_id) WHERE status = 'pending';
+CREATE INDEX transfers_to ON transfers(to_org_id, status);
+CREATE INDEX transfers_from ON transfers(from_org_id, status);
