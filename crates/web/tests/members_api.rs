@@ -226,3 +226,83 @@ async fn member_endpoints_are_scoped_and_validated() {
         );
     }
 }
+
+#[tokio::test]
+async fn transfers_through_the_api() {
+    for app in apps().await {
+        let id = apply(&app, "19840404").await;
+        let a = app.token("a_admin").await;
+        let b = app.token("b_admin").await;
+        let (_, m) = app
+            .send(
+                Method::POST,
+                &a,
+                &format!("/api/v1/members/{id}/approve"),
+                json!({}),
+            )
+            .await;
+        let no = m["member_no"].as_str().unwrap().to_string();
+        let (s, t) = app
+            .send(
+                Method::POST,
+                &a,
+                "/api/v1/transfers",
+                json!({"member_no": no, "to_org_id": app.union_b.id}),
+            )
+            .await;
+        assert_eq!(s, 201, "{}: {t}", app.backend);
+        let (s, p) = app
+            .send(
+                Method::POST,
+                &a,
+                "/api/v1/transfers",
+                json!({"member_no": no, "to_org_id": app.union_b.id}),
+            )
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["code"].as_str()),
+            (422, Some("membership.illegal_transition"))
+        );
+        let tid = t["id"].as_i64().unwrap();
+        assert_eq!(
+            app.send(
+                Method::POST,
+                &a,
+                &format!("/api/v1/transfers/{tid}/accept"),
+                json!({})
+            )
+            .await
+            .0,
+            404,
+            "not the receiving side"
+        );
+        let (_, pending) = app.get(&b, "/api/v1/transfers?pending=true").await;
+        assert_eq!(pending.as_array().unwrap().len(), 1, "{}", app.backend);
+        let (s, p) = app
+            .send(
+                Method::POST,
+                &b,
+                &format!("/api/v1/transfers/{tid}/refuse"),
+                json!({"reason": " "}),
+            )
+            .await;
+        assert_eq!((s, p["errors"][0]["field"].as_str()), (422, Some("reason")));
+        let (s, done) = app
+            .send(
+                Method::POST,
+                &b,
+                &format!("/api/v1/transfers/{tid}/accept"),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, done["status"].as_str()), (200, Some("accepted")));
+        let (s, m) = app.get(&b, &format!("/api/v1/members/{id}")).await;
+        assert_eq!(
+            (s, m["member_no"].as_str(), m["org_id"].as_i64()),
+            (200, Some(no.as_str()), Some(app.union_b.id)),
+            "{}",
+            app.backend
+        );
+        assert_eq!(app.get(&a, &format!("/api/v1/members/{id}")).await.0, 404);
+    }
+}

@@ -6,6 +6,7 @@ mod members;
 pub mod openapi;
 pub mod orgs;
 mod session;
+mod transfers;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(members::routes())
+        .merge(transfers::routes())
         .merge(openapi::routes())
 }
 

@@ -21,6 +21,7 @@ use crate::AppState;
         super::members::list, super::members::show, super::members::approve, super::members::reject,
         super::members::leave, super::members::reveal, super::members::history, super::members::join_link,
         super::members::get_settings, super::members::put_settings,
+        super::transfers::list, super::transfers::request, super::transfers::accept, super::transfers::refuse,
     ),
     tags(
         (name = "session", description = "Log in and out"),
