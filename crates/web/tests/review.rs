@@ -353,3 +353,77 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_receiving_union_accepts_a_transfer_in_the_console() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let id = apply(&app, "19890909").await;
+    let no = membership::approve(&app.db, &nuanxin_store::Actor::system(), id)
+        .await
+        .unwrap()
+        .member_no
+        .unwrap();
+    nuanxin_store::transfers::request(&app.db, None, &no, app.union_b.id)
+        .await
+        .unwrap();
+    let (b, _) = app.console("b_admin", PW).await;
+    let page = b
+        .get(app.url(&format!("/console/orgs/{}/members", app.union_b.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("会籍转接") && page.contains(&no) && page.contains("待接收"));
+    let tid = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 5)
+        .await
+        .unwrap()[0]
+        .id;
+    let csrf = field_value(&page, "_csrf");
+    let url = app.url(&format!("/console/orgs/{}/transfers/{tid}", app.union_b.id));
+    let r = b
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("decision", "refuse"),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let (a, _) = app.console("a_admin", PW).await;
+    let a_page = a
+        .get(app.url(&format!("/console/orgs/{}/members", app.union_a.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = a
+        .post(app.url(&format!("/console/orgs/{}/transfers/{tid}", app.union_a.id)))
+        .form(&[
+            ("_csrf", field_value(&a_page, "_csrf").as_str()),
+            ("decision", "accept"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "the sending side cannot accept");
+    let r = b
+        .post(&url)
+        .form(&[("_csrf", csrf.as_str()), ("decision", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let m = membership::get(&app.db, &Scope::everything(), id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (m.org_id, m.member_no.as_deref()),
+        (app.union_b.id, Some(no.as_str()))
+    );
+}

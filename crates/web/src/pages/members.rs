@@ -25,6 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}/members", get(list))
         .route("/console/orgs/{id}/members/decide", post(decide))
         .route("/console/orgs/{id}/members/settings", post(save_settings))
+        .route(
+            "/console/orgs/{id}/transfers/{transfer}",
+            post(decide_transfer),
+        )
         .route("/console/orgs/{id}/join", get(join_qr))
         .route("/console/orgs/{id}/join-qr.svg", get(join_qr_svg))
         .route("/console/orgs/{id}/join/renew", post(renew))
@@ -35,6 +39,26 @@ fn parse_id(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageErr
         .ok()
         .filter(|i: &i64| *i > 0)
         .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
+}
+
+pub struct TransferRow {
+    pub id: i64,
+    pub member_name: String,
+    pub member_no: String,
+    pub from_org_name: String,
+    pub to_org_name: String,
+    pub requested_by: String,
+    pub status_label: &'static str,
+    /// Into this union, so this union decides.
+    pub incoming: bool,
+}
+
+fn transfer_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "待接收",
+        "accepted" => "已接收",
+        _ => "未接收",
+    }
 }
 
 pub struct MemberRow {
@@ -66,6 +90,7 @@ struct MembersPage {
     can_review: bool,
     can_manage: bool,
     settings: membership::UnionSettings,
+    transfers: Vec<TransferRow>,
     form: &'static str,
     errors: Vec<FieldError>,
 }
@@ -90,6 +115,7 @@ async fn members_page(
     let layout = || Layout::for_user(t, user, uri);
     let scope = &user.session.actor.scope;
     let org = orgs::get(&state.db, scope, id).await.or_page(layout)?;
+    let org_path = org.path.clone();
     let limit = 50;
     let offset = q.offset.unwrap_or(0).max(0);
     let f = MemberFilter {
@@ -151,6 +177,7 @@ async fn members_page(
         settings: membership::settings(&state.db, scope, id)
             .await
             .or_page(layout)?,
+        transfers: transfer_rows(state, id, &org_path).await.or_page(layout)?,
         form,
         errors,
     };
@@ -364,4 +391,66 @@ async fn save_settings(
             .await
         }
     }
+}
+
+async fn decide_transfer(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path((id, transfer)): Path<(String, String)>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = parse_id(&id, t, &form.user, &uri)?;
+    let transfer = parse_id(&transfer, t, &form.user, &uri)?;
+    let accept = form.get("decision") == "accept";
+    match nuanxin_store::transfers::decide(
+        &state.db,
+        &form.user.session.actor,
+        transfer,
+        accept,
+        form.opt("reason"),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            members_page(
+                &state,
+                t,
+                &form.user,
+                &uri,
+                org_id,
+                ListQuery::default(),
+                ("transfer", errors),
+            )
+            .await
+        }
+    }
+}
+
+/// The union's transfers in and out, newest first.
+async fn transfer_rows(
+    state: &AppState,
+    org_id: i64,
+    org_path: &str,
+) -> Result<Vec<TransferRow>, nuanxin_store::StoreError> {
+    let own = nuanxin_store::Scope {
+        org_id,
+        path: org_path.to_string(),
+    };
+    let rows = nuanxin_store::transfers::list(&state.db, &own, false, 50).await?;
+    Ok(rows
+        .into_iter()
+        .map(|tr| TransferRow {
+            incoming: tr.to_org_id == org_id && tr.status == "pending",
+            status_label: transfer_label(&tr.status),
+            id: tr.id,
+            member_name: tr.member_name,
+            member_no: tr.member_no.unwrap_or_default(),
+            from_org_name: tr.from_org_name,
+            to_org_name: tr.to_org_name,
+            requested_by: tr.requested_by,
+        })
+        .collect())
 }
