@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${DURATION:-10s}"
-cargo build --release -q -p nuanxin -p nuanxin-web --example hello_baseline
+cargo build --release -q -p nuanxin
+cargo build --release -q -p nuanxin-web --example hello_baseline
 data=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$data"' EXIT
 
