@@ -82,7 +82,8 @@ async fn the_review_queue_and_join_qr_are_scoped() {
             .await
             .unwrap();
         assert!(
-            queue.contains("钱七")
+            queue.contains("<title>会员 · 玄武快递工会 · 暖新</title>")
+                && queue.contains("钱七")
                 && queue.contains("138****2222")
                 && !queue.contains("13811112222"),
             "{}",
