@@ -128,24 +128,91 @@ pub enum Applied {
     },
 }
 
+/// An application with its sealed fields, blind indexes and tokens computed:
+/// the CPU work, done before waiting for the writer.
+#[derive(Clone)]
+pub struct Prepared {
+    person_key: String,
+    name: String,
+    id_sealed: String,
+    id_masked: String,
+    phone_key: String,
+    phone_sealed: String,
+    phone_masked: String,
+    occupation: &'static str,
+    employer: Option<String>,
+    work_region: String,
+    route: Route,
+    status_token: String,
+    card_token: String,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Prepared({}, org {})", self.id_masked, self.route.org_id)
+    }
+}
+
+pub fn prepare(sealer: &Sealer, route: &Route, app: &Application) -> Prepared {
+    Prepared {
+        person_key: sealer.blind_index(ID_KEY, app.id_number.as_str()),
+        name: app.name.clone(),
+        id_sealed: sealer.seal(app.id_number.as_str()),
+        id_masked: mask_id_number(app.id_number.as_str()),
+        phone_key: sealer.blind_index(PHONE_KEY, app.phone.as_str()),
+        phone_sealed: sealer.seal(app.phone.as_str()),
+        phone_masked: mask_phone(app.phone.as_str()),
+        occupation: app.occupation.code(),
+        employer: app.employer.clone(),
+        work_region: app.work_region.as_str().to_string(),
+        route: route.clone(),
+        status_token: random_token(),
+        card_token: random_token(),
+    }
+}
+
 /// Files an application with the union the route chose (a grassroots
-/// union, not closed). Race-safe: the database's unique index on the person
-/// decides, so simultaneous submissions of one person create exactly one
-/// record.
+/// union, not closed), in its own transaction. Race-safe: the database's
+/// unique index on the person decides, so simultaneous submissions of one
+/// person create exactly one record. Busy servers go through
+/// [`ApplyQueue`], which commits many applications at once.
 pub async fn apply(
     db: &Db,
     sealer: &Sealer,
     route: &Route,
     app: &Application,
 ) -> StoreResult<Applied> {
-    let org_id = route.org_id;
-    let person_key = sealer.blind_index(ID_KEY, app.id_number.as_str());
-    if let Some(existing) = open_record(db, &person_key).await? {
+    let p = prepare(sealer, route, app);
+    if let Some(existing) = open_record(db, &p.person_key).await? {
         return Ok(existing);
     }
-    let now = Utc::now();
-    let token = random_token();
     let mut tx = db.begin().await?;
+    match apply_in_tx(&mut tx, &p, Utc::now()).await {
+        Ok(a) => {
+            tx.commit().await?;
+            Ok(a)
+        }
+        Err(e) if is_unique_violation(&e) => {
+            // Another submission of the same person won the race.
+            drop(tx);
+            open_record(db, &p.person_key).await?.ok_or_else(|| {
+                StoreError::Internal("unique violation without an open record".into())
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn is_unique_violation(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation())
+}
+
+/// One application inside a transaction the caller owns.
+async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResult<Applied> {
+    let org_id = p.route.org_id;
+    if let Some(existing) = open_record_in_tx(tx, &p.person_key).await? {
+        return Ok(existing);
+    }
     let org: Option<(String, String)> = tx
         .fetch_optional(&Query::new("SELECT kind, status FROM orgs WHERE id = $1").bind(org_id))
         .await?;
@@ -164,9 +231,9 @@ pub async fn apply(
             .into())
         }
     }
-    let settings = settings_in_tx(&mut tx, org_id).await?;
-    let inserted = tx
-        .scalar::<i64>(
+    let settings = settings_in_tx(tx, org_id).await?;
+    let member_id: i64 = tx
+        .scalar(
             &Query::new(
                 "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
                     occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
@@ -174,38 +241,27 @@ pub async fn apply(
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, NULL, $16, $17, NULL, $16)
                  RETURNING id",
             )
-            .bind(&person_key)
-            .bind(&app.name)
-            .bind(sealer.seal(app.id_number.as_str()))
-            .bind(mask_id_number(app.id_number.as_str()))
-            .bind(sealer.blind_index(PHONE_KEY, app.phone.as_str()))
-            .bind(sealer.seal(app.phone.as_str()))
-            .bind(mask_phone(app.phone.as_str()))
-            .bind(app.occupation.code())
-            .bind(app.employer.as_deref())
-            .bind(app.work_region.as_str())
+            .bind(&p.person_key)
+            .bind(&p.name)
+            .bind(&p.id_sealed)
+            .bind(&p.id_masked)
+            .bind(&p.phone_key)
+            .bind(&p.phone_sealed)
+            .bind(&p.phone_masked)
+            .bind(p.occupation)
+            .bind(p.employer.as_deref())
+            .bind(p.work_region.as_str())
             .bind(org_id)
-            .bind(&token)
-            .bind(random_token())
-            .bind(route.rule)
-            .bind(&route.reason_zh)
+            .bind(&p.status_token)
+            .bind(&p.card_token)
+            .bind(p.route.rule)
+            .bind(&p.route.reason_zh)
             .bind(now)
             .bind(now + chrono::Duration::days(settings.review_days)),
         )
-        .await;
-    let member_id = match inserted {
-        Ok(id) => id,
-        Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
-            // Another submission of the same person won the race.
-            drop(tx);
-            return open_record(db, &person_key).await?.ok_or_else(|| {
-                StoreError::Internal("unique violation without an open record".into())
-            });
-        }
-        Err(e) => return Err(e),
-    };
+        .await?;
     record_event(
-        &mut tx,
+        tx,
         member_id,
         None,
         MembershipStatus::Applied,
@@ -215,13 +271,130 @@ pub async fn apply(
     )
     .await?;
     if settings.auto_approve {
-        auto_approve(&mut tx, member_id, org_id, now).await?;
+        auto_approve(tx, member_id, org_id, now).await?;
     }
-    tx.commit().await?;
     Ok(Applied::Created {
         member_id,
-        status_token: token,
+        status_token: p.status_token.clone(),
     })
+}
+
+type Job = (Prepared, tokio::sync::oneshot::Sender<StoreResult<Applied>>);
+
+/// Group commit for applications: one writer task takes whatever
+/// applications are waiting (up to 256) and files them in one transaction,
+/// each inside a savepoint so that one refusal does not undo the others,
+/// then answers each once the batch is durable. This is how a burst at an
+/// enrolment ceremony beats the one-fsync-per-request ceiling.
+#[derive(Clone)]
+pub struct ApplyQueue {
+    jobs: tokio::sync::mpsc::Sender<Job>,
+}
+
+const BATCH: usize = 256;
+
+impl ApplyQueue {
+    /// Starts the writer task on the current runtime.
+    pub fn start(db: Db) -> Self {
+        let (jobs, mut rx) = tokio::sync::mpsc::channel::<Job>(4 * BATCH);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let results = file_batch(&db, &batch).await;
+                for ((_, reply), result) in batch.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+        });
+        ApplyQueue { jobs }
+    }
+
+    pub async fn submit(&self, p: Prepared) -> StoreResult<Applied> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send((p, reply))
+            .await
+            .map_err(|_| StoreError::Internal("the application writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Internal("the application writer dropped a request".into()))?
+    }
+}
+
+async fn file_batch(db: &Db, batch: &[Job]) -> Vec<StoreResult<Applied>> {
+    let fail_all = |why: String| {
+        batch
+            .iter()
+            .map(|_| Err(StoreError::Internal(why.clone())))
+            .collect()
+    };
+    let mut tx = match db.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return fail_all(e.to_string()),
+    };
+    let now = Utc::now();
+    let mut results = Vec::with_capacity(batch.len());
+    for (p, _) in batch {
+        if let Err(e) = tx.execute(&Query::new("SAVEPOINT application")).await {
+            return fail_all(e.to_string());
+        }
+        let r = match apply_in_tx(&mut tx, p, now).await {
+            Ok(a) => tx
+                .execute(&Query::new("RELEASE SAVEPOINT application"))
+                .await
+                .map(|_| a),
+            Err(e) => {
+                let undone = tx
+                    .execute(&Query::new("ROLLBACK TO SAVEPOINT application"))
+                    .await;
+                let released = tx
+                    .execute(&Query::new("RELEASE SAVEPOINT application"))
+                    .await;
+                match (undone, released) {
+                    (Ok(_), Ok(_)) if is_unique_violation(&e) => {
+                        open_record_in_tx(&mut tx, &p.person_key)
+                            .await
+                            .and_then(|o| {
+                                o.ok_or_else(|| {
+                                    StoreError::Internal(
+                                        "unique violation without an open record".into(),
+                                    )
+                                })
+                            })
+                    }
+                    (Ok(_), Ok(_)) => Err(e),
+                    (Err(x), _) | (_, Err(x)) => return fail_all(x.to_string()),
+                }
+            }
+        };
+        results.push(r);
+    }
+    match tx.commit().await {
+        Ok(()) => results,
+        Err(e) => fail_all(e.to_string()),
+    }
+}
+
+async fn open_record_in_tx(tx: &mut Tx, person_key: &str) -> StoreResult<Option<Applied>> {
+    let row: Option<(i64, i64, String)> = tx
+        .fetch_optional(
+            &Query::new("SELECT id, org_id, status FROM members WHERE person_key = $1 AND status IN ('applied', 'active', 'transferring')")
+                .bind(person_key),
+        )
+        .await?;
+    Ok(row.and_then(|(member_id, org_id, s)| {
+        MembershipStatus::from_code(&s).map(|status| Applied::Existing {
+            member_id,
+            org_id,
+            status,
+        })
+    }))
 }
 
 async fn open_record(db: &Db, person_key: &str) -> StoreResult<Option<Applied>> {

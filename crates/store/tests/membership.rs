@@ -373,3 +373,53 @@ async fn auto_approval_issues_the_card_at_once_and_overdue_applications_surface(
         );
     }
 }
+
+#[tokio::test]
+async fn the_group_commit_queue_files_bursts_and_isolates_refusals() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let s = sealer();
+        let queue = membership::ApplyQueue::start(db.clone());
+        let mut tasks = tokio::task::JoinSet::new();
+        // 40 different people, the same person 20 times, and 5 sent to a federation (refused).
+        for i in 0..65u32 {
+            let (q, s) = (queue.clone(), s.clone());
+            let (org, id) = match i {
+                0..=39 => (to(&tr.union_a), id_born("19900101", &format!("{i:03}"))),
+                40..=59 => (to(&tr.union_b), id_born("19800101", "999")),
+                _ => (to(&tr.district_a), id_born("19700101", &format!("{i:03}"))),
+            };
+            tasks.spawn(async move {
+                q.submit(membership::prepare(
+                    &s,
+                    &org,
+                    &application(&id, "13812345678"),
+                ))
+                .await
+            });
+        }
+        let (mut created_n, mut existing_n, mut refused_n) = (0, 0, 0);
+        while let Some(r) = tasks.join_next().await {
+            match r.unwrap() {
+                Ok(Applied::Created { .. }) => created_n += 1,
+                Ok(Applied::Existing { .. }) => existing_n += 1,
+                Err(StoreError::Validation(v)) if v.0[0].code == "membership.union_unavailable" => {
+                    refused_n += 1
+                }
+                Err(e) => panic!("{}: {e:?}", t.name),
+            }
+        }
+        assert_eq!(
+            (created_n, existing_n, refused_n),
+            (41, 19, 5),
+            "{}",
+            t.name
+        );
+        let n: i64 = db
+            .scalar(&Query::new("SELECT COUNT(*) FROM members"))
+            .await
+            .unwrap();
+        assert_eq!(n, 41, "{}", t.name);
+    }
+}

@@ -38,6 +38,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<AppConfig>,
     pub sealer: Arc<Sealer>,
+    /// Group commit for membership applications.
+    pub applications: nuanxin_store::membership::ApplyQueue,
     regions: Arc<RwLock<Arc<Regions>>>,
 }
 
@@ -45,6 +47,7 @@ impl AppState {
     pub async fn new(db: Db, config: AppConfig, sealer: Sealer) -> anyhow::Result<Self> {
         let regions = nuanxin_store::regions::load(&db).await?;
         Ok(AppState {
+            applications: nuanxin_store::membership::ApplyQueue::start(db.clone()),
             db,
             config: Arc::new(config),
             sealer: Arc::new(sealer),

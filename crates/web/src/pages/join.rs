@@ -255,7 +255,11 @@ async fn submit(
         }
         Err(e) => return Err(e.into()),
     };
-    match membership::apply(&state.db, &state.sealer, &route, &app).await {
+    match state
+        .applications
+        .submit(membership::prepare(&state.sealer, &route, &app))
+        .await
+    {
         Ok(Applied::Created { status_token, .. }) => {
             Ok(Redirect::to(&format!("/me/{status_token}")).into_response())
         }
