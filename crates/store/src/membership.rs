@@ -182,12 +182,15 @@ pub async fn apply(
     route: &Route,
     app: &Application,
 ) -> StoreResult<Applied> {
-    let p = prepare(sealer, route, app);
+    apply_prepared(db, &prepare(sealer, route, app)).await
+}
+
+async fn apply_prepared(db: &Db, p: &Prepared) -> StoreResult<Applied> {
     if let Some(existing) = open_record(db, &p.person_key).await? {
         return Ok(existing);
     }
     let mut tx = db.begin().await?;
-    match apply_in_tx(&mut tx, &p, Utc::now()).await {
+    match apply_in_tx(&mut tx, p, Utc::now()).await {
         Ok(a) => {
             tx.commit().await?;
             Ok(a)
@@ -281,14 +284,18 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
 
 type Job = (Prepared, tokio::sync::oneshot::Sender<StoreResult<Applied>>);
 
-/// Group commit for applications: one writer task takes whatever
+/// Group commit for applications on SQLite: one writer task takes whatever
 /// applications are waiting (up to 256) and files them in one transaction,
 /// each inside a savepoint so that one refusal does not undo the others,
 /// then answers each once the batch is durable. This is how a burst at an
-/// enrolment ceremony beats the one-fsync-per-request ceiling.
+/// enrolment ceremony beats the one-fsync-per-request ceiling of the single
+/// writer. PostgreSQL commits concurrent transactions together by itself and
+/// does better with one transaction per request on its pool (measured in
+/// BENCHMARKS.md), so there the queue files each application directly.
 #[derive(Clone)]
 pub struct ApplyQueue {
-    jobs: tokio::sync::mpsc::Sender<Job>,
+    db: Db,
+    jobs: Option<tokio::sync::mpsc::Sender<Job>>,
 }
 
 const BATCH: usize = 256;
@@ -296,6 +303,10 @@ const BATCH: usize = 256;
 impl ApplyQueue {
     /// Starts the writer task on the current runtime.
     pub fn start(db: Db) -> Self {
+        if db.backend() == crate::Backend::Postgres {
+            return ApplyQueue { db, jobs: None };
+        }
+        let writer_db = db.clone();
         let (jobs, mut rx) = tokio::sync::mpsc::channel::<Job>(4 * BATCH);
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
@@ -306,19 +317,24 @@ impl ApplyQueue {
                         Err(_) => break,
                     }
                 }
-                let results = file_batch(&db, &batch).await;
+                let results = file_batch(&writer_db, &batch).await;
                 for ((_, reply), result) in batch.into_iter().zip(results) {
                     let _ = reply.send(result);
                 }
             }
         });
-        ApplyQueue { jobs }
+        ApplyQueue {
+            db,
+            jobs: Some(jobs),
+        }
     }
 
     pub async fn submit(&self, p: Prepared) -> StoreResult<Applied> {
+        let Some(jobs) = &self.jobs else {
+            return apply_prepared(&self.db, &p).await;
+        };
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send((p, reply))
+        jobs.send((p, reply))
             .await
             .map_err(|_| StoreError::Internal("the application writer has stopped".into()))?;
         answer
