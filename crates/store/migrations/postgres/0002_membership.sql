@@ -36,6 +36,8 @@ CREATE UNIQUE INDEX members_status_token ON members(status_token);
 CREATE UNIQUE INDEX members_card_token ON members(card_token);
 CREATE INDEX members_org ON members(org_id, status, id);
 CREATE INDEX members_phone ON members(phone_key);
+-- Exact search by ID number over every record, open or not.
+CREATE INDEX members_person ON members(person_key);
 CREATE INDEX members_due ON members(status, due_at);
 
 CREATE TABLE member_events (
