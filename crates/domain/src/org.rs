@@ -187,16 +187,19 @@ pub fn check_parent_kind(kind: OrgKind, parent: OrgKind) -> Result<(), FieldErro
     }
 }
 
+/// The note shown when a grassroots union's credit code does not begin with 81.
+pub fn uscc_prefix_warning() -> FieldError {
+    FieldError::new(
+        "uscc",
+        "uscc.not_union_prefix",
+        "提示：登记为工会法人的基层工会，统一社会信用代码通常以 81 开头",
+        "note: a grassroots union registered as a union legal person usually has a code beginning with 81",
+    )
+}
+
 /// A warning, not an error: a grassroots union's legal-person code normally begins with 81.
 pub fn uscc_warning(kind: OrgKind, uscc: &crate::ids::Uscc) -> Option<FieldError> {
-    (kind.is_grassroots() && !uscc.is_grassroots_union()).then(|| {
-        FieldError::new(
-            "uscc",
-            "uscc.not_union_prefix",
-            "提示：登记为工会法人的基层工会，统一社会信用代码通常以 81 开头",
-            "note: a grassroots union registered as a union legal person usually has a code beginning with 81",
-        )
-    })
+    (kind.is_grassroots() && !uscc.is_grassroots_union()).then(uscc_prefix_warning)
 }
 
 #[cfg(test)]

@@ -186,9 +186,6 @@ pub async fn apply(
 }
 
 async fn apply_prepared(db: &Db, p: &Prepared) -> StoreResult<Applied> {
-    if let Some(existing) = open_record(db, &p.person_key).await? {
-        return Ok(existing);
-    }
     let mut tx = db.begin().await?;
     match apply_in_tx(&mut tx, p, Utc::now()).await {
         Ok(a) => {

@@ -238,3 +238,40 @@ async fn audit_page_and_export_are_scoped() {
         403
     );
 }
+
+#[tokio::test]
+async fn a_credit_code_without_the_union_prefix_is_saved_with_a_note() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let (c, _) = app.console("a_admin", PW).await;
+    let page = c
+        .get(app.url(&format!("/console/orgs/{}", app.district_a.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = field_value(&page, "_csrf");
+    let r = c
+        .post(app.url(&format!("/console/orgs/{}/children", app.district_a.id)))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "华为工会"),
+            ("kind", "enterprise"),
+            ("region_code", "320102"),
+            ("uscc", "914403001922038216"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let html = c
+        .get(app.url(r.headers()["location"].to_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("通常以 81 开头") && html.contains("已创建"));
+}

@@ -10,9 +10,10 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::accounts::{self, Account, AccountFilter, AccountUpdate, NewAccount};
 use serde::Deserialize;
 
-use super::{form_errors, pager, render, see_other, Layout, OrPage, PageError, PageResult};
+use super::{
+    form_errors, id_or_404, pager, render, see_other, Layout, OrPage, PageError, PageResult,
+};
 use crate::auth::{PageUser, PostForm};
-use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::AppState;
 
@@ -226,13 +227,6 @@ struct AccountPage {
     values: AccountForm,
 }
 
-fn parse_id(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
-    raw.parse()
-        .ok()
-        .filter(|i: &i64| *i > 0)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
-}
-
 /// Which form failed on the account page, its errors and posted values.
 #[derive(Default)]
 struct Failed {
@@ -287,7 +281,7 @@ async fn show(
     uri: Uri,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = parse_id(&id, t, &user, &uri)?;
+    let id = id_or_404(&id, t, &user, &uri)?;
     account_page(&state, t, &user, &uri, id, Failed::default()).await
 }
 
@@ -298,7 +292,7 @@ async fn edit(
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = parse_id(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &uri)?;
     let values = AccountForm {
         username: String::new(),
         display_name: form.get("display_name").into(),
@@ -346,7 +340,7 @@ async fn password(
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = parse_id(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &uri)?;
     match accounts::set_password(
         &state.db,
         &form.user.session.actor,
@@ -384,7 +378,7 @@ async fn toggle(
     form: PostForm,
     disabled: bool,
 ) -> PageResult {
-    let id = parse_id(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &uri)?;
     match accounts::set_disabled(&state.db, &form.user.session.actor, id, disabled).await {
         Ok(_) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {

@@ -13,7 +13,7 @@ use nuanxin_domain::ValidationErrors;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::{join, routing, sessions, StoreError};
 
-use super::render;
+use super::{absolute_url, render};
 use crate::auth::{cookie, same_secret, set_cookie};
 use crate::error::ApiError;
 use crate::AppState;
@@ -314,20 +314,6 @@ struct StatusPage {
     qr_svg: String,
 }
 
-/// The absolute URL of a path on this server, for QR codes.
-fn absolute(state: &AppState, headers: &HeaderMap, path: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}{path}")
-}
-
 /// An SVG QR code of `data`.
 pub fn qr_svg(data: &str) -> Result<String, ApiError> {
     let code =
@@ -372,7 +358,7 @@ async fn status(
             .unwrap_or_default(),
         applied_at: nuanxin_domain::time::format_local(c.applied_at),
         qr_svg: if status == MembershipStatus::Active {
-            qr_svg(&absolute(
+            qr_svg(&absolute_url(
                 &state,
                 &headers,
                 &format!("/verify/{}", c.card_token),

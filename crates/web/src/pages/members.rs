@@ -14,7 +14,10 @@ use nuanxin_store::{join, orgs};
 use serde::Deserialize;
 
 use super::join::qr_svg;
-use super::{form_errors, pager, render, see_other, Layout, OrPage, PageError, PageResult};
+use super::{
+    absolute_url, form_errors, id_or_404, pager, render, see_other, Layout, OrPage, PageError,
+    PageResult,
+};
 use crate::auth::{PageUser, PostForm};
 use crate::error::ApiError;
 use crate::i18n::Tr;
@@ -32,13 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}/join", get(join_qr))
         .route("/console/orgs/{id}/join-qr.svg", get(join_qr_svg))
         .route("/console/orgs/{id}/join/renew", post(renew))
-}
-
-fn parse_id(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
-    raw.parse()
-        .ok()
-        .filter(|i: &i64| *i > 0)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
 }
 
 pub struct TransferRow {
@@ -192,7 +188,7 @@ async fn list(
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let id = parse_id(&id, t, &user, &uri)?;
+    let id = id_or_404(&id, t, &user, &uri)?;
     members_page(&state, t, &user, &uri, id, q, ("", vec![])).await
 }
 
@@ -205,7 +201,7 @@ async fn decide(
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = parse_id(&id, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &uri)?;
     let actor = &form.user.session.actor;
     let ids: Vec<i64> = form
         .all("id")
@@ -269,19 +265,6 @@ struct JoinQrPage {
     qr_svg: String,
 }
 
-fn join_url(state: &AppState, headers: &HeaderMap, token: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}/join/{token}")
-}
-
 async fn join_qr(
     State(state): State<AppState>,
     t: Tr,
@@ -290,7 +273,7 @@ async fn join_qr(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = parse_id(&id, t, &user, &uri)?;
+    let id = id_or_404(&id, t, &user, &uri)?;
     let layout = || Layout::for_user(t, &user, &uri);
     let org = orgs::get(&state.db, &user.session.actor.scope, id)
         .await
@@ -298,7 +281,7 @@ async fn join_qr(
     let token = join::link_for_org(&state.db, &user.session.actor, id)
         .await
         .or_page(layout)?;
-    let url = join_url(&state, &headers, &token);
+    let url = absolute_url(&state, &headers, &format!("/join/{token}"));
     let page = JoinQrPage {
         qr_svg: qr_svg(&url).or_page(layout)?,
         url,
@@ -318,12 +301,12 @@ async fn join_qr_svg(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = parse_id(&id, t, &user, &uri)?;
+    let id = id_or_404(&id, t, &user, &uri)?;
     let layout = || Layout::for_user(t, &user, &uri);
     let token = join::link_for_org(&state.db, &user.session.actor, id)
         .await
         .or_page(layout)?;
-    let svg = qr_svg(&join_url(&state, &headers, &token)).or_page(layout)?;
+    let svg = qr_svg(&absolute_url(&state, &headers, &format!("/join/{token}"))).or_page(layout)?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml".to_string()),
@@ -344,7 +327,7 @@ async fn renew(
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = parse_id(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &uri)?;
     join::renew(&state.db, &form.user.session.actor, id)
         .await
         .or_page(|| Layout::for_user(t, &form.user, &uri))?;
@@ -358,7 +341,7 @@ async fn save_settings(
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = parse_id(&id, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &uri)?;
     let result = match form.get("review_days").trim().parse::<i64>() {
         Ok(review_days) => {
             let s = membership::UnionSettings {
@@ -400,8 +383,8 @@ async fn decide_transfer(
     Path((id, transfer)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = parse_id(&id, t, &form.user, &uri)?;
-    let transfer = parse_id(&transfer, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let transfer = id_or_404(&transfer, t, &form.user, &uri)?;
     let accept = form.get("decision") == "accept";
     match nuanxin_store::transfers::decide(
         &state.db,

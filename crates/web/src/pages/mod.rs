@@ -253,6 +253,32 @@ pub async fn not_found(t: Tr, uri: Uri) -> Response {
     )
 }
 
+/// A positive id from a URL segment.
+pub fn parse_id(raw: &str) -> Option<i64> {
+    raw.parse().ok().filter(|id: &i64| *id > 0)
+}
+
+/// A URL id, or the not-found page.
+pub fn id_or_404(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
+    parse_id(raw)
+        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
+}
+
+/// The absolute URL of a path on this server, for QR codes: the request's
+/// host, over https when the server is configured for TLS.
+pub fn absolute_url(state: &AppState, headers: &axum::http::HeaderMap, path: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}{path}")
+}
+
 /// Pagination links that keep the other query parameters.
 pub fn pager(
     base: &str,

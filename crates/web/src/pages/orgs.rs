@@ -11,7 +11,10 @@ use nuanxin_domain::{FieldError, ValidationErrors};
 use nuanxin_store::orgs::{self, NewOrg, Org, OrgFilter, OrgUpdate, SubtreeCounts};
 use serde::Deserialize;
 
-use super::{form_errors, pager, render, see_other, Layout, OrPage, PageError, PageResult};
+use super::{
+    form_errors, id_or_404, pager, parse_id, render, see_other, Layout, OrPage, PageError,
+    PageResult,
+};
 use crate::api::orgs::{parse_date, parse_status};
 use crate::auth::{PageUser, PostForm};
 use crate::error::ApiError;
@@ -125,10 +128,6 @@ struct Extras {
     edit: Option<OrgForm>,
     notice: Option<String>,
     warnings: Vec<String>,
-}
-
-fn parse_id(raw: &str) -> Option<i64> {
-    raw.parse().ok().filter(|id: &i64| *id > 0)
 }
 
 async fn org_page(
@@ -254,12 +253,8 @@ fn notice_for(t: Tr, done: Option<&str>) -> Option<String> {
 fn warning_for(t: Tr, warn: Option<&str>) -> Vec<String> {
     match warn {
         Some("uscc") => {
-            let w = nuanxin_domain::ids::Uscc::parse("914403001922038216")
-                .ok()
-                .and_then(|u| nuanxin_domain::org::uscc_warning(OrgKind::Enterprise, &u));
-            w.map(|w| if t.en() { w.message_en } else { w.message_zh })
-                .into_iter()
-                .collect()
+            let w = nuanxin_domain::org::uscc_prefix_warning();
+            vec![if t.en() { w.message_en } else { w.message_zh }]
         }
         _ => vec![],
     }
@@ -411,11 +406,6 @@ async fn with_errors(
         _ => x.values = Some(posted),
     }
     org_page(state, t, &form.user, uri, id, x).await
-}
-
-fn id_or_404(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
-    parse_id(raw)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
 }
 
 async fn create_child(
