@@ -202,6 +202,31 @@ pub enum ImportCommand {
         #[arg(value_name = "FILE.csv")]
         file: PathBuf,
     },
+    /// A roster of workers (.xlsx or .csv) enrolled as members through one union
+    Roster(RosterArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RosterArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Id of the union or federation the roster is enrolled through
+    #[arg(long, value_name = "ID")]
+    pub org: i64,
+    /// check: report only; valid-rows: enrol the valid rows; all-or-nothing:
+    /// enrol only when every row is valid
+    #[arg(long, value_enum, default_value = "check")]
+    pub mode: RosterMode,
+    /// Confirm that everyone listed accepted the personal-information notice
+    #[arg(long)]
+    pub consent: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RosterMode {
+    Check,
+    ValidRows,
+    AllOrNothing,
 }
 
 #[derive(Debug, Clone, Args)]

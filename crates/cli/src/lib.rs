@@ -66,6 +66,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(ImportCommand::Regions { file }) => {
             commands::import::regions(&settings, file).await?
         }
+        Command::Import(ImportCommand::Roster(args)) => {
+            commands::import::roster(&settings, args).await?
+        }
         Command::Backup(args) => commands::backup::run(&settings, args).await?,
         Command::Healthcheck(args) => return commands::healthcheck::run(&settings, args).await,
     }

@@ -7,6 +7,7 @@ pub mod mask;
 pub mod membership;
 pub mod org;
 pub mod region;
+pub mod roster;
 pub mod text;
 pub mod time;
 

@@ -102,14 +102,16 @@ impl MemberNo {
                 "the membership sequence is out of range",
             ));
         }
-        let mut s = format!(
-            "{}{:02}{seq:08}",
-            &region.as_str()[..6],
-            year.rem_euclid(100)
-        );
+        let mut s = format!("{}{seq:08}", MemberNo::prefix(region, year));
         let check = mod11_2(s.as_bytes());
         s.push(check as char);
         Ok(MemberNo(s))
+    }
+
+    /// What numbers of one region and year share, and what their sequence
+    /// counts within: the county-level region and the year (`32010226`).
+    pub fn prefix(region: &RegionCode, year: i32) -> String {
+        format!("{}{:02}", &region.as_str()[..6], year.rem_euclid(100))
     }
 
     pub fn parse(raw: &str) -> Result<MemberNo, FieldError> {

@@ -207,7 +207,8 @@ impl Db {
     pub async fn fetch_all<T: Record>(&self, q: &Query) -> StoreResult<Vec<T>> {
         Ok(match self {
             Db::Sqlite { reader, .. } => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                let text = q.sqlite_text();
+                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
                     .fetch_all(reader)
                     .await?
             }
@@ -222,7 +223,8 @@ impl Db {
     pub async fn fetch_optional<T: Record>(&self, q: &Query) -> StoreResult<Option<T>> {
         Ok(match self {
             Db::Sqlite { reader, .. } => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                let text = q.sqlite_text();
+                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
                     .fetch_optional(reader)
                     .await?
             }
@@ -237,7 +239,8 @@ impl Db {
     pub async fn scalar<T: Scalar>(&self, q: &Query) -> StoreResult<T> {
         Ok(match self {
             Db::Sqlite { reader, .. } => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
+                let text = q.sqlite_text();
+                bind_args!(sqlx::query_scalar::<_, T>(&text), &q.args)
                     .fetch_one(reader)
                     .await?
             }
@@ -275,10 +278,13 @@ impl Tx {
 
     pub async fn execute(&mut self, q: &Query) -> StoreResult<u64> {
         Ok(match self {
-            Tx::Sqlite(t) => bind_args!(sqlx::query(&q.text), &q.args)
-                .execute(&mut **t)
-                .await?
-                .rows_affected(),
+            Tx::Sqlite(t) => {
+                let text = q.sqlite_text();
+                bind_args!(sqlx::query(&text), &q.args)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            }
             Tx::Postgres(t) => bind_args!(sqlx::query(&q.text), &q.args)
                 .execute(&mut **t)
                 .await?
@@ -289,7 +295,8 @@ impl Tx {
     pub async fn fetch_all<T: Record>(&mut self, q: &Query) -> StoreResult<Vec<T>> {
         Ok(match self {
             Tx::Sqlite(t) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                let text = q.sqlite_text();
+                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
                     .fetch_all(&mut **t)
                     .await?
             }
@@ -304,7 +311,8 @@ impl Tx {
     pub async fn fetch_optional<T: Record>(&mut self, q: &Query) -> StoreResult<Option<T>> {
         Ok(match self {
             Tx::Sqlite(t) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
+                let text = q.sqlite_text();
+                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
                     .fetch_optional(&mut **t)
                     .await?
             }
@@ -319,7 +327,8 @@ impl Tx {
     pub async fn scalar<T: Scalar>(&mut self, q: &Query) -> StoreResult<T> {
         Ok(match self {
             Tx::Sqlite(t) => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
+                let text = q.sqlite_text();
+                bind_args!(sqlx::query_scalar::<_, T>(&text), &q.args)
                     .fetch_one(&mut **t)
                     .await?
             }

@@ -12,6 +12,7 @@ pub mod membership;
 pub mod orgs;
 mod query;
 pub mod regions;
+pub mod roster;
 pub mod routing;
 mod scope;
 pub mod sensitive;

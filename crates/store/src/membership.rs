@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::audit::{self, Event};
 use crate::routing::Route;
 use crate::sensitive::Sealer;
-use crate::sessions::random_token;
+use crate::sessions::record_token;
 use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
 
 /// Blind-index domains, so an ID number and a phone never collide.
@@ -132,19 +132,19 @@ pub enum Applied {
 /// the CPU work, done before waiting for the writer.
 #[derive(Clone)]
 pub struct Prepared {
-    person_key: String,
-    name: String,
-    id_sealed: String,
-    id_masked: String,
-    phone_key: String,
-    phone_sealed: String,
-    phone_masked: String,
-    occupation: &'static str,
-    employer: Option<String>,
-    work_region: String,
-    route: Route,
-    status_token: String,
-    card_token: String,
+    pub(crate) person_key: String,
+    pub(crate) name: String,
+    pub(crate) id_sealed: String,
+    pub(crate) id_masked: String,
+    pub(crate) phone_key: String,
+    pub(crate) phone_sealed: String,
+    pub(crate) phone_masked: String,
+    pub(crate) occupation: &'static str,
+    pub(crate) employer: Option<String>,
+    pub(crate) work_region: String,
+    pub(crate) route: Route,
+    pub(crate) status_token: String,
+    pub(crate) card_token: String,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -166,8 +166,8 @@ pub fn prepare(sealer: &Sealer, route: &Route, app: &Application) -> Prepared {
         employer: app.employer.clone(),
         work_region: app.work_region.as_str().to_string(),
         route: route.clone(),
-        status_token: random_token(),
-        card_token: random_token(),
+        status_token: record_token(),
+        card_token: record_token(),
     }
 }
 
@@ -456,7 +456,7 @@ async fn next_member_no(
     now: DateTime<Utc>,
 ) -> StoreResult<MemberNo> {
     let year = now.with_timezone(&nuanxin_domain::time::china()).year();
-    let prefix = format!("{}{:02}", &region.as_str()[..6], year.rem_euclid(100));
+    let prefix = MemberNo::prefix(region, year);
     let seq: i64 = tx
         .scalar(
             &Query::new(

@@ -87,6 +87,45 @@ impl Query {
     pub fn sql(&self) -> &str {
         &self.text
     }
+
+    /// The text as SQLite should get it. SQLite looks up a numbered
+    /// parameter's name by walking a list of all of them, and sqlx asks for
+    /// every parameter's name, so a statement with thousands of `$n` (a
+    /// multi-row insert) costs quadratic time to bind. Anonymous `?`
+    /// parameters have no names to walk; a large statement whose `$n` appear
+    /// once each and in order is sent with `?` instead.
+    pub(crate) fn sqlite_text(&self) -> std::borrow::Cow<'_, str> {
+        const LARGE: usize = 64;
+        if self.args.len() < LARGE {
+            return self.text.as_str().into();
+        }
+        positional(&self.text, self.args.len()).map_or(self.text.as_str().into(), Into::into)
+    }
+}
+
+/// `text` with `$1…$n` turned into `?`, when each appears once and in order
+/// outside quoted literals; `None` otherwise.
+fn positional(text: &str, n: usize) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut next = 1;
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '$' || quoted {
+            out.push(c);
+            continue;
+        }
+        let digits: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_digit)).collect();
+        if digits.parse::<usize>().ok() != Some(next) {
+            return None;
+        }
+        out.push('?');
+        next += 1;
+    }
+    (next == n + 1).then_some(out)
 }
 
 /// `LIKE` pattern for "contains", with `\` escaping the wildcards of the input.
@@ -101,4 +140,30 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
     }
     p.push('%');
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_order_placeholders_become_anonymous() {
+        assert_eq!(
+            positional("INSERT INTO t VALUES ($1, '$9', $2), ($3, 'a', $4)", 4).as_deref(),
+            Some("INSERT INTO t VALUES (?, '$9', ?), (?, 'a', ?)")
+        );
+        assert_eq!(positional("SELECT $1, $1", 1), None, "reused");
+        assert_eq!(positional("SELECT $2, $1", 2), None, "out of order");
+        assert_eq!(
+            positional("SELECT $1", 2),
+            None,
+            "an argument without a placeholder"
+        );
+    }
+
+    #[test]
+    fn small_queries_keep_their_text() {
+        let q = Query::new("SELECT $1").bind(1i64);
+        assert_eq!(q.sqlite_text(), "SELECT $1");
+    }
 }

@@ -39,7 +39,7 @@ pub fn industry_of(o: Occupation) -> Option<Industry> {
     })
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct Candidate {
     id: i64,
     name: String,
@@ -65,69 +65,104 @@ fn fit(union_region: &str, work: &RegionCode) -> Option<u8> {
     })
 }
 
-/// Picks the union for an application that came in through `entry_org_id`.
-pub async fn route(db: &Db, entry_org_id: i64, app: &Application) -> StoreResult<Route> {
-    let entry: Candidate = db
-        .fetch_optional(&Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE id = $1").bind(entry_org_id))
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let kind = OrgKind::from_code(&entry.kind).ok_or_else(|| {
-        StoreError::Internal(format!("org {} has kind {:?}", entry.id, entry.kind))
-    })?;
-    if entry.status == OrgStatus::Closed.code() {
-        return Err(no_union());
+/// The candidates under one entry organisation, loaded once: a single
+/// application loads and decides, a roster import loads once and decides
+/// for every row without touching the database.
+#[derive(Debug, Clone)]
+pub struct Router {
+    entry: Candidate,
+    grassroots: bool,
+    candidates: Vec<Candidate>,
+}
+
+impl Router {
+    /// Loads what decides for applications that came in through `entry_org_id`.
+    pub async fn load(db: &Db, entry_org_id: i64) -> StoreResult<Router> {
+        let entry: Candidate = db
+            .fetch_optional(&Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE id = $1").bind(entry_org_id))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let kind = OrgKind::from_code(&entry.kind).ok_or_else(|| {
+            StoreError::Internal(format!("org {} has kind {:?}", entry.id, entry.kind))
+        })?;
+        let candidates = if kind.is_grassroots() {
+            Vec::new()
+        } else {
+            let subtree = Scope {
+                org_id: entry.id,
+                path: entry.path.clone(),
+            };
+            let mut q = Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE kind IN ('industry', 'catch_all') AND status <> 'closed' AND");
+            subtree.push_filter(&mut q, "path");
+            q.push(" ORDER BY path");
+            db.fetch_all(&q).await?
+        };
+        Ok(Router {
+            grassroots: kind.is_grassroots(),
+            entry,
+            candidates,
+        })
     }
-    if kind.is_grassroots() {
-        let reason_zh = format!("已提交至 {}：您扫描的是该工会的入会二维码", entry.name);
-        return Ok(Route {
-            org_id: entry.id,
-            org_name: entry.name,
-            rule: "scanned_union",
-            reason_zh,
-        });
+
+    /// The entry organisation's path: routes never leave its subtree.
+    pub fn entry_path(&self) -> &str {
+        &self.entry.path
     }
-    let subtree = Scope {
-        org_id: entry.id,
-        path: entry.path.clone(),
-    };
-    let mut q = Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE kind IN ('industry', 'catch_all') AND status <> 'closed' AND");
-    subtree.push_filter(&mut q, "path");
-    q.push(" ORDER BY path");
-    let candidates: Vec<Candidate> = db.fetch_all(&q).await?;
-    let wanted = industry_of(app.occupation).map(|i| i.code());
-    let best = |kind: &str, industry: Option<&str>| {
-        candidates
-            .iter()
-            .filter(|c| c.kind == kind && (industry.is_none() || c.industry.as_deref() == industry))
-            .filter_map(|c| fit(&c.region_code, &app.work_region).map(|f| (f, c.path.len(), c)))
-            .max_by_key(|(f, depth, _)| (*f, *depth))
-            .map(|(_, _, c)| c)
-    };
-    if let Some(w) = wanted {
-        if let Some(c) = best("industry", Some(w)) {
-            let reason_zh = format!(
-                "已分派至 {}：您所在地区有{}行业工会联合会",
-                c.name,
-                app.occupation.label_zh()
-            );
+
+    /// Picks the union for one application.
+    pub fn route(&self, app: &Application) -> StoreResult<Route> {
+        let entry = &self.entry;
+        if entry.status == OrgStatus::Closed.code() {
+            return Err(no_union());
+        }
+        if self.grassroots {
+            return Ok(Route {
+                org_id: entry.id,
+                org_name: entry.name.clone(),
+                rule: "scanned_union",
+                reason_zh: format!("已提交至 {}：您扫描的是该工会的入会二维码", entry.name),
+            });
+        }
+        let wanted = industry_of(app.occupation).map(|i| i.code());
+        let best = |kind: &str, industry: Option<&str>| {
+            self.candidates
+                .iter()
+                .filter(|c| {
+                    c.kind == kind && (industry.is_none() || c.industry.as_deref() == industry)
+                })
+                .filter_map(|c| fit(&c.region_code, &app.work_region).map(|f| (f, c.path.len(), c)))
+                .max_by_key(|(f, depth, _)| (*f, *depth))
+                .map(|(_, _, c)| c)
+        };
+        if let Some(w) = wanted {
+            if let Some(c) = best("industry", Some(w)) {
+                return Ok(Route {
+                    org_id: c.id,
+                    org_name: c.name.clone(),
+                    rule: "industry_federation",
+                    reason_zh: format!(
+                        "已分派至 {}：您所在地区有{}行业工会联合会",
+                        c.name,
+                        app.occupation.label_zh()
+                    ),
+                });
+            }
+        }
+        if let Some(c) = best("catch_all", None) {
             return Ok(Route {
                 org_id: c.id,
                 org_name: c.name.clone(),
-                rule: "industry_federation",
-                reason_zh,
+                rule: "catch_all_union",
+                reason_zh: format!("已分派至 {}：您工作所在地的兜底工会负责受理", c.name),
             });
         }
+        Err(no_union())
     }
-    if let Some(c) = best("catch_all", None) {
-        let reason_zh = format!("已分派至 {}：您工作所在地的兜底工会负责受理", c.name);
-        return Ok(Route {
-            org_id: c.id,
-            org_name: c.name.clone(),
-            rule: "catch_all_union",
-            reason_zh,
-        });
-    }
-    Err(no_union())
+}
+
+/// Picks the union for an application that came in through `entry_org_id`.
+pub async fn route(db: &Db, entry_org_id: i64, app: &Application) -> StoreResult<Route> {
+    Router::load(db, entry_org_id).await?.route(app)
 }
 
 fn no_union() -> StoreError {

@@ -35,6 +35,19 @@ pub fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
+/// A token for a stored record (a member's status link and card): 48 bits
+/// of the current time in milliseconds, then 208 random bits. The random
+/// part alone is far beyond guessing; the time prefix makes tokens created
+/// together sit together in the unique index, so a roster of a million
+/// members writes a few index pages per batch instead of one per member.
+pub fn record_token() -> String {
+    let mut b = [0u8; 32];
+    let ms = chrono::Utc::now().timestamp_millis().max(0) as u64;
+    b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    rand::rngs::OsRng.fill_bytes(&mut b[6..]);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

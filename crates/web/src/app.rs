@@ -40,6 +40,8 @@ pub struct AppState {
     pub sealer: Arc<Sealer>,
     /// Group commit for membership applications.
     pub applications: nuanxin_store::membership::ApplyQueue,
+    /// Roster imports running or finished in this process.
+    pub imports: crate::roster_jobs::RosterJobs,
     regions: Arc<RwLock<Arc<Regions>>>,
 }
 
@@ -48,6 +50,7 @@ impl AppState {
         let regions = nuanxin_store::regions::load(&db).await?;
         Ok(AppState {
             applications: nuanxin_store::membership::ApplyQueue::start(db.clone()),
+            imports: crate::roster_jobs::RosterJobs::new(),
             db,
             config: Arc::new(config),
             sealer: Arc::new(sealer),
@@ -84,15 +87,21 @@ fn security_headers(r: Router) -> Router {
 }
 
 pub fn router(state: AppState) -> Router {
+    let uploads = pages::upload_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(
+            pages::MAX_UPLOAD_BYTES,
+        ))
+        .layer(RequestBodyLimitLayer::new(pages::MAX_UPLOAD_BYTES));
     let app = Router::new()
         .merge(ops::routes())
         .merge(api::routes())
         .merge(pages::routes())
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .merge(uploads)
         .fallback(pages::not_found)
         .with_state(state.clone());
     let app = security_headers(app);
     app.layer(axum::middleware::from_fn_with_state(state, metrics::track))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -31,6 +31,59 @@ pub fn xlsx(sheet: &str, header: &[&str], rows: &[Vec<String>]) -> anyhow::Resul
     Ok(wb.save_to_buffer()?)
 }
 
+/// The roster template: the header row to fill in, and a sheet that says
+/// what each column takes.
+pub fn roster_template() -> anyhow::Result<Vec<u8>> {
+    use nuanxin_domain::membership::Occupation;
+    use nuanxin_domain::roster::COLUMNS;
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let ws = wb.add_worksheet();
+    ws.set_name("名单")?;
+    for (c, col) in COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, col.header_zh, &bold)?;
+        // Text columns, so Excel keeps all 18 digits of an ID number.
+        ws.set_column_width(c as u16, 22)?;
+        ws.set_column_format(c as u16, &text)?;
+    }
+    let notes = wb.add_worksheet();
+    notes.set_name("填写说明")?;
+    notes.set_column_width(0, 16)?;
+    notes.set_column_width(1, 70)?;
+    let lines = [
+        ("姓名", "必填，与身份证一致".to_string()),
+        (
+            "身份证号",
+            "必填，18 位；请保持“文本”格式，否则 Excel 会丢失末尾数字".to_string(),
+        ),
+        ("手机号", "必填，11 位大陆手机号".to_string()),
+        (
+            "职业群体",
+            format!(
+                "必填，可填：{}",
+                Occupation::ALL
+                    .iter()
+                    .map(|o| o.label_zh())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        ),
+        ("工作单位或平台", "选填".to_string()),
+        (
+            "工作地区代码",
+            "区县或街道的行政区划代码，如 320102；不填则用导入工会所在区县".to_string(),
+        ),
+    ];
+    notes.write_string_with_format(0, 0, "列", &bold)?;
+    notes.write_string_with_format(0, 1, "说明", &bold)?;
+    for (r, (col, note)) in lines.iter().enumerate() {
+        notes.write_string((r + 1) as u32, 0, *col)?;
+        notes.write_string((r + 1) as u32, 1, note)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,5 +9,6 @@ mod i18n;
 mod metrics;
 mod ops;
 mod pages;
+mod roster_jobs;
 
 pub use app::{router, serve, AppConfig, AppState};

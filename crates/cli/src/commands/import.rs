@@ -1,11 +1,15 @@
 //! `nuanxin import regions FILE.csv`: street-level regions. Every row is
 //! checked first; failed rows are reported with their line numbers and
 //! nothing is written unless all rows are valid.
+//!
+//! `nuanxin import roster FILE --org ID`: a roster of workers enrolled as
+//! members, as the console's roster import does it.
 
 use std::path::Path;
 
 use nuanxin_store::regions::{self, RowError};
 
+use crate::cli::{RosterArgs, RosterMode};
 use crate::config::Settings;
 use crate::csv;
 use crate::database;
@@ -137,4 +141,61 @@ async fn check_only(
         }
     }
     Ok(errors)
+}
+
+pub async fn roster(settings: &Settings, args: &RosterArgs) -> anyhow::Result<()> {
+    use nuanxin_store::roster::{self, ImportMode, Progress, RosterFile, RosterRequest};
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| user_error(format!("cannot read {}: {e}", args.file.display())))?;
+    let file = RosterFile::open(bytes).map_err(|e| user_error(describe_field_error(&e)))?;
+    let sealer = std::sync::Arc::new(crate::commands::serve::sealer(settings)?);
+    let db = database::open(settings, true).await?;
+    let known = std::sync::Arc::new(regions::load(&db).await?);
+    let mode = match args.mode {
+        RosterMode::Check => ImportMode::Check,
+        RosterMode::ValidRows => ImportMode::ValidRows,
+        RosterMode::AllOrNothing => ImportMode::AllOrNothing,
+    };
+    let mut actor = nuanxin_store::Actor::system();
+    actor.username = "cli".into();
+    let started = std::time::Instant::now();
+    let outcome = roster::import(
+        &db,
+        &actor,
+        sealer,
+        known,
+        file,
+        &RosterRequest {
+            entry_org_id: args.org,
+            mode,
+            consent: args.consent,
+        },
+        std::sync::Arc::new(Progress::default()),
+    )
+    .await;
+    db.close().await;
+    let report = outcome?;
+    let seconds = started.elapsed().as_secs_f64();
+    for e in &report.errors {
+        eprintln!("row {} ({}): {}", e.row, e.column, e.message_en);
+    }
+    if report.errors.len() < report.failed as usize {
+        eprintln!("… only the first {} errors are listed", report.errors.len());
+    }
+    println!(
+        "{} rows: {} valid, {} failed; {} enrolled, {} already members; {:.1} s ({:.0} rows/s){}",
+        report.rows,
+        report.valid,
+        report.failed,
+        report.enrolled,
+        report.already_members,
+        seconds,
+        f64::from(report.rows) / seconds,
+        if report.written {
+            ""
+        } else {
+            "; nothing was written"
+        }
+    );
+    Ok(())
 }

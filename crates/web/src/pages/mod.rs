@@ -7,6 +7,9 @@ mod login;
 mod members;
 mod orgs;
 mod roll;
+mod roster;
+
+pub use roster::{upload_routes, MAX_UPLOAD_BYTES};
 
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -50,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(join::routes())
         .merge(members::routes())
         .merge(roll::routes())
+        .merge(roster::routes())
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

@@ -109,6 +109,8 @@ struct OrgPage {
     checklist: Vec<StepRow>,
     steps_done: usize,
     can_manage: bool,
+    /// May import rosters through this organisation.
+    can_enrol: bool,
     is_scope_root: bool,
     kinds: Vec<(&'static str, &'static str)>,
     industries: Vec<(&'static str, &'static str)>,
@@ -166,6 +168,12 @@ async fn org_page(
         .role
         .can(nuanxin_domain::account::Permission::ManageOrgs)
         && org.status != OrgStatus::Closed;
+    let can_enrol = user
+        .session
+        .actor
+        .role
+        .can(nuanxin_domain::account::Permission::Review)
+        && org.status != OrgStatus::Closed;
     let edit = x.edit.unwrap_or_else(|| OrgForm {
         name: org.name.clone(),
         kind: org.kind.code().into(),
@@ -210,6 +218,7 @@ async fn org_page(
             })
             .collect(),
         can_manage,
+        can_enrol,
         is_scope_root: org.id == scope.org_id,
         kinds: OrgKind::ALL
             .iter()

@@ -1,0 +1,393 @@
+//! Roster import (集中入会): a platform's or employer's list of workers
+//! enrolled in one go by a union officer.
+//!
+//! Two passes over the file. The first checks every row (the same checks as
+//! the join form, routing included, and duplicates inside the file) and
+//! keeps only the row numbers that failed, so memory does not grow with the
+//! roster. The second, unless the officer only checks or asked for all or
+//! nothing and a row failed, enrols the valid rows in batches: a reader
+//! thread checks, routes and seals the next batch while the database writes
+//! the last one, and each batch commits whole or not at all with its audit
+//! row. Re-running a file enrols nobody twice: people who already hold an
+//! open membership are counted, not added.
+
+mod read;
+mod write;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+use std::sync::Arc;
+
+use nuanxin_domain::account::Permission;
+use nuanxin_domain::membership::Application;
+use nuanxin_domain::region::{RegionCode, RegionLevel, Regions};
+use nuanxin_domain::roster::{header_of, Columns};
+use nuanxin_domain::FieldError;
+use serde::Serialize;
+
+pub use read::{RosterFile, MAX_ROWS};
+
+use crate::membership::{prepare, Prepared};
+use crate::routing::Router;
+use crate::sensitive::Sealer;
+use crate::{Actor, Db, StoreError, StoreResult};
+
+/// Rows written per transaction.
+pub const BATCH_ROWS: usize = 1000;
+/// Row errors kept for the report; beyond this they are only counted.
+pub const MAX_REPORTED_ERRORS: usize = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Check every row and report; write nothing.
+    Check,
+    /// Enrol the valid rows; report the others.
+    ValidRows,
+    /// Enrol every row, or nobody when any row fails.
+    AllOrNothing,
+}
+
+impl ImportMode {
+    pub fn from_code(s: &str) -> Option<ImportMode> {
+        Some(match s {
+            "check" => ImportMode::Check,
+            "valid_rows" => ImportMode::ValidRows,
+            "all_or_nothing" => ImportMode::AllOrNothing,
+            _ => return None,
+        })
+    }
+}
+
+/// What the officer asked for.
+#[derive(Debug, Clone)]
+pub struct RosterRequest {
+    /// The union or federation the roster is enrolled through: rows are
+    /// routed as if its QR code had been scanned.
+    pub entry_org_id: i64,
+    pub mode: ImportMode,
+    /// The officer confirms that every listed person consented to the
+    /// personal-information notice.
+    pub consent: bool,
+}
+
+/// One failed row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowError {
+    /// The row number as the spreadsheet shows it.
+    pub row: u32,
+    /// The column header of the template.
+    pub column: &'static str,
+    pub code: &'static str,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// Data rows in the file (the header row and blank rows not counted).
+    pub rows: u32,
+    pub valid: u32,
+    /// Rows with at least one error.
+    pub failed: u32,
+    /// The first [`MAX_REPORTED_ERRORS`] errors, by row.
+    pub errors: Vec<RowError>,
+    pub ignored_columns: Vec<String>,
+    /// New members.
+    pub enrolled: u32,
+    /// Valid rows whose person already holds an open membership.
+    pub already_members: u32,
+    /// Whether anything was written.
+    pub written: bool,
+}
+
+/// How far a running import has come, for the progress page.
+#[derive(Debug, Default)]
+pub struct Progress {
+    phase: AtomicU8,
+    checked: AtomicU32,
+    written: AtomicU32,
+    total: AtomicU32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Checking,
+    Enrolling,
+    Finished,
+}
+
+impl Progress {
+    pub fn phase(&self) -> Phase {
+        match self.phase.load(Ordering::Relaxed) {
+            0 => Phase::Checking,
+            1 => Phase::Enrolling,
+            _ => Phase::Finished,
+        }
+    }
+    /// Rows checked so far.
+    pub fn checked(&self) -> u32 {
+        self.checked.load(Ordering::Relaxed)
+    }
+    /// Valid rows written so far, and how many there are.
+    pub fn written(&self) -> (u32, u32) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+    fn set_phase(&self, p: Phase) {
+        self.phase.store(p as u8, Ordering::Relaxed);
+    }
+}
+
+/// What the checking pass leaves for the enrolling pass.
+struct Checked {
+    columns: Columns,
+    failed_rows: HashSet<u32>,
+    report: ImportReport,
+}
+
+/// The setting shared by both passes.
+#[derive(Clone)]
+struct RowContext {
+    regions: Arc<Regions>,
+    router: Arc<Router>,
+    default_region: String,
+    consent: bool,
+    today: chrono::NaiveDate,
+}
+
+impl RowContext {
+    /// A row checked and routed, or what is wrong with it.
+    fn check(
+        &self,
+        columns: &Columns,
+        cells: &[String],
+    ) -> Result<(Application, crate::routing::Route), Vec<FieldError>> {
+        let app = columns
+            .form(cells, &self.default_region, self.consent)
+            .check(&self.regions, self.today)
+            .map_err(|e| e.0)?;
+        let route = self.router.route(&app).map_err(|e| match e {
+            StoreError::Validation(v) => v.0,
+            other => vec![FieldError::new(
+                "work_region",
+                "routing.failed",
+                other.to_string(),
+                other.to_string(),
+            )],
+        })?;
+        Ok((app, route))
+    }
+}
+
+/// Checks a roster and, as the mode says, enrols it. Needs the review
+/// permission over the entry organisation, which must be in scope.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    sealer: Arc<Sealer>,
+    regions: Arc<Regions>,
+    file: RosterFile,
+    req: &RosterRequest,
+    progress: Arc<Progress>,
+) -> StoreResult<ImportReport> {
+    actor.require(Permission::Review)?;
+    let entry = crate::orgs::get(db, &actor.scope, req.entry_org_id).await?;
+    if !req.consent {
+        return Err(FieldError::new(
+            "consent",
+            "roster.consent_required",
+            "请确认名单中的每个人都已同意《个人信息处理告知书》",
+            "confirm that everyone on the roster accepted the personal-information notice",
+        )
+        .into());
+    }
+    let router = Arc::new(Router::load(db, entry.id).await?);
+    let default_region = RegionCode::parse(&entry.region_code)
+        .ok()
+        .filter(|r| matches!(r.level(), RegionLevel::County | RegionLevel::Street))
+        .map(|r| r.as_str().to_string())
+        .unwrap_or_default();
+    let ctx = RowContext {
+        regions,
+        router,
+        default_region,
+        consent: req.consent,
+        today: nuanxin_domain::time::today_china(),
+    };
+
+    let (file, checked) = {
+        let ctx = ctx.clone();
+        let progress = progress.clone();
+        tokio::task::spawn_blocking(move || check_pass(file, &ctx, &progress))
+            .await
+            .map_err(|e| StoreError::Internal(format!("roster check stopped: {e}")))??
+    };
+    let Checked {
+        columns,
+        failed_rows,
+        mut report,
+    } = checked;
+    let write = match req.mode {
+        ImportMode::Check => false,
+        ImportMode::ValidRows => report.valid > 0,
+        ImportMode::AllOrNothing => report.failed == 0 && report.valid > 0,
+    };
+    if write {
+        progress.total.store(report.valid, Ordering::Relaxed);
+        progress.set_phase(Phase::Enrolling);
+        let (enrolled, existing) = write::enrol(
+            db,
+            actor,
+            &entry.path,
+            file,
+            columns,
+            failed_rows,
+            ctx,
+            sealer,
+            &progress,
+        )
+        .await?;
+        report.enrolled = enrolled;
+        report.already_members = existing;
+        report.written = true;
+    }
+    progress.set_phase(Phase::Finished);
+    Ok(report)
+}
+
+fn file_error(e: FieldError) -> StoreError {
+    StoreError::Validation(e.into())
+}
+
+/// The checking pass: every row, all its errors, duplicates in the file.
+fn check_pass(
+    mut file: RosterFile,
+    ctx: &RowContext,
+    progress: &Progress,
+) -> StoreResult<(RosterFile, Checked)> {
+    let mut columns: Option<Columns> = None;
+    let mut header_error = None;
+    let mut too_many = false;
+    let mut failed_rows = HashSet::new();
+    let mut report = ImportReport::default();
+    // The first row of each person: 18 ASCII bytes of the ID number.
+    let mut seen: HashMap<[u8; 18], u32> = HashMap::new();
+    file.for_each_row(|n, cells| {
+        let Some(cols) = &columns else {
+            match Columns::from_headers(cells, !ctx.default_region.is_empty()) {
+                Ok(c) => {
+                    report.ignored_columns = c.ignored.clone();
+                    columns = Some(c);
+                    return ControlFlow::Continue(());
+                }
+                Err(e) => {
+                    header_error = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
+        };
+        if report.rows == MAX_ROWS {
+            too_many = true;
+            return ControlFlow::Break(());
+        }
+        report.rows += 1;
+        let mut errors = match ctx.check(cols, cells) {
+            Ok((app, _)) => {
+                let key: [u8; 18] = app
+                    .id_number
+                    .as_str()
+                    .as_bytes()
+                    .try_into()
+                    .expect("18 ASCII characters");
+                match seen.get(&key) {
+                    Some(first) => vec![FieldError::new(
+                        "id_number",
+                        "roster.duplicate_row",
+                        format!("与第 {first} 行是同一人"),
+                        format!("the same person as row {first}"),
+                    )],
+                    None => {
+                        seen.insert(key, n);
+                        vec![]
+                    }
+                }
+            }
+            Err(errors) => errors,
+        };
+        if errors.is_empty() {
+            report.valid += 1;
+        } else {
+            report.failed += 1;
+            failed_rows.insert(n);
+            for e in errors.drain(..) {
+                if report.errors.len() < MAX_REPORTED_ERRORS {
+                    report.errors.push(RowError {
+                        row: n,
+                        column: header_of(&e.field),
+                        code: e.code,
+                        message_zh: e.message_zh,
+                        message_en: e.message_en,
+                    });
+                }
+            }
+        }
+        if report.rows % 1024 == 0 {
+            progress.checked.store(report.rows, Ordering::Relaxed);
+        }
+        ControlFlow::Continue(())
+    })
+    .map_err(file_error)?;
+    progress.checked.store(report.rows, Ordering::Relaxed);
+    if let Some(e) = header_error {
+        return Err(StoreError::Validation(e));
+    }
+    if too_many {
+        return Err(file_error(FieldError::new(
+            "file",
+            "roster.too_many_rows",
+            format!("名单超过 {MAX_ROWS} 行，请拆分后分别导入"),
+            format!("the roster has more than {MAX_ROWS} rows; split it"),
+        )));
+    }
+    let Some(columns) = columns else {
+        return Err(file_error(FieldError::new(
+            "file",
+            "roster.no_header",
+            "文件中没有表头和数据",
+            "the file has no header row and no data",
+        )));
+    };
+    if report.rows == 0 {
+        return Err(file_error(FieldError::new(
+            "file",
+            "roster.no_rows",
+            "名单中没有数据行",
+            "the roster has no data rows",
+        )));
+    }
+    Ok((
+        file,
+        Checked {
+            columns,
+            failed_rows,
+            report,
+        },
+    ))
+}
+
+/// Seals and routes one valid row for writing.
+fn prepared_row(
+    ctx: &RowContext,
+    sealer: &Sealer,
+    columns: &Columns,
+    cells: &[String],
+) -> Option<Prepared> {
+    let (app, route) = ctx.check(columns, cells).ok()?;
+    Some(prepare(sealer, &route, &app))
+}

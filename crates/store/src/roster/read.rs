@@ -1,0 +1,220 @@
+//! Reading a roster file, `.xlsx` or `.csv`, row by row without holding the
+//! rows: a million-row roster streams through in a few megabytes beyond the
+//! file itself (and, for `.xlsx`, its shared-string table).
+
+use std::io::Cursor;
+use std::ops::ControlFlow;
+
+use calamine::{Data, DataRef, Reader, Xlsx};
+use nuanxin_domain::FieldError;
+
+/// Most data rows one roster may have; larger lists are split.
+pub const MAX_ROWS: u32 = 1_000_000;
+
+/// An opened roster.
+pub enum RosterFile {
+    Xlsx {
+        book: Box<Xlsx<Cursor<Vec<u8>>>>,
+        sheet: String,
+    },
+    /// The text of a `.csv` file, decoded to UTF-8.
+    Csv(String),
+}
+
+fn unreadable(detail: impl std::fmt::Display) -> FieldError {
+    FieldError::new(
+        "file",
+        "roster.unreadable",
+        format!("无法读取文件，请上传 .xlsx 或 .csv 格式的名单（{detail}）"),
+        format!("the file cannot be read; upload an .xlsx or .csv roster ({detail})"),
+    )
+}
+
+impl RosterFile {
+    /// Opens a roster from its bytes: a zip archive is read as `.xlsx` (its
+    /// first sheet), anything else as `.csv` in UTF-8 (with or without a
+    /// byte-order mark) or, as Excel saves it on Chinese systems, GB18030.
+    pub fn open(bytes: Vec<u8>) -> Result<RosterFile, FieldError> {
+        if bytes.is_empty() {
+            return Err(FieldError::new(
+                "file",
+                "roster.empty",
+                "文件是空的",
+                "the file is empty",
+            ));
+        }
+        if bytes.starts_with(b"PK\x03\x04") {
+            let book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+            let sheet = book
+                .sheet_names()
+                .first()
+                .cloned()
+                .ok_or_else(|| unreadable("no worksheet"))?;
+            return Ok(RosterFile::Xlsx {
+                book: Box::new(book),
+                sheet,
+            });
+        }
+        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            return Err(FieldError::new(
+                "file",
+                "roster.legacy_xls",
+                "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传",
+                "legacy .xls files are not supported; save as .xlsx and upload again",
+            ));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(mut s) => {
+                if s.starts_with('\u{feff}') {
+                    s.drain(..3);
+                }
+                s
+            }
+            Err(e) => {
+                let (text, had_errors) =
+                    encoding_rs::GB18030.decode_without_bom_handling(e.as_bytes());
+                if had_errors || text.contains('\0') {
+                    return Err(unreadable("not text in UTF-8 or GB18030"));
+                }
+                text.into_owned()
+            }
+        };
+        Ok(RosterFile::Csv(text))
+    }
+
+    /// Calls `f` with the 1-based row number (as the spreadsheet shows it)
+    /// and the cells of each non-blank row, the header row first, until `f`
+    /// breaks or the rows end.
+    pub fn for_each_row(
+        &mut self,
+        mut f: impl FnMut(u32, &[String]) -> ControlFlow<()>,
+    ) -> Result<(), FieldError> {
+        let mut cells: Vec<String> = Vec::new();
+        let blank = |cells: &[String]| cells.iter().all(|c| c.trim().is_empty());
+        match self {
+            RosterFile::Csv(text) => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(text.as_bytes());
+                let mut record = csv::StringRecord::new();
+                loop {
+                    match reader.read_record(&mut record) {
+                        Ok(false) => return Ok(()),
+                        Ok(true) => {}
+                        Err(e) => return Err(unreadable(e)),
+                    }
+                    let line = record.position().map_or(0, |p| p.line()) as u32;
+                    cells.clear();
+                    cells.extend(record.iter().map(str::to_string));
+                    if !blank(&cells) && f(line, &cells).is_break() {
+                        return Ok(());
+                    }
+                }
+            }
+            RosterFile::Xlsx { book, sheet } => {
+                let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+                let mut row: Option<u32> = None;
+                loop {
+                    let cell = reader.next_cell().map_err(unreadable)?;
+                    let at = cell.as_ref().map(|c| c.get_position().0);
+                    if let Some(r) = row.filter(|r| Some(*r) != at) {
+                        if !blank(&cells) && f(r + 1, &cells).is_break() {
+                            return Ok(());
+                        }
+                        cells.clear();
+                    }
+                    let Some(cell) = cell else { return Ok(()) };
+                    let (r, c) = cell.get_position();
+                    row = Some(r);
+                    let c = c as usize;
+                    if cells.len() <= c {
+                        cells.resize(c + 1, String::new());
+                    }
+                    cells[c] = cell_text(cell.get_value());
+                }
+            }
+        }
+    }
+}
+
+/// A cell as text. Whole numbers lose their `.0`: phone numbers are often
+/// stored as numbers. ID numbers stored as numbers have already lost their
+/// last digits to floating point; the check digit then refuses them.
+fn cell_text(v: &DataRef<'_>) -> String {
+    match v {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
+        DataRef::Int(i) => i.to_string(),
+        other => Data::from(other.clone()).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(file: &mut RosterFile) -> Vec<(u32, Vec<String>)> {
+        let mut out = Vec::new();
+        file.for_each_row(|n, cells| {
+            out.push((n, cells.to_vec()));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn csv_in_utf8_with_bom_and_blank_lines() {
+        let mut f =
+            RosterFile::open("\u{feff}姓名,手机号\n张伟,13812345678\n,\n李娜,13912345678\n".into())
+                .unwrap();
+        let r = rows(&mut f);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0], (1, vec!["姓名".to_string(), "手机号".to_string()]));
+        assert_eq!(r[2].0, 4, "row numbers count the blank line");
+        assert_eq!(r[2].1[0], "李娜");
+    }
+
+    #[test]
+    fn csv_in_gb18030_as_excel_saves_it() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("姓名,手机号\n张伟,13812345678\n");
+        let mut f = RosterFile::open(bytes.into_owned()).unwrap();
+        assert_eq!(rows(&mut f)[1].1[0], "张伟");
+    }
+
+    #[test]
+    fn refuses_empty_and_binary_files() {
+        assert_eq!(RosterFile::open(vec![]).err().unwrap().code, "roster.empty");
+        assert_eq!(
+            RosterFile::open(vec![0xD0, 0xCF, 0x11, 0xE0, 1, 2])
+                .err()
+                .unwrap()
+                .code,
+            "roster.legacy_xls"
+        );
+        assert_eq!(
+            RosterFile::open(b"PK\x03\x04garbage".to_vec())
+                .err()
+                .unwrap()
+                .code,
+            "roster.unreadable"
+        );
+        assert_eq!(
+            RosterFile::open(vec![0xFF, 0xFE, 0x00, 0x41])
+                .err()
+                .unwrap()
+                .code,
+            "roster.unreadable"
+        );
+    }
+
+    #[test]
+    fn numbers_read_as_whole_numbers() {
+        assert_eq!(cell_text(&DataRef::Float(13812345678.0)), "13812345678");
+        assert_eq!(cell_text(&DataRef::Int(42)), "42");
+        assert_eq!(cell_text(&DataRef::Float(1.5)), "1.5");
+    }
+}

@@ -1,0 +1,378 @@
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use nuanxin_domain::account::Role;
+use nuanxin_domain::membership::MembershipStatus;
+use nuanxin_store::audit::{self, AuditFilter};
+use nuanxin_store::membership::{self, MemberFilter};
+use nuanxin_store::roster::{self, ImportMode, ImportReport, Progress, RosterFile, RosterRequest};
+use nuanxin_store::sensitive::Sealer;
+use nuanxin_store::testing::TestDb;
+use nuanxin_store::{Actor, Db, Scope, StoreError};
+
+fn sealer() -> Arc<Sealer> {
+    Arc::new(Sealer::from_key(&[9u8; 64]))
+}
+
+/// A valid ID number, distinct for every `k`, born in the 1980s or 1990s.
+fn id_for(k: u32) -> String {
+    let born = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()
+        + chrono::Days::new(u64::from(k / 1000));
+    let mut s = format!("320102{}{:03}", born.format("%Y%m%d"), k % 1000).into_bytes();
+    s.push(nuanxin_domain::ids::id_check_char(&s));
+    String::from_utf8(s).unwrap()
+}
+
+fn csv(rows: &[String]) -> Vec<u8> {
+    let mut s = String::from("姓名,身份证号,手机号,职业群体,工作单位或平台\n");
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+fn row(name: &str, k: u32) -> String {
+    format!("{name},{},138{:08},快递员,顺捷快递", id_for(k), k)
+}
+
+async fn run(
+    db: &Db,
+    actor: &Actor,
+    org_id: i64,
+    mode: ImportMode,
+    bytes: Vec<u8>,
+) -> Result<ImportReport, StoreError> {
+    let file = RosterFile::open(bytes).map_err(StoreError::from)?;
+    roster::import(
+        db,
+        actor,
+        sealer(),
+        Arc::new(regions()),
+        file,
+        &RosterRequest {
+            entry_org_id: org_id,
+            mode,
+            consent: true,
+        },
+        Arc::new(Progress::default()),
+    )
+    .await
+}
+
+async fn members_of(db: &Db, org_id: i64) -> Vec<membership::Member> {
+    let f = MemberFilter {
+        org_id: Some(org_id),
+        limit: 1000,
+        ..Default::default()
+    };
+    membership::list(db, &Scope::everything(), &f)
+        .await
+        .unwrap()
+        .0
+}
+
+/// Four good rows and three bad ones: a wrong check digit, a 15-year-old, and
+/// the same person twice.
+fn mixed_roster() -> Vec<u8> {
+    let mut bad_id = id_for(5);
+    let last = if bad_id.ends_with('0') { "1" } else { "0" };
+    bad_id.replace_range(17.., last);
+    let young = {
+        let mut s = b"32010220150101123".to_vec();
+        s.push(nuanxin_domain::ids::id_check_char(&s));
+        String::from_utf8(s).unwrap()
+    };
+    csv(&[
+        row("张伟", 1),
+        row("李娜", 2),
+        format!("王芳,{bad_id},13800000005,快递员,"),
+        row("刘洋", 3),
+        format!("陈静,{young},13800000006,快递员,"),
+        row("李娜", 2),
+        row("赵磊", 4),
+    ])
+}
+
+#[tokio::test]
+async fn valid_rows_are_enrolled_failed_rows_reported_and_a_rerun_adds_nobody() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let officer = actor_at(&tr.street_a, Role::UnionAdmin);
+        let report = run(
+            db,
+            &officer,
+            tr.union_a.id,
+            ImportMode::ValidRows,
+            mixed_roster(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (report.rows, report.valid, report.failed),
+            (7, 4, 3),
+            "{}",
+            t.name
+        );
+        let by_row: Vec<(u32, &str, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.row, e.column, e.code))
+            .collect();
+        assert_eq!(
+            by_row,
+            vec![
+                (4, "身份证号", "id_number.check_digit"),
+                (6, "身份证号", "id_number.too_young"),
+                (7, "身份证号", "roster.duplicate_row"),
+            ],
+            "{}",
+            t.name
+        );
+        assert_eq!(report.errors[2].message_zh, "与第 3 行是同一人");
+        assert_eq!(
+            (report.enrolled, report.already_members, report.written),
+            (4, 0, true)
+        );
+
+        let members = members_of(db, tr.union_a.id).await;
+        assert_eq!(members.len(), 4);
+        assert!(members.iter().all(|m| m.status == MembershipStatus::Active));
+        let mut numbers: Vec<_> = members
+            .iter()
+            .map(|m| m.member_no.clone().unwrap())
+            .collect();
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 4, "every member has their own number");
+        let history = membership::history(db, &Scope::everything(), members[0].id)
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].reason.as_deref(), Some("名单导入"));
+        assert_eq!(history[0].actor_name, officer.username);
+        let (audit_rows, _) = audit::list(
+            db,
+            &officer.scope,
+            &AuditFilter {
+                action: Some("member.roster_import".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(audit_rows.len(), 1, "one audit row for the one batch");
+
+        let again = run(
+            db,
+            &officer,
+            tr.union_a.id,
+            ImportMode::ValidRows,
+            mixed_roster(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (again.enrolled, again.already_members),
+            (0, 4),
+            "{}",
+            t.name
+        );
+        assert_eq!(members_of(db, tr.union_a.id).await.len(), 4);
+    }
+}
+
+#[tokio::test]
+async fn all_or_nothing_and_check_write_nothing_when_a_row_fails() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let officer = actor_at(&tr.street_a, Role::UnionAdmin);
+        for mode in [ImportMode::AllOrNothing, ImportMode::Check] {
+            let report = run(db, &officer, tr.union_a.id, mode, mixed_roster())
+                .await
+                .unwrap();
+            assert_eq!(report.failed, 3);
+            assert!(!report.written, "{mode:?} on {}", t.name);
+        }
+        assert!(members_of(db, tr.union_a.id).await.is_empty());
+        let clean = csv(&[row("张伟", 1), row("李娜", 2)]);
+        let report = run(db, &officer, tr.union_a.id, ImportMode::AllOrNothing, clean)
+            .await
+            .unwrap();
+        assert_eq!((report.enrolled, report.written), (2, true));
+    }
+}
+
+#[tokio::test]
+async fn batches_commit_whole_and_numbers_stay_unique_across_them() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let officer = actor_at(&tr.union_a, Role::UnionAdmin);
+        let n = roster::BATCH_ROWS as u32 * 2 + 321;
+        let rows: Vec<String> = (0..n).map(|k| row("张伟", k)).collect();
+        let report = run(
+            db,
+            &officer,
+            tr.union_a.id,
+            ImportMode::ValidRows,
+            csv(&rows),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.enrolled, n, "{}", t.name);
+        let distinct: i64 = db
+            .scalar(
+                &nuanxin_store::Query::new(
+                    "SELECT COUNT(DISTINCT member_no) FROM members WHERE org_id = $1",
+                )
+                .bind(tr.union_a.id),
+            )
+            .await
+            .unwrap();
+        assert_eq!(distinct, i64::from(n));
+        let (audit_rows, _) = audit::list(
+            db,
+            &officer.scope,
+            &AuditFilter {
+                action: Some("member.roster_import".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(audit_rows.len(), 3, "one audit row per batch");
+    }
+}
+
+#[tokio::test]
+async fn xlsx_rosters_with_numeric_phones_and_a_federation_as_entry() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        // Entered at the street federation, rows go to its catch-all union.
+        let catch_all = nuanxin_store::orgs::create(
+            db,
+            &Actor::system(),
+            &regions(),
+            &new_org(
+                Some(tr.street_a.id),
+                "catch_all",
+                "梅园新村街道新就业形态兜底工会",
+                "320102",
+            ),
+        )
+        .await
+        .unwrap()
+        .org;
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["序号", "姓名", "身份证号", "手机号", "职业群体"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for k in 0..3u32 {
+            let r = k + 1;
+            sheet.write_number(r, 0, f64::from(r)).unwrap();
+            sheet.write_string(r, 1, "孙丽").unwrap();
+            sheet.write_string(r, 2, id_for(k)).unwrap();
+            sheet
+                .write_number(r, 3, 13900000000.0 + f64::from(k))
+                .unwrap();
+            sheet.write_string(r, 4, "家政服务员").unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let officer = actor_at(&tr.street_a, Role::UnionAdmin);
+        let report = run(db, &officer, tr.street_a.id, ImportMode::ValidRows, bytes)
+            .await
+            .unwrap();
+        assert_eq!(report.ignored_columns, vec!["序号"]);
+        assert_eq!(
+            (report.rows, report.enrolled),
+            (3, 3),
+            "{:?}",
+            report.errors
+        );
+        let members = members_of(db, catch_all.id).await;
+        assert_eq!(members.len(), 3);
+        assert!(members.iter().all(|m| m.phone_masked.starts_with("139")));
+    }
+}
+
+#[tokio::test]
+async fn bad_files_and_requests_are_refused_whole() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let officer = actor_at(&tr.street_a, Role::UnionAdmin);
+        let codes = |e: StoreError| match e {
+            StoreError::Validation(v) => v.0.iter().map(|f| f.code).collect::<Vec<_>>(),
+            other => panic!("expected a validation error, got {other:?}"),
+        };
+        let e = run(
+            db,
+            &officer,
+            tr.union_a.id,
+            ImportMode::ValidRows,
+            "名字,电话\n张伟,138\n".into(),
+        )
+        .await
+        .unwrap_err();
+        assert!(codes(e).contains(&"roster.missing_column"));
+        let e = run(db, &officer, tr.union_a.id, ImportMode::ValidRows, csv(&[]))
+            .await
+            .unwrap_err();
+        assert_eq!(codes(e), vec!["roster.no_rows"]);
+
+        // Outside the officer's subtree, and without the review right.
+        let other = actor_at(&tr.district_b, Role::UnionAdmin);
+        let e = run(
+            db,
+            &other,
+            tr.union_a.id,
+            ImportMode::ValidRows,
+            mixed_roster(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, StoreError::NotFound), "{e:?}");
+        let viewer = actor_at(&tr.street_a, Role::Viewer);
+        let e = run(
+            db,
+            &viewer,
+            tr.union_a.id,
+            ImportMode::ValidRows,
+            mixed_roster(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, StoreError::Forbidden), "{e:?}");
+
+        let file = RosterFile::open(mixed_roster()).unwrap();
+        let e = roster::import(
+            db,
+            &officer,
+            sealer(),
+            Arc::new(regions()),
+            file,
+            &RosterRequest {
+                entry_org_id: tr.union_a.id,
+                mode: ImportMode::ValidRows,
+                consent: false,
+            },
+            Arc::new(Progress::default()),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(codes(e), vec!["roster.consent_required"]);
+        assert!(members_of(db, tr.union_a.id).await.is_empty());
+    }
+}
