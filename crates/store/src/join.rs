@@ -54,18 +54,85 @@ pub async fn renew(db: &Db, actor: &Actor, org_id: i64) -> StoreResult<String> {
     link_for_org(db, actor, org_id).await
 }
 
-/// The union behind a live token: `(id, name)`; closed unions take no one.
-pub async fn resolve(db: &Db, token: &str) -> StoreResult<(i64, String)> {
+/// What a join token opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub org_id: i64,
+    pub org_name: String,
+    /// Set when the token is an enrolment event's.
+    pub event: Option<EventEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventEntry {
+    pub id: i64,
+    pub name: String,
+    /// The cap on submissions per minute through this token.
+    pub per_minute: i64,
+}
+
+/// The union behind a live token: a union's join link or an enrolment
+/// event's. Unknown and revoked tokens are not found; an event that has
+/// ended says so; closed unions take no one.
+pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
     if token.len() > 64 {
         return Err(StoreError::NotFound);
     }
-    db.fetch_optional(
-        &Query::new(
-            "SELECT o.id, o.name FROM join_links j JOIN orgs o ON o.id = j.org_id
-             WHERE j.token = $1 AND j.revoked_at IS NULL AND o.status <> 'closed'",
+    let link: Option<(i64, String)> = db
+        .fetch_optional(
+            &Query::new(
+                "SELECT o.id, o.name FROM join_links j JOIN orgs o ON o.id = j.org_id
+                 WHERE j.token = $1 AND j.revoked_at IS NULL AND o.status <> 'closed'",
+            )
+            .bind(token),
         )
-        .bind(token),
-    )
-    .await?
-    .ok_or(StoreError::NotFound)
+        .await?;
+    if let Some((org_id, org_name)) = link {
+        return Ok(Entry {
+            org_id,
+            org_name,
+            event: None,
+        });
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        name: String,
+        per_minute: i64,
+        ends_at: chrono::DateTime<Utc>,
+        closed_at: Option<chrono::DateTime<Utc>>,
+        org_id: i64,
+        org_name: String,
+    }
+    let row: Option<Row> = db
+        .fetch_optional(
+            &Query::new(
+                "SELECT e.id, e.name, CAST(e.per_minute AS BIGINT) AS per_minute, e.ends_at, e.closed_at, o.id AS org_id, o.name AS org_name
+                 FROM enrolment_events e JOIN orgs o ON o.id = e.org_id
+                 WHERE e.token = $1 AND o.status <> 'closed'",
+            )
+            .bind(token),
+        )
+        .await?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    if row.closed_at.is_some() || row.ends_at <= Utc::now() {
+        return Err(StoreError::Conflict(nuanxin_domain::FieldError::new(
+            "token",
+            "join.event_ended",
+            format!("“{}”入会活动已结束，请扫描工会的入会二维码申请", row.name),
+            format!(
+                "the enrolment event “{}” has ended; use the union's own join code",
+                row.name
+            ),
+        )));
+    }
+    Ok(Entry {
+        org_id: row.org_id,
+        org_name: row.org_name,
+        event: Some(EventEntry {
+            id: row.id,
+            name: row.name,
+            per_minute: row.per_minute,
+        }),
+    })
 }

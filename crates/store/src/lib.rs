@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 mod db;
 mod error;
+pub mod events;
 pub mod join;
 pub mod membership;
 pub mod orgs;

@@ -115,7 +115,10 @@ async fn join_links_resolve_until_renewed() {
             token,
             "stable"
         );
-        assert_eq!(join::resolve(db, &token).await.unwrap().0, tr.union_a.id);
+        assert_eq!(
+            join::resolve(db, &token).await.unwrap().org_id,
+            tr.union_a.id
+        );
         assert!(
             matches!(
                 join::link_for_org(db, &a, tr.union_b.id).await,

@@ -40,6 +40,8 @@ pub struct AppState {
     pub sealer: Arc<Sealer>,
     /// Group commit for membership applications.
     pub applications: nuanxin_store::membership::ApplyQueue,
+    /// Submissions per minute through each enrolment event's code.
+    pub event_rate: crate::event_rate::EventRate,
     /// Roster imports running or finished in this process.
     pub imports: crate::roster_jobs::RosterJobs,
     regions: Arc<RwLock<Arc<Regions>>>,
@@ -51,6 +53,7 @@ impl AppState {
         Ok(AppState {
             applications: nuanxin_store::membership::ApplyQueue::start(db.clone()),
             imports: crate::roster_jobs::RosterJobs::new(),
+            event_rate: crate::event_rate::EventRate::default(),
             db,
             config: Arc::new(config),
             sealer: Arc::new(sealer),

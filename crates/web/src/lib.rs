@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod auth;
 mod error;
+mod event_rate;
 mod export;
 mod i18n;
 mod metrics;

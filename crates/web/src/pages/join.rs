@@ -56,6 +56,7 @@ pub struct JoinValues {
 struct JoinPage {
     token: String,
     union_name: String,
+    event_name: Option<String>,
     csrf: String,
     v: JoinValues,
     errors: ValidationErrors,
@@ -85,6 +86,21 @@ fn work_regions(state: &AppState, org_region: &str) -> Vec<(String, String)> {
     v
 }
 
+/// A token that opens nothing: unknown, revoked, or an event that ended.
+fn closed_entry(e: StoreError) -> Result<Response, ApiError> {
+    match e {
+        StoreError::NotFound => Ok(gone()),
+        StoreError::Conflict(f) => Ok(render(
+            StatusCode::GONE,
+            &MessagePage {
+                title: "活动已结束".into(),
+                message: f.message_zh,
+            },
+        )),
+        e => Err(e.into()),
+    }
+}
+
 fn gone() -> Response {
     let page = MessagePage {
         title: "二维码无效".into(),
@@ -112,11 +128,11 @@ async fn join_page(
     errors: ValidationErrors,
     message: Option<String>,
 ) -> Result<Response, ApiError> {
-    let (org_id, union_name) = match join::resolve(&state.db, token).await {
+    let entry = match join::resolve(&state.db, token).await {
         Ok(x) => x,
-        Err(StoreError::NotFound) => return Ok(gone()),
-        Err(e) => return Err(e.into()),
+        Err(e) => return closed_entry(e),
     };
+    let org_id = entry.org_id;
     let region: String =
         nuanxin_store::orgs::get(&state.db, &nuanxin_store::Scope::everything(), org_id)
             .await?
@@ -126,7 +142,8 @@ async fn join_page(
         .unwrap_or_else(sessions::random_token);
     let page = JoinPage {
         token: token.to_string(),
-        union_name,
+        union_name: entry.org_name,
+        event_name: entry.event.map(|e| e.name),
         csrf: csrf.clone(),
         v,
         errors,
@@ -210,11 +227,25 @@ async fn submit(
         )
         .await;
     }
-    let (entry, _) = match join::resolve(&state.db, &token).await {
+    let entry = match join::resolve(&state.db, &token).await {
         Ok(x) => x,
-        Err(StoreError::NotFound) => return Ok(gone()),
-        Err(e) => return Err(e.into()),
+        Err(e) => return closed_entry(e),
     };
+    if let Some(event) = &entry.event {
+        if !state.event_rate.admit_now(event.id, event.per_minute) {
+            return join_page(
+                &state,
+                &headers,
+                &token,
+                StatusCode::TOO_MANY_REQUESTS,
+                v,
+                ValidationErrors::new(),
+                Some("此刻提交的人较多，请稍等一分钟再点提交，已填写的内容不会丢失".into()),
+            )
+            .await;
+        }
+    }
+    let entry = entry.org_id;
     let input = ApplicationForm {
         name: v.name.clone(),
         id_number: v.id_number.clone(),

@@ -263,6 +263,8 @@ struct JoinQrPage {
     grassroots: bool,
     url: String,
     qr_svg: String,
+    events: Vec<super::events::EventRow>,
+    can_manage: bool,
 }
 
 async fn join_qr(
@@ -282,7 +284,12 @@ async fn join_qr(
         .await
         .or_page(layout)?;
     let url = absolute_url(&state, &headers, &format!("/join/{token}"));
+    let events = nuanxin_store::events::list(&state.db, &user.session.actor.scope, id)
+        .await
+        .or_page(layout)?;
     let page = JoinQrPage {
+        events: events.iter().map(Into::into).collect(),
+        can_manage: user.session.actor.role.can(Permission::ManageOrgs),
         qr_svg: qr_svg(&url).or_page(layout)?,
         url,
         org_id: id,

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod audit;
+mod events;
 mod join;
 mod login;
 mod members;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(members::routes())
         .merge(roll::routes())
         .merge(roster::routes())
+        .merge(events::routes())
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

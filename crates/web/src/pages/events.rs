@@ -1,0 +1,247 @@
+//! Enrolment events in the console: create one with its own QR code, print
+//! it, end it.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use nuanxin_domain::time::{china, format_local};
+use nuanxin_domain::FieldError;
+use nuanxin_store::events::{self, EnrolmentEvent, NewEvent};
+use nuanxin_store::orgs;
+
+use super::join::qr_svg;
+use super::{absolute_url, form_errors, id_or_404, render, see_other, Layout, OrPage, PageResult};
+use crate::auth::{PageUser, PostForm};
+use crate::i18n::Tr;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/orgs/{id}/events/new", get(new_form))
+        .route("/console/orgs/{id}/events", post(create))
+        .route("/console/orgs/{id}/events/{event}", get(show))
+        .route("/console/orgs/{id}/events/{event}/qr.svg", get(svg))
+        .route("/console/orgs/{id}/events/{event}/close", post(close))
+}
+
+/// One line of the events list on the join QR page.
+pub struct EventRow {
+    pub id: i64,
+    pub name: String,
+    pub ends_at: String,
+    pub per_minute: i64,
+    pub open: bool,
+}
+
+impl From<&EnrolmentEvent> for EventRow {
+    fn from(e: &EnrolmentEvent) -> Self {
+        EventRow {
+            id: e.id,
+            name: e.name.clone(),
+            ends_at: format_local(e.ends_at),
+            per_minute: e.per_minute,
+            open: e.is_open(Utc::now()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "event_new.html")]
+struct NewPage {
+    l: Layout,
+    org_id: i64,
+    org_name: String,
+    name: String,
+    ends_at: String,
+    per_minute: String,
+    errors: Vec<FieldError>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = id_or_404(&id, t, &user, &uri)?;
+    let org = orgs::get(&state.db, &user.session.actor.scope, id)
+        .await
+        .or_page(|| Layout::for_user(t, &user, &uri))?;
+    let tomorrow = (Utc::now() + chrono::Duration::days(1)).with_timezone(&china());
+    let page = NewPage {
+        l: Layout::for_user(t, &user, &uri),
+        org_id: id,
+        org_name: org.name,
+        name: String::new(),
+        ends_at: tomorrow.format("%Y-%m-%dT18:00").to_string(),
+        per_minute: "300".into(),
+        errors: vec![],
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// `2026-11-23T18:00` from a datetime-local input, in China time.
+fn parse_local(raw: &str) -> Result<chrono::DateTime<Utc>, FieldError> {
+    NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|n| china().from_local_datetime(&n).single())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            FieldError::new(
+                "ends_at",
+                "event.ends_at",
+                "请填写结束时间",
+                "enter when the event ends",
+            )
+        })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let layout = || Layout::for_user(t, &form.user, &uri);
+    let org = orgs::get(&state.db, &form.user.session.actor.scope, org_id)
+        .await
+        .or_page(layout)?;
+    let per_minute = form.get("per_minute").trim().parse::<i64>().unwrap_or(0);
+    let result = match parse_local(form.get("ends_at")) {
+        Ok(ends_at) => {
+            let input = NewEvent {
+                name: form.get("name").to_string(),
+                ends_at,
+                per_minute,
+            };
+            events::create(&state.db, &form.user.session.actor, org_id, &input).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(e) => Ok(see_other(&format!(
+            "/console/orgs/{org_id}/events/{}",
+            e.id
+        ))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(layout)?;
+            let page = NewPage {
+                l: layout(),
+                org_id,
+                org_name: org.name,
+                name: form.get("name").to_string(),
+                ends_at: form.get("ends_at").to_string(),
+                per_minute: form.get("per_minute").to_string(),
+                errors,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage {
+    l: Layout,
+    org_id: i64,
+    org_name: String,
+    e: EventRow,
+    url: String,
+    qr_svg: String,
+}
+
+/// The event, in scope and belonging to the union in the URL.
+async fn event_in(
+    state: &AppState,
+    user: &PageUser,
+    t: Tr,
+    uri: &Uri,
+    id: &str,
+    event: &str,
+) -> Result<(orgs::Org, EnrolmentEvent), super::PageError> {
+    let org_id = id_or_404(id, t, user, uri)?;
+    let event_id = id_or_404(event, t, user, uri)?;
+    let layout = || Layout::for_user(t, user, uri);
+    let scope = &user.session.actor.scope;
+    let org = orgs::get(&state.db, scope, org_id).await.or_page(layout)?;
+    let e = events::get(&state.db, scope, event_id)
+        .await
+        .or_page(layout)?;
+    if e.org_id != org_id {
+        return Err(super::PageError::new(
+            layout(),
+            crate::error::ApiError::not_found(),
+        ));
+    }
+    Ok((org, e))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    headers: HeaderMap,
+    user: PageUser,
+    Path((id, event)): Path<(String, String)>,
+) -> PageResult {
+    let (org, e) = event_in(&state, &user, t, &uri, &id, &event).await?;
+    let layout = || Layout::for_user(t, &user, &uri);
+    let url = absolute_url(&state, &headers, &format!("/join/{}", e.token));
+    let page = EventPage {
+        qr_svg: qr_svg(&url).or_page(layout)?,
+        url,
+        org_id: org.id,
+        org_name: org.name,
+        e: EventRow::from(&e),
+        l: layout(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn svg(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    headers: HeaderMap,
+    user: PageUser,
+    Path((id, event)): Path<(String, String)>,
+) -> PageResult {
+    let (_, e) = event_in(&state, &user, t, &uri, &id, &event).await?;
+    let url = absolute_url(&state, &headers, &format!("/join/{}", e.token));
+    let svg = qr_svg(&url).or_page(|| Layout::for_user(t, &user, &uri))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"event-{}.svg\"", e.id),
+            ),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+async fn close(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path((id, event)): Path<(String, String)>,
+    form: PostForm,
+) -> PageResult {
+    let (org, e) = event_in(&state, &form.user, t, &uri, &id, &event).await?;
+    events::close(&state.db, &form.user.session.actor, e.id)
+        .await
+        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+    Ok(see_other(&format!(
+        "/console/orgs/{}/events/{}",
+        org.id, e.id
+    )))
+}
