@@ -11,6 +11,7 @@ pub mod events;
 pub mod join;
 pub mod membership;
 pub mod orgs;
+pub mod platform_keys;
 mod query;
 pub mod regions;
 pub mod roster;

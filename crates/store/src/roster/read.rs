@@ -19,6 +19,8 @@ pub enum RosterFile {
     },
     /// The text of a `.csv` file, decoded to UTF-8.
     Csv(String),
+    /// Rows given directly, the header first (a platform's roster push).
+    Rows(Vec<Vec<String>>),
 }
 
 fn unreadable(detail: impl std::fmt::Display) -> FieldError {
@@ -92,6 +94,14 @@ impl RosterFile {
         let mut cells: Vec<String> = Vec::new();
         let blank = |cells: &[String]| cells.iter().all(|c| c.trim().is_empty());
         match self {
+            RosterFile::Rows(rows) => {
+                for (i, cells) in rows.iter().enumerate() {
+                    if !blank(cells) && f(i as u32 + 1, cells).is_break() {
+                        break;
+                    }
+                }
+                Ok(())
+            }
             RosterFile::Csv(text) => {
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(false)

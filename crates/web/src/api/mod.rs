@@ -5,6 +5,7 @@ pub mod audit;
 mod members;
 pub mod openapi;
 pub mod orgs;
+mod platform;
 mod session;
 mod transfers;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(members::routes())
         .merge(transfers::routes())
+        .merge(platform::routes())
         .merge(openapi::routes())
 }
 

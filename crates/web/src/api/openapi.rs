@@ -22,6 +22,7 @@ use crate::AppState;
         super::members::leave, super::members::reveal, super::members::history, super::members::join_link,
         super::members::get_settings, super::members::put_settings,
         super::transfers::list, super::transfers::request, super::transfers::accept, super::transfers::refuse,
+        super::platform::push,
     ),
     tags(
         (name = "session", description = "Log in and out"),
@@ -29,6 +30,7 @@ use crate::AppState;
         (name = "accounts", description = "Staff accounts"),
         (name = "audit", description = "The audit trail"),
         (name = "members", description = "Membership applications and the member roll"),
+        (name = "platform", description = "Roster push by platform enterprises, with a union's API key"),
     )
 )]
 pub struct ApiDoc;

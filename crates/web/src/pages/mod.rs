@@ -1,6 +1,7 @@
 //! The server-rendered console (zh-CN by default, English switchable).
 
 mod accounts;
+mod api_keys;
 mod audit;
 mod events;
 mod join;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(roll::routes())
         .merge(roster::routes())
         .merge(events::routes())
+        .merge(api_keys::routes())
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

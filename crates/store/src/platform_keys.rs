@@ -1,0 +1,220 @@
+//! API keys for platform enterprises: each key is bound to one union, is
+//! created and revoked in the console, and lets the platform push its
+//! roster with the same checks and routing as the console's roster import.
+//! Only the SHA-256 of a key is stored; the key is shown once.
+
+use chrono::{DateTime, Utc};
+use nuanxin_domain::account::{Permission, Role};
+use nuanxin_domain::{text, FieldError};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Event};
+use crate::sessions::{random_token, token_hash};
+use crate::{Actor, Db, Query, Scope, StoreError, StoreResult};
+
+/// What every platform key starts with, so a leaked one is recognisable.
+pub const KEY_PREFIX: &str = "nxk_";
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ApiKey {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    /// The first characters of the key, to tell keys apart.
+    pub key_prefix: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+const SELECT: &str = "SELECT k.id, k.org_id, k.name, k.key_prefix, k.created_by, k.created_at, k.revoked_at, k.last_used_at
+    FROM api_keys k JOIN orgs o ON o.id = k.org_id";
+
+/// Creates a key for a union in scope; returns it with the secret, which is
+/// never shown again.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    org_id: i64,
+    name: &str,
+) -> StoreResult<(ApiKey, String)> {
+    actor.require(Permission::ManageOrgs)?;
+    let org = crate::orgs::get(db, &actor.scope, org_id).await?;
+    let name = text::required_line("name", "密钥名称", name, 60)?;
+    let secret = format!("{KEY_PREFIX}{}", random_token());
+    let mut tx = db.begin().await?;
+    let id: i64 = tx
+        .scalar(
+            &Query::new(
+                "INSERT INTO api_keys (org_id, name, key_prefix, key_hash, created_by, created_at, revoked_at, last_used_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL) RETURNING id",
+            )
+            .bind(org_id)
+            .bind(&name)
+            .bind(&secret[..12])
+            .bind(token_hash(&secret))
+            .bind(actor.username.as_str())
+            .bind(Utc::now()),
+        )
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "api_key.create",
+            entity: "api_key",
+            entity_id: Some(id.to_string()),
+            org_path: &org.path,
+            before: None,
+            after: Some(json!({ "name": name, "org_id": org_id })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((get(db, &actor.scope, id).await?, secret))
+}
+
+pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<ApiKey> {
+    let mut q = Query::new(SELECT);
+    q.push(" WHERE k.id = ").push_bind(id).push(" AND");
+    scope.push_filter(&mut q, "o.path");
+    db.fetch_optional(&q).await?.ok_or(StoreError::NotFound)
+}
+
+/// A union's keys, newest first.
+pub async fn list(db: &Db, scope: &Scope, org_id: i64) -> StoreResult<Vec<ApiKey>> {
+    let mut q = Query::new(SELECT);
+    q.push(" WHERE k.org_id = ").push_bind(org_id).push(" AND");
+    scope.push_filter(&mut q, "o.path");
+    q.push(" ORDER BY k.id DESC");
+    db.fetch_all(&q).await
+}
+
+/// Revokes a key at once.
+pub async fn revoke(db: &Db, actor: &Actor, id: i64) -> StoreResult<ApiKey> {
+    actor.require(Permission::ManageOrgs)?;
+    let key = get(db, &actor.scope, id).await?;
+    let org = crate::orgs::get(db, &actor.scope, key.org_id).await?;
+    let mut tx = db.begin().await?;
+    tx.execute(
+        &Query::new("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(Utc::now())
+            .bind(id),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "api_key.revoke",
+            entity: "api_key",
+            entity_id: Some(id.to_string()),
+            org_path: &org.path,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, &actor.scope, id).await
+}
+
+/// A platform authenticated by its key.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub key_id: i64,
+    pub org_id: i64,
+    /// Acts as a reviewer of its union's subtree, named after the key.
+    pub actor: Actor,
+}
+
+/// The platform behind a live key of an open union.
+pub async fn authenticate(db: &Db, secret: &str) -> StoreResult<Option<Platform>> {
+    if !secret.starts_with(KEY_PREFIX) || secret.len() > 100 {
+        return Ok(None);
+    }
+    let row: Option<(i64, i64, String, String)> = db
+        .fetch_optional(
+            &Query::new(
+                "SELECT k.id, k.org_id, k.name, o.path FROM api_keys k JOIN orgs o ON o.id = k.org_id
+                 WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND o.status <> 'closed'",
+            )
+            .bind(token_hash(secret)),
+        )
+        .await?;
+    let Some((key_id, org_id, name, path)) = row else {
+        return Ok(None);
+    };
+    db.execute(
+        &Query::new("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            .bind(Utc::now())
+            .bind(key_id),
+    )
+    .await?;
+    Ok(Some(Platform {
+        key_id,
+        org_id,
+        actor: Actor {
+            account_id: None,
+            username: format!("api:{name}"),
+            role: Role::Reviewer,
+            scope: Scope { org_id, path },
+            ip: None,
+        },
+    }))
+}
+
+/// The answer stored for an earlier push with this idempotency key:
+/// `Ok(Some((status, json)))` to replay, an error when the key was used for
+/// a different request.
+pub async fn replay(
+    db: &Db,
+    key_id: i64,
+    idempotency_key: &str,
+    request_hash: &str,
+) -> StoreResult<Option<(u16, String)>> {
+    let row: Option<(String, i64, String)> = db
+        .fetch_optional(
+            &Query::new("SELECT request_hash, CAST(status AS BIGINT), response_json FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2")
+                .bind(key_id)
+                .bind(idempotency_key),
+        )
+        .await?;
+    match row {
+        None => Ok(None),
+        Some((hash, status, body)) if hash == request_hash => Ok(Some((status as u16, body))),
+        Some(_) => Err(StoreError::Conflict(FieldError::new(
+            "idempotency_key",
+            "push.idempotency_key_reused",
+            "该幂等键已用于另一份不同的名单",
+            "this idempotency key was used for a different request",
+        ))),
+    }
+}
+
+/// Keeps the answer of a push for replays; the first answer wins.
+pub async fn remember(
+    db: &Db,
+    key_id: i64,
+    idempotency_key: &str,
+    request_hash: &str,
+    status: u16,
+    body: &str,
+) -> StoreResult<()> {
+    db.execute(
+        &Query::new(
+            "INSERT INTO roster_pushes (api_key_id, idempotency_key, request_hash, status, response_json, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(key_id)
+        .bind(idempotency_key)
+        .bind(request_hash)
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(Utc::now()),
+    )
+    .await?;
+    Ok(())
+}
