@@ -70,6 +70,21 @@ async fn the_review_queue_and_join_qr_are_scoped() {
                 .status(),
             404
         );
+        // Printable downloads, for the union's own officers only.
+        for (file, kind, magic) in [
+            ("join-qr.svg", "image/svg+xml", &b"<svg"[..]),
+            ("join-qr.png", "image/png", &b"\x89PNG"[..]),
+        ] {
+            let url = app.url(&format!("/console/orgs/{}/{file}", app.union_a.id));
+            let r = a.get(&url).send().await.unwrap();
+            assert_eq!(r.headers()["content-type"], kind, "{file}");
+            let body = r.bytes().await.unwrap();
+            assert!(
+                body.windows(magic.len()).take(64).any(|w| w == magic),
+                "{file}"
+            );
+            assert_eq!(b.get(&url).send().await.unwrap().status(), 404, "{file}");
+        }
         let queue = a
             .get(app.url(&format!(
                 "/console/orgs/{}/members?status=applied",

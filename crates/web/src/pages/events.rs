@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{NaiveDateTime, TimeZone, Utc};
@@ -13,7 +12,7 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::events::{self, EnrolmentEvent, NewEvent};
 use nuanxin_store::orgs;
 
-use super::join::qr_svg;
+use super::join::{qr_download, qr_svg};
 use super::{absolute_url, form_errors, id_or_404, render, see_other, Layout, OrPage, PageResult};
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
@@ -25,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}/events", post(create))
         .route("/console/orgs/{id}/events/{event}", get(show))
         .route("/console/orgs/{id}/events/{event}/qr.svg", get(svg))
+        .route("/console/orgs/{id}/events/{event}/qr.png", get(png))
         .route("/console/orgs/{id}/events/{event}/close", post(close))
 }
 
@@ -206,27 +206,39 @@ async fn show(
 }
 
 async fn svg(
+    state: State<AppState>,
+    t: Tr,
+    uri: Uri,
+    headers: HeaderMap,
+    user: PageUser,
+    path: Path<(String, String)>,
+) -> PageResult {
+    qr_file(state, t, uri, headers, user, path, false).await
+}
+
+async fn png(
+    state: State<AppState>,
+    t: Tr,
+    uri: Uri,
+    headers: HeaderMap,
+    user: PageUser,
+    path: Path<(String, String)>,
+) -> PageResult {
+    qr_file(state, t, uri, headers, user, path, true).await
+}
+
+async fn qr_file(
     State(state): State<AppState>,
     t: Tr,
     uri: Uri,
     headers: HeaderMap,
     user: PageUser,
     Path((id, event)): Path<(String, String)>,
+    png: bool,
 ) -> PageResult {
     let (_, e) = event_in(&state, &user, t, &uri, &id, &event).await?;
     let url = absolute_url(&state, &headers, &format!("/join/{}", e.token));
-    let svg = qr_svg(&url).or_page(|| Layout::for_user(t, &user, &uri))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"event-{}.svg\"", e.id),
-            ),
-        ],
-        svg,
-    )
-        .into_response())
+    qr_download(&url, &format!("event-{}", e.id), png).or_page(|| Layout::for_user(t, &user, &uri))
 }
 
 async fn close(

@@ -356,6 +356,41 @@ pub fn qr_svg(data: &str) -> Result<String, ApiError> {
         .build())
 }
 
+/// A PNG QR code of `data`, large enough to print on a poster.
+pub fn qr_png(data: &str) -> Result<Vec<u8>, ApiError> {
+    let code =
+        qrcode::QrCode::new(data.as_bytes()).map_err(|e| ApiError::Internal(format!("qr: {e}")))?;
+    let img = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(1200, 1200)
+        .quiet_zone(true)
+        .build();
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| ApiError::Internal(format!("png: {e}")))?;
+    Ok(png.into_inner())
+}
+
+/// A QR code download, as SVG or PNG by the file name's extension.
+pub fn qr_download(url: &str, file_stem: &str, png: bool) -> Result<Response, ApiError> {
+    let (kind, ext, body) = if png {
+        ("image/png", "png", qr_png(url)?)
+    } else {
+        ("image/svg+xml", "svg", qr_svg(url)?.into_bytes())
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_stem}.{ext}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 async fn status(
     State(state): State<AppState>,
     headers: HeaderMap,

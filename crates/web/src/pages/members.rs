@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
@@ -13,7 +12,7 @@ use nuanxin_store::membership::{self, MemberFilter};
 use nuanxin_store::{join, orgs};
 use serde::Deserialize;
 
-use super::join::qr_svg;
+use super::join::{qr_download, qr_svg};
 use super::{
     absolute_url, form_errors, id_or_404, pager, render, see_other, Layout, OrPage, PageError,
     PageResult,
@@ -34,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/orgs/{id}/join", get(join_qr))
         .route("/console/orgs/{id}/join-qr.svg", get(join_qr_svg))
+        .route("/console/orgs/{id}/join-qr.png", get(join_qr_png))
         .route("/console/orgs/{id}/join/renew", post(renew))
 }
 
@@ -301,30 +301,43 @@ async fn join_qr(
 }
 
 async fn join_qr_svg(
+    state: State<AppState>,
+    t: Tr,
+    user: PageUser,
+    uri: Uri,
+    headers: HeaderMap,
+    id: Path<String>,
+) -> PageResult {
+    join_qr_file(state, t, user, uri, headers, id, false).await
+}
+
+async fn join_qr_png(
+    state: State<AppState>,
+    t: Tr,
+    user: PageUser,
+    uri: Uri,
+    headers: HeaderMap,
+    id: Path<String>,
+) -> PageResult {
+    join_qr_file(state, t, user, uri, headers, id, true).await
+}
+
+async fn join_qr_file(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
+    png: bool,
 ) -> PageResult {
     let id = id_or_404(&id, t, &user, &uri)?;
     let layout = || Layout::for_user(t, &user, &uri);
     let token = join::link_for_org(&state.db, &user.session.actor, id)
         .await
         .or_page(layout)?;
-    let svg = qr_svg(&absolute_url(&state, &headers, &format!("/join/{token}"))).or_page(layout)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"join-{id}.svg\""),
-            ),
-        ],
-        svg,
-    )
-        .into_response())
+    let url = absolute_url(&state, &headers, &format!("/join/{token}"));
+    qr_download(&url, &format!("join-{id}"), png).or_page(layout)
 }
 
 async fn renew(
