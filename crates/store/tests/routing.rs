@@ -140,3 +140,78 @@ async fn join_links_resolve_until_renewed() {
         ));
     }
 }
+
+#[tokio::test]
+async fn reviewers_reroute_pending_applications_within_their_scope() {
+    use nuanxin_store::membership::{self, Applied};
+    use nuanxin_store::sensitive::Sealer;
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let union_c = orgs::create(
+            db,
+            &Actor::system(),
+            &regions(),
+            &new_org(
+                Some(tr.street_a.id),
+                "enterprise",
+                "某外卖平台合作商工会",
+                "320102",
+            ),
+        )
+        .await
+        .unwrap()
+        .org;
+        let route = routing::route(db, tr.union_a.id, &app("courier"))
+            .await
+            .unwrap();
+        let id = match membership::apply(db, &Sealer::from_key(&[9u8; 64]), &route, &app("courier"))
+            .await
+            .unwrap()
+        {
+            Applied::Created { member_id, .. } => member_id,
+            other => panic!("{other:?}"),
+        };
+        let reviewer = actor_at(&tr.street_a, Role::Reviewer);
+        let code = |e: StoreError| match e {
+            StoreError::Validation(v) => v.0[0].code,
+            other => panic!("{other:?}"),
+        };
+        let e = membership::reroute(db, &reviewer, id, union_c.id, " ")
+            .await
+            .unwrap_err();
+        assert_eq!(code(e), "text.empty", "{}", t.name);
+        for target in [tr.union_b.id, tr.street_a.id, tr.union_a.id] {
+            let e = membership::reroute(db, &reviewer, id, target, "平台合作商已建会")
+                .await
+                .unwrap_err();
+            assert!(code(e).starts_with("membership.reroute"), "target {target}");
+        }
+        let outsider = actor_at(&tr.district_b, Role::Reviewer);
+        assert!(matches!(
+            membership::reroute(db, &outsider, id, tr.union_b.id, "越权").await,
+            Err(StoreError::NotFound)
+        ));
+
+        let m = membership::reroute(db, &reviewer, id, union_c.id, "平台合作商已建会")
+            .await
+            .unwrap();
+        assert_eq!(m.org_id, union_c.id);
+        assert_eq!(
+            m.route_reason,
+            "已由审核人员改派至 某外卖平台合作商工会：平台合作商已建会"
+        );
+        let history = membership::history(db, &reviewer.scope, id).await.unwrap();
+        assert_eq!(
+            history.last().unwrap().reason.as_deref(),
+            Some("平台合作商已建会")
+        );
+        assert_eq!(history.last().unwrap().org_id, union_c.id);
+
+        membership::approve(db, &reviewer, id).await.unwrap();
+        let e = membership::reroute(db, &reviewer, id, tr.union_a.id, "再改")
+            .await
+            .unwrap_err();
+        assert_eq!(code(e), "membership.reroute_decided");
+    }
+}

@@ -306,3 +306,30 @@ async fn transfers_through_the_api() {
         assert_eq!(app.get(&a, &format!("/api/v1/members/{id}")).await.0, 404);
     }
 }
+
+#[tokio::test]
+async fn rerouting_through_the_api_stays_in_scope() {
+    for app in apps().await {
+        let id = apply(&app, "19920505").await;
+        let path = format!("/api/v1/members/{id}/reroute");
+        let b = app.token("b_admin").await;
+        let body = json!({ "org_id": app.union_b.id, "reason": "在秦淮区工作" });
+        assert_eq!(
+            app.send(Method::POST, &b, &path, body.clone()).await.0,
+            404,
+            "{}",
+            app.backend
+        );
+        let a = app.token("a_admin").await;
+        let (status, problem) = app.send(Method::POST, &a, &path, body.clone()).await;
+        assert_eq!(status, 422, "union B is outside district A");
+        assert_eq!(problem["errors"][0]["code"], "membership.reroute_target");
+        let city = app.token("city").await;
+        let (status, m) = app.send(Method::POST, &city, &path, body).await;
+        assert_eq!(status, 200, "{m}");
+        assert_eq!(m["org_id"], app.union_b.id);
+        // Now with union B, the application is out of district A's sight.
+        assert_eq!(app.get(&a, &format!("/api/v1/members/{id}")).await.0, 404);
+        assert_eq!(app.get(&b, &format!("/api/v1/members/{id}")).await.0, 200);
+    }
+}

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/members/{id}/approve", post(approve))
         .route("/api/v1/members/{id}/reject", post(reject))
         .route("/api/v1/members/{id}/leave", post(leave))
+        .route("/api/v1/members/{id}/reroute", post(reroute))
         .route("/api/v1/members/{id}/reveal", post(reveal))
         .route("/api/v1/members/{id}/history", get(history))
         .route("/api/v1/orgs/{id}/join-link", get(join_link))
@@ -207,6 +208,30 @@ pub async fn reject(
 ) -> ApiResult<Json<MemberDto>> {
     Ok(Json(
         membership::reject(&state.db, &user.session.actor, id, &b.reason)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Reroute {
+    /// The grassroots union that takes the application instead.
+    pub org_id: i64,
+    /// Shown to the worker.
+    pub reason: String,
+}
+
+/// Sends a pending application to another grassroots union in scope.
+#[utoipa::path(post, path = "/api/v1/members/{id}/reroute", tag = "members", request_body = Reroute,
+    responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn reroute(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<Reroute>,
+) -> ApiResult<Json<MemberDto>> {
+    Ok(Json(
+        membership::reroute(&state.db, &user.session.actor, id, b.org_id, &b.reason)
             .await?
             .into(),
     ))

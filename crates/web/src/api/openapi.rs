@@ -19,7 +19,7 @@ use crate::AppState;
         super::accounts::disable, super::accounts::enable, super::accounts::set_password,
         super::audit::list, super::audit::export,
         super::members::list, super::members::show, super::members::approve, super::members::reject,
-        super::members::leave, super::members::reveal, super::members::history, super::members::join_link,
+        super::members::leave, super::members::reroute, super::members::reveal, super::members::history, super::members::join_link,
         super::members::get_settings, super::members::put_settings,
         super::transfers::list, super::transfers::request, super::transfers::accept, super::transfers::refuse,
         super::platform::push,

@@ -230,6 +230,18 @@ async fn decide(
         }
         let r = match form.get("decision") {
             "approve" => membership::approve(&state.db, actor, *member).await,
+            "reroute" => match super::parse_id(form.get("to_org_id").trim()) {
+                Some(to) => {
+                    membership::reroute(&state.db, actor, *member, to, form.get("reason")).await
+                }
+                None => Err(FieldError::new(
+                    "org_id",
+                    "membership.reroute_target",
+                    "请填写要改派到的基层工会编号",
+                    "enter the id of the union to re-route to",
+                )
+                .into()),
+            },
             _ => membership::reject(&state.db, actor, *member, form.get("reason")).await,
         };
         if let Err(e) = r {

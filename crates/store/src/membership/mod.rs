@@ -11,6 +11,10 @@ use nuanxin_domain::{text, FieldError};
 use serde::Serialize;
 use serde_json::json;
 
+mod reroute;
+
+pub use reroute::reroute;
+
 use crate::audit::{self, Event};
 use crate::routing::Route;
 use crate::sensitive::Sealer;

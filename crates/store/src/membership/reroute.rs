@@ -1,0 +1,95 @@
+//! Re-routing by a reviewer: an application that routing sent to the wrong
+//! union goes to another grassroots union in the reviewer's scope, with a
+//! reason the worker sees.
+
+use chrono::Utc;
+use nuanxin_domain::account::Permission;
+use nuanxin_domain::membership::MembershipStatus;
+use nuanxin_domain::{text, FieldError};
+use serde_json::json;
+
+use super::{get_in_tx, record_event, Member};
+use crate::audit::{self, Event};
+use crate::{Actor, Db, Query, StoreResult};
+
+/// Moves a pending application to `to_org_id`; both unions in scope.
+pub async fn reroute(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    to_org_id: i64,
+    reason: &str,
+) -> StoreResult<Member> {
+    actor.require(Permission::Review)?;
+    let reason = text::required_line("reason", "改派理由", reason, 200)?;
+    let target = crate::orgs::get(db, &actor.scope, to_org_id)
+        .await
+        .map_err(|_| not_a_target())?;
+    if !target.kind.is_grassroots() || target.status == nuanxin_domain::org::OrgStatus::Closed {
+        return Err(not_a_target().into());
+    }
+    let mut tx = db.begin().await?;
+    let before = get_in_tx(&mut tx, &actor.scope, id).await?;
+    if before.status != MembershipStatus::Applied {
+        return Err(FieldError::new(
+            "id",
+            "membership.reroute_decided",
+            "只有待审核的申请可以改派",
+            "only pending applications can be re-routed",
+        )
+        .into());
+    }
+    if before.org_id == to_org_id {
+        return Err(FieldError::new(
+            "org_id",
+            "membership.reroute_same",
+            "申请已在该工会",
+            "the application is already with this union",
+        )
+        .into());
+    }
+    let route_reason = format!("已由审核人员改派至 {}：{reason}", target.name);
+    tx.execute(
+        &Query::new("UPDATE members SET org_id = $1, route_rule = 'reviewer', route_reason = $2, updated_at = $3 WHERE id = $4")
+            .bind(to_org_id)
+            .bind(&route_reason)
+            .bind(Utc::now())
+            .bind(id),
+    )
+    .await?;
+    record_event(
+        &mut tx,
+        id,
+        Some(before.status),
+        before.status,
+        to_org_id,
+        &actor.username,
+        Some(&reason),
+    )
+    .await?;
+    let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "member.reroute",
+            entity: "member",
+            entity_id: Some(id.to_string()),
+            org_path: &after.org_path,
+            before: Some(json!({ "org_id": before.org_id })),
+            after: Some(json!({ "org_id": to_org_id, "reason": reason })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+fn not_a_target() -> FieldError {
+    FieldError::new(
+        "org_id",
+        "membership.reroute_target",
+        "请改派到您管辖范围内、正常运行的基层工会",
+        "re-route to an open grassroots union within your scope",
+    )
+}
