@@ -201,6 +201,9 @@ pub enum ImportCommand {
     Regions {
         #[arg(value_name = "FILE.csv")]
         file: PathBuf,
+        /// Check every row and report; write nothing
+        #[arg(long)]
+        check: bool,
     },
     /// A roster of workers (.xlsx or .csv) enrolled as members through one union
     Roster(RosterArgs),
@@ -395,7 +398,7 @@ mod tests {
         );
         let c = Cli::try_parse_from(["nuanxin", "import", "regions", "streets.csv"]).unwrap();
         assert!(
-            matches!(c.command, Command::Import(ImportCommand::Regions { ref file }) if file == Path::new("streets.csv"))
+            matches!(c.command, Command::Import(ImportCommand::Regions { ref file, check: false }) if file == Path::new("streets.csv"))
         );
         let c = Cli::try_parse_from(["nuanxin", "demo", "--orgs", "1000", "--seed", "7"]).unwrap();
         assert!(matches!(c.command, Command::Demo(ref d) if d.orgs == 1000 && d.seed == 7));

@@ -63,8 +63,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(UserCommand::Enable(args)) => {
             commands::user::set_disabled(&settings, &args.username, false).await?
         }
-        Command::Import(ImportCommand::Regions { file }) => {
-            commands::import::regions(&settings, file).await?
+        Command::Import(ImportCommand::Regions { file, check }) => {
+            commands::import::regions(&settings, file, *check).await?
         }
         Command::Import(ImportCommand::Roster(args)) => {
             commands::import::roster(&settings, args).await?

@@ -366,6 +366,22 @@ async fn region_imports_are_all_or_nothing_with_line_numbers() {
 
     let good = d.path().join("good.csv");
     std::fs::write(&good, "\u{feff}name,code,parent_code\r\n\"梅园新村街道\",320102002,320102\r\n新街口街道,320102003,320102\r\n").unwrap();
+    // A check reports and writes nothing, for a bad file and a good one.
+    let o = d.run(
+        &["import", "regions", "--check", bad.to_str().unwrap()],
+        &[],
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("line 4: parent_code"), "{}", stderr(&o));
+    let o = d.run(
+        &["import", "regions", "--check", good.to_str().unwrap()],
+        &[],
+    );
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("All 2 rows"), "{}", stdout(&o));
+    let db_check = nuanxin_store::regions::load(&db).await.unwrap();
+    assert_eq!(db_check.get("320102003"), None, "a check writes nothing");
+
     let o = d.run(&["import", "regions", good.to_str().unwrap()], &[]);
     assert_exit(&o, 0);
     assert!(
@@ -463,4 +479,84 @@ fn serve_listens_answers_ready_and_stops_on_sigterm() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "a graceful stop exits 0");
+}
+
+#[tokio::test]
+async fn roster_imports_report_rows_and_enrol_once() {
+    let d = DataDir::new("roster");
+    assert_exit(&d.run(&["migrate"], &[]), 0);
+    let db = d.db().await;
+    let union = orgs::create(
+        &db,
+        &Actor::system(),
+        &nuanxin_domain::region::Regions::shipped(),
+        &NewOrg {
+            kind: "enterprise".into(),
+            name: "某配送站工会".into(),
+            region_code: "320102".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .org;
+    let id = |k: u8| {
+        let mut s = format!("3201021993030{k}111").into_bytes();
+        s.push(nuanxin_domain::ids::id_check_char(&s));
+        String::from_utf8(s).unwrap()
+    };
+    let file = d.path().join("roster.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "姓名,身份证号,手机号,职业群体\n张伟,{},13800000001,外卖骑手\n李娜,{},123,外卖骑手\n",
+            id(1),
+            id(2)
+        ),
+    )
+    .unwrap();
+    let (path, org) = (file.to_str().unwrap(), union.id.to_string());
+    let o = d.run(
+        &[
+            "import",
+            "roster",
+            path,
+            "--org",
+            &org,
+            "--mode",
+            "valid-rows",
+        ],
+        &[],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("personal-information notice"),
+        "{}",
+        stderr(&o)
+    );
+    let args = [
+        "import",
+        "roster",
+        path,
+        "--org",
+        &org,
+        "--mode",
+        "valid-rows",
+        "--consent",
+    ];
+    let o = d.run(&args, &[]);
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("row 3 (手机号)"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("2 rows: 1 valid, 1 failed; 1 enrolled, 0 already members"),
+        "{}",
+        stdout(&o)
+    );
+    let o = d.run(&args, &[]);
+    assert!(
+        stdout(&o).contains("0 enrolled, 1 already members"),
+        "{}",
+        stdout(&o)
+    );
+    db.close().await;
 }

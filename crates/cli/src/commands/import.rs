@@ -85,16 +85,38 @@ fn from_store(e: RowError) -> Refusal {
     }
 }
 
-pub async fn regions(settings: &Settings, path: &Path) -> anyhow::Result<()> {
+/// Imports street-level regions, or with `check_only` reports what an
+/// import would refuse and writes nothing.
+pub async fn regions(settings: &Settings, path: &Path, check_only: bool) -> anyhow::Result<()> {
     let (rows, mut refused) = read_rows(path)?;
     let total = rows.len() + refused.len();
     let db = database::open(settings, true).await?;
-    let outcome = if refused.is_empty() {
+    let outcome = if check_only {
+        let errors = check_rows(&db, &rows).await;
+        db.close().await;
+        let mut errors = errors?;
+        if errors.is_empty() && refused.is_empty() {
+            println!(
+                "All {total} rows of {} are valid; nothing was written.",
+                path.display()
+            );
+            return Ok(());
+        }
+        refused.extend(errors.drain(..).map(from_store));
+        refused.sort_by_key(|r| r.line);
+        for r in &refused {
+            eprintln!("line {}: {}", r.line, r.reason);
+        }
+        return Err(user_error(format!(
+            "{} of {total} rows would be refused (listed above); nothing was written",
+            refused.len()
+        )));
+    } else if refused.is_empty() {
         regions::import_streets(&db, &rows).await
     } else {
         // Some lines are unreadable, so nothing will be written; still check
         // the readable rows, so that one report lists every problem.
-        check_only(&db, &rows).await.map(Err)
+        check_rows(&db, &rows).await.map(Err)
     };
     db.close().await;
     match outcome? {
@@ -118,7 +140,7 @@ pub async fn regions(settings: &Settings, path: &Path) -> anyhow::Result<()> {
 }
 
 /// The store's checks without the write: the region table as it is now.
-async fn check_only(
+async fn check_rows(
     db: &nuanxin_store::Db,
     rows: &[Row],
 ) -> nuanxin_store::StoreResult<Vec<RowError>> {
