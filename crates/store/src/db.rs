@@ -15,6 +15,9 @@ use sqlx::{Decode, FromRow, Postgres, Sqlite, Type};
 use crate::query::{Arg, Query};
 use crate::{StoreError, StoreResult};
 
+/// SQLite page cache per connection, in KiB.
+pub(crate) const SQLITE_CACHE_KIB: i64 = 32_768;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -126,7 +129,7 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
-            .pragma("cache_size", "-32768");
+            .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"));
         // One writer: SQLite serialises writes anyway, and queueing them in
         // the pool instead of in SQLite's busy loop means no "database is
         // locked" ever reaches a user.

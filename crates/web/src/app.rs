@@ -90,22 +90,27 @@ fn security_headers(r: Router) -> Router {
 }
 
 pub fn router(state: AppState) -> Router {
+    let timeout = |secs| {
+        TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(secs))
+    };
+    // Uploads of large rosters over slow links get more room and time.
     let uploads = pages::upload_routes()
         .layer(axum::extract::DefaultBodyLimit::max(
             pages::MAX_UPLOAD_BYTES,
         ))
-        .layer(RequestBodyLimitLayer::new(pages::MAX_UPLOAD_BYTES));
+        .layer(RequestBodyLimitLayer::new(pages::MAX_UPLOAD_BYTES))
+        .layer(timeout(600));
     let app = Router::new()
         .merge(ops::routes())
         .merge(api::routes())
         .merge(pages::routes())
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(timeout(60))
         .merge(uploads)
         .fallback(pages::not_found)
         .with_state(state.clone());
     let app = security_headers(app);
     app.layer(axum::middleware::from_fn_with_state(state, metrics::track))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

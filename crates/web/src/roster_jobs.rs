@@ -106,6 +106,12 @@ impl RosterJobs {
         jobs.get(id).filter(|j| j.account_id == account_id).cloned()
     }
 
+    /// Whether an import is running: uploads wait for it instead of
+    /// queueing files in memory.
+    pub fn busy(&self) -> bool {
+        self.turn.available_permits() == 0
+    }
+
     /// Waits for this process's import slot.
     pub async fn turn(&self) -> tokio::sync::SemaphorePermit<'_> {
         self.turn

@@ -201,7 +201,7 @@ pub async fn roster(settings: &Settings, args: &RosterArgs) -> anyhow::Result<()
     for e in &report.errors {
         eprintln!("row {} ({}): {}", e.row, e.column, e.message_en);
     }
-    if report.errors.len() < report.failed as usize {
+    if report.errors_truncated {
         eprintln!("… only the first {} errors are listed", report.errors.len());
     }
     println!(

@@ -22,22 +22,17 @@ pub async fn reroute(
 ) -> StoreResult<Member> {
     actor.require(Permission::Review)?;
     let reason = text::required_line("reason", "改派理由", reason, 200)?;
-    let target = crate::orgs::get(db, &actor.scope, to_org_id)
-        .await
-        .map_err(|_| not_a_target())?;
+    let target = match crate::orgs::get(db, &actor.scope, to_org_id).await {
+        Err(crate::StoreError::NotFound) => return Err(not_a_target().into()),
+        other => other?,
+    };
     if !target.kind.is_grassroots() || target.status == nuanxin_domain::org::OrgStatus::Closed {
         return Err(not_a_target().into());
     }
     let mut tx = db.begin().await?;
     let before = get_in_tx(&mut tx, &actor.scope, id).await?;
     if before.status != MembershipStatus::Applied {
-        return Err(FieldError::new(
-            "id",
-            "membership.reroute_decided",
-            "只有待审核的申请可以改派",
-            "only pending applications can be re-routed",
-        )
-        .into());
+        return Err(decided().into());
     }
     if before.org_id == to_org_id {
         return Err(FieldError::new(
@@ -49,14 +44,19 @@ pub async fn reroute(
         .into());
     }
     let route_reason = format!("已由审核人员改派至 {}：{reason}", target.name);
-    tx.execute(
-        &Query::new("UPDATE members SET org_id = $1, route_rule = 'reviewer', route_reason = $2, updated_at = $3 WHERE id = $4")
-            .bind(to_org_id)
-            .bind(&route_reason)
-            .bind(Utc::now())
-            .bind(id),
-    )
-    .await?;
+    // Still pending at the moment of writing: a decision taken meanwhile wins.
+    let moved = tx
+        .execute(
+            &Query::new("UPDATE members SET org_id = $1, route_rule = 'reviewer', route_reason = $2, updated_at = $3 WHERE id = $4 AND status = 'applied'")
+                .bind(to_org_id)
+                .bind(&route_reason)
+                .bind(Utc::now())
+                .bind(id),
+        )
+        .await?;
+    if moved == 0 {
+        return Err(decided().into());
+    }
     record_event(
         &mut tx,
         id,
@@ -83,6 +83,15 @@ pub async fn reroute(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+fn decided() -> FieldError {
+    FieldError::new(
+        "id",
+        "membership.reroute_decided",
+        "只有待审核的申请可以改派",
+        "only pending applications can be re-routed",
+    )
 }
 
 fn not_a_target() -> FieldError {

@@ -34,7 +34,7 @@ use crate::sensitive::Sealer;
 use crate::{Actor, Db, StoreError, StoreResult};
 
 /// Rows written per transaction.
-pub const BATCH_ROWS: usize = 1000;
+pub const BATCH_ROWS: usize = 10_000;
 /// Row errors kept for the report; beyond this they are only counted.
 pub const MAX_REPORTED_ERRORS: usize = 10_000;
 
@@ -77,6 +77,8 @@ pub struct RosterRequest {
 pub struct RowError {
     /// The row number as the spreadsheet shows it.
     pub row: u32,
+    /// The application field, as the API names it.
+    pub field: String,
     /// The column header of the template.
     pub column: &'static str,
     pub code: &'static str,
@@ -94,6 +96,8 @@ pub struct ImportReport {
     pub failed: u32,
     /// The first [`MAX_REPORTED_ERRORS`] errors, by row.
     pub errors: Vec<RowError>,
+    /// Whether more errors were found than `errors` lists.
+    pub errors_truncated: bool,
     pub ignored_columns: Vec<String>,
     /// New members.
     pub enrolled: u32,
@@ -198,26 +202,27 @@ pub async fn import(
 ) -> StoreResult<ImportReport> {
     actor.require(Permission::Review)?;
     let entry = crate::orgs::get(db, &actor.scope, req.entry_org_id).await?;
-    if !req.consent {
-        return Err(FieldError::new(
-            "consent",
-            "roster.consent_required",
-            "请确认名单中的每个人都已同意《个人信息处理告知书》",
-            "confirm that everyone on the roster accepted the personal-information notice",
-        )
-        .into());
+    // A check writes nothing, so it needs no confirmation yet.
+    if !req.consent && req.mode != ImportMode::Check {
+        return Err(consent_required().into());
+    }
+    if entry.status == nuanxin_domain::org::OrgStatus::Closed {
+        return Err(file_error(FieldError::new(
+            "org_id",
+            "membership.union_unavailable",
+            "该工会已注销，不能受理入会",
+            "a closed union takes no members",
+        )));
     }
     let router = Arc::new(Router::load(db, entry.id).await?);
-    let default_region = RegionCode::parse(&entry.region_code)
-        .ok()
-        .filter(|r| matches!(r.level(), RegionLevel::County | RegionLevel::Street))
+    let default_region = default_work_region(&entry.region_code)
         .map(|r| r.as_str().to_string())
         .unwrap_or_default();
     let ctx = RowContext {
         regions,
         router,
         default_region,
-        consent: req.consent,
+        consent: req.consent || req.mode == ImportMode::Check,
         today: nuanxin_domain::time::today_china(),
     };
 
@@ -259,6 +264,24 @@ pub async fn import(
     }
     progress.set_phase(Phase::Finished);
     Ok(report)
+}
+
+/// The officer's (or platform's) confirmation of consent is missing.
+pub fn consent_required() -> FieldError {
+    FieldError::new(
+        "consent",
+        "roster.consent_required",
+        "请确认名单中的每个人都已同意《个人信息处理告知书》",
+        "confirm that everyone on the roster accepted the personal-information notice",
+    )
+}
+
+/// Where rows without a work region are taken to work: the entry union's
+/// own district or street; none for a city or province federation.
+pub fn default_work_region(org_region: &str) -> Option<RegionCode> {
+    RegionCode::parse(org_region)
+        .ok()
+        .filter(|r| matches!(r.level(), RegionLevel::County | RegionLevel::Street))
 }
 
 fn file_error(e: FieldError) -> StoreError {
@@ -326,10 +349,13 @@ fn check_pass(
             report.failed += 1;
             failed_rows.insert(n);
             for e in errors.drain(..) {
-                if report.errors.len() < MAX_REPORTED_ERRORS {
+                if report.errors.len() == MAX_REPORTED_ERRORS {
+                    report.errors_truncated = true;
+                } else {
                     report.errors.push(RowError {
                         row: n,
                         column: header_of(&e.field),
+                        field: e.field,
                         code: e.code,
                         message_zh: e.message_zh,
                         message_en: e.message_en,

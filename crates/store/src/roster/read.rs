@@ -10,6 +10,9 @@ use nuanxin_domain::FieldError;
 
 /// Most data rows one roster may have; larger lists are split.
 pub const MAX_ROWS: u32 = 1_000_000;
+/// Cells beyond this column are not read: a roster has a handful of
+/// columns, and a crafted sheet must not make a row allocate gigabytes.
+const MAX_COLUMNS: usize = 256;
 
 /// An opened roster.
 pub enum RosterFile {
@@ -20,6 +23,8 @@ pub enum RosterFile {
     /// The text of a `.csv` file, decoded to UTF-8.
     Csv(String),
     /// Rows given directly, the header first (a platform's roster push).
+    /// The header is row 0, so row numbers are the 1-based positions of the
+    /// items, and blank items are kept (and refused) rather than skipped.
     Rows(Vec<Vec<String>>),
 }
 
@@ -96,7 +101,7 @@ impl RosterFile {
         match self {
             RosterFile::Rows(rows) => {
                 for (i, cells) in rows.iter().enumerate() {
-                    if !blank(cells) && f(i as u32 + 1, cells).is_break() {
+                    if f(i as u32, cells).is_break() {
                         break;
                     }
                 }
@@ -129,7 +134,7 @@ impl RosterFile {
                     let cell = reader.next_cell().map_err(unreadable)?;
                     let at = cell.as_ref().map(|c| c.get_position().0);
                     if let Some(r) = row.filter(|r| Some(*r) != at) {
-                        if !blank(&cells) && f(r + 1, &cells).is_break() {
+                        if !blank(&cells) && f(r.saturating_add(1), &cells).is_break() {
                             return Ok(());
                         }
                         cells.clear();
@@ -138,6 +143,9 @@ impl RosterFile {
                     let (r, c) = cell.get_position();
                     row = Some(r);
                     let c = c as usize;
+                    if c >= MAX_COLUMNS {
+                        continue;
+                    }
                     if cells.len() <= c {
                         cells.resize(c + 1, String::new());
                     }

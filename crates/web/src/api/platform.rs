@@ -74,6 +74,8 @@ pub struct PushResult {
     /// Whether anything was written.
     pub written: bool,
     pub errors: Vec<PushError>,
+    /// Whether more errors were found than `errors` lists.
+    pub errors_truncated: bool,
 }
 
 impl From<ImportReport> for PushResult {
@@ -83,17 +85,15 @@ impl From<ImportReport> for PushResult {
                 .errors
                 .into_iter()
                 .map(|e| PushError {
-                    index: e.row - 1,
-                    field: COLUMNS
-                        .iter()
-                        .find(|c| c.header_zh == e.column)
-                        .map_or("", |c| c.field)
-                        .to_string(),
+                    // Pushed rows are numbered from 1 after the header row 0.
+                    index: e.row,
+                    field: e.field,
                     code: e.code.to_string(),
                     message_zh: e.message_zh,
                     message_en: e.message_en,
                 })
                 .collect(),
+            errors_truncated: r.errors_truncated,
             rows: r.rows,
             valid: r.valid,
             failed: r.failed,

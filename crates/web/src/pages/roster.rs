@@ -91,9 +91,7 @@ fn page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    use nuanxin_domain::region::{RegionCode, RegionLevel};
-    let has_default_region = RegionCode::parse(&org.region_code)
-        .is_ok_and(|r| matches!(r.level(), RegionLevel::County | RegionLevel::Street));
+    let has_default_region = roster::default_work_region(&org.region_code).is_some();
     render(
         status,
         &RosterPage {
@@ -215,11 +213,14 @@ async fn upload(
         ));
     }
     if !upload.consent && mode != Some(ImportMode::Check) {
+        errors.push(roster::consent_required());
+    }
+    if state.imports.busy() {
         errors.push(FieldError::new(
-            "consent",
-            "roster.consent_required",
-            "请确认名单中的每个人都已同意《个人信息处理告知书》",
-            "confirm that everyone on the roster accepted the personal-information notice",
+            "file",
+            "roster.busy",
+            "正在处理另一份名单，请等它完成后再上传",
+            "another roster is being imported; upload again when it has finished",
         ));
     }
     let file = if upload.bytes.is_empty() && upload.file_name.is_empty() {
@@ -253,8 +254,7 @@ async fn upload(
     let request = RosterRequest {
         entry_org_id: org.id,
         mode,
-        // A check writes nothing, so it needs no confirmation yet.
-        consent: upload.consent || mode == ImportMode::Check,
+        consent: upload.consent,
     };
     let running = job.clone();
     tokio::spawn(async move {
@@ -296,6 +296,8 @@ struct JobPage {
     org_name: String,
     file_name: String,
     mode: &'static str,
+    /// The mode's code: `check`, `valid_rows` or `all_or_nothing`.
+    mode_code: &'static str,
     /// "checking", "enrolling" or "finished".
     phase: &'static str,
     checked: u32,
@@ -346,6 +348,11 @@ async fn job_page(
         org_name: job.org_name.clone(),
         file_name: job.file_name.clone(),
         mode: mode_label(job.mode),
+        mode_code: match job.mode {
+            ImportMode::Check => "check",
+            ImportMode::ValidRows => "valid_rows",
+            ImportMode::AllOrNothing => "all_or_nothing",
+        },
         phase: match (&outcome, job.progress.phase()) {
             (Some(_), _) | (None, Phase::Finished) => "finished",
             (None, Phase::Enrolling) => "enrolling",
