@@ -534,6 +534,10 @@ async fn roster_imports_report_rows_and_enrol_once() {
         "{}",
         stderr(&o)
     );
+    // A check needs no confirmation: it writes nothing.
+    let o = d.run(&["import", "roster", path, "--org", &org], &[]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("nothing was written"), "{}", stdout(&o));
     let args = [
         "import",
         "roster",
