@@ -190,3 +190,109 @@ async fn a_form_without_its_token_is_refused() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
+    for app in apps().await {
+        let token_a = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
+            .await
+            .unwrap();
+        let token_b = join::link_for_org(&app.db, &Actor::system(), app.union_b.id)
+            .await
+            .unwrap();
+        let c = client();
+        let idn = id_born("19850505");
+        let apply = |token: String| {
+            let c = c.clone();
+            let url = app.url(&format!("/join/{token}"));
+            let idn = idn.clone();
+            async move {
+                let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+                let csrf = field_value(&page, "_csrf");
+                c.post(&url)
+                    .form(&form(&csrf, &idn, "13812345678"))
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let me = apply(token_a.clone()).await.headers()["location"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let m = membership::find_exact(
+            &app.db,
+            &Scope::everything(),
+            &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
+            Some(&idn),
+            None,
+        )
+        .await
+        .unwrap();
+        membership::approve(&app.db, &Actor::system(), m[0].id)
+            .await
+            .unwrap();
+
+        // Scanning union B's code: the card, and an offer to move there.
+        let r = apply(token_b).await;
+        let offer = r.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(
+            offer,
+            format!("{me}?transfer_to={}", app.union_b.id),
+            "{}",
+            app.backend
+        );
+        let html = c
+            .get(app.url(&offer))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("transfer-offer") && html.contains("申请转入秦淮外卖工会"),
+            "{html}"
+        );
+        // The offer is only for a real other union.
+        let own = c
+            .get(app.url(&format!("{me}?transfer_to={}", app.union_a.id)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!own.contains("transfer-offer"));
+
+        let r = c
+            .post(app.url(&format!("{me}/transfer")))
+            .form(&[("to_org_id", app.union_b.id.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let html = c
+            .get(app.url(&me))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("转接中"), "{html}");
+        let open = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 10)
+            .await
+            .unwrap();
+        assert_eq!((open.len(), open[0].to_org_id), (1, app.union_b.id));
+        assert_eq!(open[0].requested_by, "worker");
+        // Asking again while one is open is refused with a message.
+        let r = c
+            .post(app.url(&format!("{me}/transfer")))
+            .form(&[("to_org_id", app.union_b.id.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+    }
+}

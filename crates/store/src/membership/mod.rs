@@ -644,6 +644,7 @@ pub async fn history(db: &Db, scope: &Scope, id: i64) -> StoreResult<Vec<MemberE
 /// and why, its status, and the e-card once active.
 #[derive(Debug, Clone, Serialize, PartialEq, sqlx::FromRow)]
 pub struct Card {
+    pub org_id: i64,
     pub name: String,
     pub id_number_masked: String,
     pub member_no: Option<String>,
@@ -658,7 +659,7 @@ pub struct Card {
 }
 
 const SELECT_CARD: &str =
-    "SELECT m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_reason,
+    "SELECT m.org_id, m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_reason,
         m.reject_reason, m.applied_at, m.decided_at, m.card_token, m.status_token
     FROM members m JOIN orgs o ON o.id = m.org_id";
 

@@ -25,6 +25,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/join/{token}", get(show).post(submit))
         .route("/me/{token}", get(status))
+        .route(
+            "/me/{token}/transfer",
+            axum::routing::post(request_transfer),
+        )
         .route("/verify/{token}", get(verify))
         .route(
             "/assets/worker.css",
@@ -294,7 +298,11 @@ async fn submit(
         Ok(Applied::Created { status_token, .. }) => {
             Ok(Redirect::to(&format!("/me/{status_token}")).into_response())
         }
-        Ok(Applied::Existing { .. }) => match membership::card_of_person(
+        Ok(Applied::Existing {
+            org_id: current,
+            status,
+            ..
+        }) => match membership::card_of_person(
             &state.db,
             &state.sealer,
             app.id_number.as_str(),
@@ -303,6 +311,14 @@ async fn submit(
         .await?
         {
             // The same person, with the phone on record: show the existing card, not a second membership.
+            // A member of another union is offered a transfer to the union this code routed to.
+            Some(card) if status == MembershipStatus::Active && current != route.org_id => {
+                Ok(Redirect::to(&format!(
+                    "/me/{}?transfer_to={}",
+                    card.status_token, route.org_id
+                ))
+                .into_response())
+            }
             Some(card) => Ok(Redirect::to(&format!("/me/{}", card.status_token)).into_response()),
             None => {
                 let msg = "该身份证号已登记会籍或正在办理入会。请使用登记时的手机号提交以查看会员卡；如需转会，请联系原工会。";
@@ -338,6 +354,8 @@ async fn submit(
 #[template(path = "join_status.html")]
 struct StatusPage {
     c: membership::Card,
+    /// `(union id, name)` the member may ask to transfer to.
+    transfer_offer: Option<(i64, String)>,
     status_label: &'static str,
     member_no: String,
     decided_on: String,
@@ -391,10 +409,41 @@ pub fn qr_download(url: &str, file_stem: &str, png: bool) -> Result<Response, Ap
         .into_response())
 }
 
+#[derive(serde::Deserialize)]
+struct StatusQuery {
+    transfer_to: Option<String>,
+}
+
+/// The union a member may ask to move to: grassroots, open, not their own.
+async fn transfer_target(
+    state: &AppState,
+    card: &membership::Card,
+    raw: Option<&str>,
+) -> Result<Option<(i64, String)>, ApiError> {
+    let Some(id) = raw.and_then(super::parse_id) else {
+        return Ok(None);
+    };
+    if card.status != MembershipStatus::Active.code() {
+        return Ok(None);
+    }
+    match nuanxin_store::orgs::get(&state.db, &nuanxin_store::Scope::everything(), id).await {
+        Ok(o)
+            if o.kind.is_grassroots()
+                && o.status != nuanxin_domain::org::OrgStatus::Closed
+                && o.id != card.org_id =>
+        {
+            Ok(Some((o.id, o.name)))
+        }
+        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn status(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(token): Path<String>,
+    query: axum::extract::Query<StatusQuery>,
 ) -> Result<Response, ApiError> {
     if token.len() > 64 {
         return Ok(gone());
@@ -411,7 +460,9 @@ async fn status(
         Err(e) => return Err(e.into()),
     };
     let status = MembershipStatus::from_code(&c.status).unwrap_or(MembershipStatus::Applied);
+    let transfer_offer = transfer_target(&state, &c, query.transfer_to.as_deref()).await?;
     let page = StatusPage {
+        transfer_offer,
         status_label: status.label_zh(),
         member_no: c.member_no.clone().unwrap_or_default(),
         decided_on: c
@@ -488,4 +539,56 @@ async fn verify(
         Err(e) => return Err(e.into()),
     };
     Ok(render(status, &page))
+}
+
+/// The worker asks, through their private link, to move their membership.
+async fn request_transfer(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    form: Result<
+        axum::Form<std::collections::HashMap<String, String>>,
+        axum::extract::rejection::FormRejection,
+    >,
+) -> Result<Response, ApiError> {
+    let card = match membership::card_by_status_token(&state.db, &token).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound) => return Ok(gone()),
+        Err(e) => return Err(e.into()),
+    };
+    let to = form
+        .ok()
+        .and_then(|axum::Form(f)| f.get("to_org_id").and_then(|v| super::parse_id(v)));
+    let target = match to {
+        Some(id) => transfer_target(&state, &card, Some(&id.to_string())).await?,
+        None => None,
+    };
+    let (Some((to, _)), Some(member_no)) = (target, card.member_no.as_deref()) else {
+        let page = MessagePage {
+            title: "无法申请转会".into(),
+            message: "只有有效会员可以申请转入另一个基层工会。".into(),
+        };
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+    match nuanxin_store::transfers::request(&state.db, None, member_no, to).await {
+        Ok(_) => Ok(Redirect::to(&format!("/me/{token}")).into_response()),
+        Err(StoreError::Validation(v)) => {
+            let page = MessagePage {
+                title: "无法申请转会".into(),
+                message: v
+                    .0
+                    .first()
+                    .map(|e| e.message_zh.clone())
+                    .unwrap_or_default(),
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(StoreError::Conflict(f)) => {
+            let page = MessagePage {
+                title: "无法申请转会".into(),
+                message: f.message_zh,
+            };
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
