@@ -77,8 +77,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("org.move", "调整隶属关系", "Move"),
     (
         "org.move_to",
-        "新的上级组织编号",
-        "New parent organisation id",
+        "新的上级组织（名称或编号）",
+        "New parent organisation (name or id)",
     ),
     ("org.status_change", "变更状态", "Change status"),
     ("org.mark_founded", "标记为已建会", "Mark as founded"),

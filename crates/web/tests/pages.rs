@@ -275,3 +275,46 @@ async fn a_credit_code_without_the_union_prefix_is_saved_with_a_note() {
         .unwrap();
     assert!(html.contains("通常以 81 开头") && html.contains("已创建"));
 }
+
+#[tokio::test]
+async fn the_move_form_finds_the_new_parent_by_name_within_scope() {
+    for app in apps().await {
+        let page = app.url(&format!("/console/orgs/{}", app.union_a.id));
+        let move_url = app.url(&format!("/console/orgs/{}/move", app.union_a.id));
+        let post = |c: reqwest::Client, to: &'static str| {
+            let (page, move_url) = (page.clone(), move_url.clone());
+            async move {
+                let html = c.get(&page).send().await.unwrap().text().await.unwrap();
+                let csrf = field_value(&html, "_csrf");
+                let r = c
+                    .post(&move_url)
+                    .form(&[("_csrf", csrf.as_str()), ("parent_id", to)])
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status().as_u16();
+                (status, r.text().await.unwrap())
+            }
+        };
+        // District A's officer cannot find district B by name: it is outside their scope.
+        let (a, _) = app.console("a_admin", PW).await;
+        let (status, html) = post(a, "秦淮区").await;
+        assert_eq!(status, 422, "{}", app.backend);
+        assert!(html.contains("没有名称包含“秦淮区”的组织"), "{html}");
+        let (city, _) = app.console("city", PW).await;
+        let (status, html) = post(city.clone(), "区总工会").await;
+        assert_eq!(status, 422);
+        assert!(
+            html.contains("有多个组织名称包含")
+                && html.contains(&format!("秦淮区总工会（{}）", app.district_b.id)),
+            "{html}"
+        );
+        let (status, _) = post(city, "秦淮区总工会").await;
+        assert_eq!(status, 303);
+        let moved =
+            nuanxin_store::orgs::get(&app.db, &nuanxin_store::Scope::everything(), app.union_a.id)
+                .await
+                .unwrap();
+        assert_eq!(moved.parent_id, Some(app.district_b.id));
+    }
+}
