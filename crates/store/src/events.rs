@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::audit::{self, Event};
 use crate::sessions::random_token;
+use crate::switch_off::{switch_off, Door};
 use crate::{Actor, Db, Query, Scope, StoreError, StoreResult};
 
 /// Longest an event may run.
@@ -158,29 +159,12 @@ pub async fn list(db: &Db, scope: &Scope, org_id: i64) -> StoreResult<Vec<Enrolm
 pub async fn close(db: &Db, actor: &Actor, id: i64) -> StoreResult<EnrolmentEvent> {
     actor.require(Permission::ManageOrgs)?;
     let event = get(db, &actor.scope, id).await?;
-    let org = crate::orgs::get(db, &actor.scope, event.org_id).await?;
-    let mut tx = db.begin().await?;
-    tx.execute(
-        &Query::new(
-            "UPDATE enrolment_events SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL",
-        )
-        .bind(Utc::now())
-        .bind(id),
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: "event.close",
-            entity: "enrolment_event",
-            entity_id: Some(id.to_string()),
-            org_path: &org.path,
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let door = Door {
+        table: "enrolment_events",
+        column: "closed_at",
+        action: "event.close",
+        entity: "enrolment_event",
+    };
+    switch_off(db, actor, &door, id, event.org_id).await?;
     get(db, &actor.scope, id).await
 }

@@ -19,6 +19,7 @@ pub mod routing;
 mod scope;
 pub mod sensitive;
 pub mod sessions;
+mod switch_off;
 pub mod testing;
 pub mod transfers;
 

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::audit::{self, Event};
 use crate::sessions::{random_token, token_hash};
+use crate::switch_off::{switch_off, Door};
 use crate::{Actor, Db, Query, Scope, StoreError, StoreResult};
 
 /// What every platform key starts with, so a leaked one is recognisable.
@@ -96,28 +97,13 @@ pub async fn list(db: &Db, scope: &Scope, org_id: i64) -> StoreResult<Vec<ApiKey
 pub async fn revoke(db: &Db, actor: &Actor, id: i64) -> StoreResult<ApiKey> {
     actor.require(Permission::ManageOrgs)?;
     let key = get(db, &actor.scope, id).await?;
-    let org = crate::orgs::get(db, &actor.scope, key.org_id).await?;
-    let mut tx = db.begin().await?;
-    tx.execute(
-        &Query::new("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(Utc::now())
-            .bind(id),
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        Event {
-            action: "api_key.revoke",
-            entity: "api_key",
-            entity_id: Some(id.to_string()),
-            org_path: &org.path,
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let door = Door {
+        table: "api_keys",
+        column: "revoked_at",
+        action: "api_key.revoke",
+        entity: "api_key",
+    };
+    switch_off(db, actor, &door, id, key.org_id).await?;
     get(db, &actor.scope, id).await
 }
 

@@ -110,7 +110,7 @@ impl Router {
     }
 
     /// Picks the union for one application.
-    pub fn route(&self, app: &Application) -> StoreResult<Route> {
+    pub fn route(&self, app: &Application) -> Result<Route, FieldError> {
         let entry = &self.entry;
         if entry.status == OrgStatus::Closed.code() {
             return Err(no_union());
@@ -162,15 +162,14 @@ impl Router {
 
 /// Picks the union for an application that came in through `entry_org_id`.
 pub async fn route(db: &Db, entry_org_id: i64, app: &Application) -> StoreResult<Route> {
-    Router::load(db, entry_org_id).await?.route(app)
+    Ok(Router::load(db, entry_org_id).await?.route(app)?)
 }
 
-fn no_union() -> StoreError {
+fn no_union() -> FieldError {
     FieldError::new(
         "work_region",
         "routing.no_union",
         "您工作所在地暂无可以受理入会的工会，请联系当地工会",
         "no union takes applications for this place of work yet; contact the local union",
     )
-    .into()
 }

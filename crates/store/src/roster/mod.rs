@@ -176,15 +176,7 @@ impl RowContext {
             .form(cells, &self.default_region, self.consent)
             .check(&self.regions, self.today)
             .map_err(|e| e.0)?;
-        let route = self.router.route(&app).map_err(|e| match e {
-            StoreError::Validation(v) => v.0,
-            other => vec![FieldError::new(
-                "work_region",
-                "routing.failed",
-                other.to_string(),
-                other.to_string(),
-            )],
-        })?;
+        let route = self.router.route(&app).map_err(|e| vec![e])?;
         Ok((app, route))
     }
 }
