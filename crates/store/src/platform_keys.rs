@@ -152,54 +152,98 @@ pub async fn authenticate(db: &Db, secret: &str) -> StoreResult<Option<Platform>
     }))
 }
 
-/// The answer stored for an earlier push with this idempotency key:
-/// `Ok(Some((status, json)))` to replay, an error when the key was used for
-/// a different request.
-pub async fn replay(
+/// How a push with an idempotency key may go on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PushStart {
+    /// The key is new and now reserved: run the push, then [`finish_push`].
+    Fresh,
+    /// The key was used before for the same request: its answer.
+    Replay { status: u16, body: String },
+}
+
+fn reused() -> StoreError {
+    StoreError::Conflict(FieldError::new(
+        "idempotency_key",
+        "push.idempotency_key_reused",
+        "该幂等键已用于另一份不同的名单",
+        "this idempotency key was used for a different request",
+    ))
+}
+
+/// Reserves an idempotency key for a push, so that a retry arriving while
+/// the first attempt runs is told so instead of importing again.
+pub async fn begin_push(
     db: &Db,
     key_id: i64,
     idempotency_key: &str,
     request_hash: &str,
-) -> StoreResult<Option<(u16, String)>> {
-    let row: Option<(String, i64, String)> = db
+) -> StoreResult<PushStart> {
+    let reserved = db
+        .execute(
+            &Query::new(
+                "INSERT INTO roster_pushes (api_key_id, idempotency_key, request_hash, status, response_json, created_at)
+                 VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(key_id)
+            .bind(idempotency_key)
+            .bind(request_hash)
+            .bind(Utc::now()),
+        )
+        .await?;
+    if reserved == 1 {
+        return Ok(PushStart::Fresh);
+    }
+    let (hash, status, body): (String, i64, String) = db
         .fetch_optional(
             &Query::new("SELECT request_hash, CAST(status AS BIGINT), response_json FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2")
                 .bind(key_id)
                 .bind(idempotency_key),
         )
-        .await?;
-    match row {
-        None => Ok(None),
-        Some((hash, status, body)) if hash == request_hash => Ok(Some((status as u16, body))),
-        Some(_) => Err(StoreError::Conflict(FieldError::new(
-            "idempotency_key",
-            "push.idempotency_key_reused",
-            "该幂等键已用于另一份不同的名单",
-            "this idempotency key was used for a different request",
-        ))),
+        .await?
+        .ok_or_else(|| StoreError::Internal("a reserved push vanished".into()))?;
+    if hash != request_hash {
+        return Err(reused());
     }
+    if status == 0 {
+        return Err(StoreError::Conflict(FieldError::new(
+            "idempotency_key",
+            "push.in_progress",
+            "这次推送仍在处理中，请稍后用同一个幂等键重试",
+            "this push is still being processed; retry later with the same key",
+        )));
+    }
+    Ok(PushStart::Replay {
+        status: u16::try_from(status).unwrap_or(200),
+        body,
+    })
 }
 
-/// Keeps the answer of a push for replays; the first answer wins.
-pub async fn remember(
+/// Keeps the answer of a reserved push for its retries.
+pub async fn finish_push(
     db: &Db,
     key_id: i64,
     idempotency_key: &str,
-    request_hash: &str,
     status: u16,
     body: &str,
 ) -> StoreResult<()> {
     db.execute(
-        &Query::new(
-            "INSERT INTO roster_pushes (api_key_id, idempotency_key, request_hash, status, response_json, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        )
-        .bind(key_id)
-        .bind(idempotency_key)
-        .bind(request_hash)
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(Utc::now()),
+        &Query::new("UPDATE roster_pushes SET status = $1, response_json = $2 WHERE api_key_id = $3 AND idempotency_key = $4")
+            .bind(i64::from(status))
+            .bind(body)
+            .bind(key_id)
+            .bind(idempotency_key),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Releases the reservation of a push that was refused as a whole, so that
+/// the corrected request may use the key.
+pub async fn abandon_push(db: &Db, key_id: i64, idempotency_key: &str) -> StoreResult<()> {
+    db.execute(
+        &Query::new("DELETE FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2 AND status = 0")
+            .bind(key_id)
+            .bind(idempotency_key),
     )
     .await?;
     Ok(())

@@ -139,6 +139,8 @@ async fn pushes_need_a_live_key_and_well_formed_requests() {
         let (status, _, problem) = push(&app, &key, Some("y"), &no_consent).await;
         assert_eq!(status, 422);
         assert_eq!(problem["errors"][0]["code"], "roster.consent_required");
+        // Refused as a whole, so the corrected push may use the same key.
+        assert_eq!(push(&app, &key, Some("y"), &body).await.0, 200);
         // A platform key opens nothing but the push.
         assert_eq!(app.get(&key, "/api/v1/members").await.0, 401);
 

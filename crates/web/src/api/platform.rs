@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use nuanxin_domain::roster::COLUMNS;
-use nuanxin_store::platform_keys::{self, Platform};
+use nuanxin_store::platform_keys::{self, Platform, PushStart};
 use nuanxin_store::roster::{self, ImportMode, ImportReport, Progress, RosterFile, RosterRequest};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -162,15 +162,6 @@ pub async fn push(
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&push).map_err(|e| ApiError::Internal(e.to_string()))?,
     ));
-    if let Some((status, body)) =
-        platform_keys::replay(&state.db, platform.key_id, &key, &request_hash).await?
-    {
-        return Ok(json_response(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-            body,
-            true,
-        ));
-    }
     let mode = ImportMode::from_code(push.mode.as_deref().unwrap_or("all_or_nothing")).ok_or_else(
         || {
             ApiError::bad_request(
@@ -186,6 +177,14 @@ pub async fn push(
             format!("每次推送 1 至 {MAX_MEMBERS} 人"),
             format!("push 1 to {MAX_MEMBERS} members at a time"),
         ));
+    }
+    // Reserved before the work: a retry arriving meanwhile is told to wait.
+    match platform_keys::begin_push(&state.db, platform.key_id, &key, &request_hash).await? {
+        PushStart::Fresh => {}
+        PushStart::Replay { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            return Ok(json_response(status, body, true));
+        }
     }
     let mut rows = Vec::with_capacity(push.members.len() + 1);
     rows.push(
@@ -217,7 +216,15 @@ pub async fn push(
         },
         Arc::new(Progress::default()),
     )
-    .await?;
+    .await;
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            // Refused as a whole (say, no consent): the corrected request may reuse the key.
+            platform_keys::abandon_push(&state.db, platform.key_id, &key).await?;
+            return Err(e.into());
+        }
+    };
     let status = if mode == ImportMode::AllOrNothing && report.failed > 0 {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -225,14 +232,6 @@ pub async fn push(
     };
     let body = serde_json::to_string(&PushResult::from(report))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    platform_keys::remember(
-        &state.db,
-        platform.key_id,
-        &key,
-        &request_hash,
-        status.as_u16(),
-        &body,
-    )
-    .await?;
+    platform_keys::finish_push(&state.db, platform.key_id, &key, status.as_u16(), &body).await?;
     Ok(json_response(status, body, false))
 }

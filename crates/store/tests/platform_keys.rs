@@ -1,0 +1,98 @@
+mod common;
+
+use common::*;
+use nuanxin_domain::account::Role;
+use nuanxin_store::platform_keys::{self, PushStart};
+use nuanxin_store::testing::TestDb;
+use nuanxin_store::StoreError;
+
+fn conflict_code(e: StoreError) -> &'static str {
+    match e {
+        StoreError::Conflict(f) => f.code,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn keys_authenticate_until_revoked_and_idempotency_keys_are_reserved() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let officer = actor_at(&tr.street_a, Role::UnionAdmin);
+        let (key, secret) = platform_keys::create(db, &officer, tr.union_a.id, "某平台")
+            .await
+            .unwrap();
+        assert!(secret.starts_with("nxk_") && secret.starts_with(&key.key_prefix));
+        let p = platform_keys::authenticate(db, &secret)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.org_id, p.actor.scope.org_id),
+            (tr.union_a.id, tr.union_a.id),
+            "{}",
+            t.name
+        );
+        assert!(platform_keys::authenticate(db, "nxk_nope")
+            .await
+            .unwrap()
+            .is_none());
+
+        // Reserved, then in progress for a retry, then replayed once finished.
+        let begin = |hash: &'static str| platform_keys::begin_push(db, key.id, "k1", hash);
+        assert_eq!(begin("h1").await.unwrap(), PushStart::Fresh);
+        assert_eq!(
+            conflict_code(begin("h1").await.unwrap_err()),
+            "push.in_progress"
+        );
+        assert_eq!(
+            conflict_code(begin("h2").await.unwrap_err()),
+            "push.idempotency_key_reused"
+        );
+        platform_keys::finish_push(db, key.id, "k1", 200, "{\"ok\":1}")
+            .await
+            .unwrap();
+        assert_eq!(
+            begin("h1").await.unwrap(),
+            PushStart::Replay {
+                status: 200,
+                body: "{\"ok\":1}".into()
+            }
+        );
+        // An abandoned push frees its key; a finished one stays.
+        assert_eq!(
+            platform_keys::begin_push(db, key.id, "k2", "h")
+                .await
+                .unwrap(),
+            PushStart::Fresh
+        );
+        platform_keys::abandon_push(db, key.id, "k2").await.unwrap();
+        assert_eq!(
+            platform_keys::begin_push(db, key.id, "k2", "other")
+                .await
+                .unwrap(),
+            PushStart::Fresh
+        );
+        platform_keys::abandon_push(db, key.id, "k1").await.unwrap();
+        assert!(matches!(
+            begin("h1").await.unwrap(),
+            PushStart::Replay { .. }
+        ));
+
+        // Scope: another district neither sees nor revokes the key.
+        let other = actor_at(&tr.district_b, Role::UnionAdmin);
+        assert!(platform_keys::list(db, &other.scope, tr.union_a.id)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(matches!(
+            platform_keys::revoke(db, &other, key.id).await,
+            Err(StoreError::NotFound)
+        ));
+        platform_keys::revoke(db, &officer, key.id).await.unwrap();
+        assert!(platform_keys::authenticate(db, &secret)
+            .await
+            .unwrap()
+            .is_none());
+    }
+}
