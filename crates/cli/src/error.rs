@@ -63,6 +63,7 @@ pub fn classify(e: &anyhow::Error) -> (u8, String) {
                 StoreError::Conflict(f) => Some(describe_field_error(f)),
                 StoreError::NotFound => Some("not found".to_string()),
                 StoreError::Forbidden => Some("not allowed".to_string()),
+                StoreError::Config(m) => Some(m.clone()),
                 _ => None,
             };
             if let Some(m) = msg {

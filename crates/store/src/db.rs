@@ -109,7 +109,7 @@ impl Db {
             let o = PgConnectOptions::from_str(url)?;
             Db::open_postgres(o, opts.max_connections).await
         } else {
-            Err(StoreError::Internal(format!(
+            Err(StoreError::Config(format!(
                 "unsupported database URL scheme in {:?}: use sqlite:PATH or postgres://…",
                 url.split(':').next().unwrap_or("")
             )))

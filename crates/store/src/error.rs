@@ -1,7 +1,8 @@
 use nuanxin_domain::{FieldError, ValidationErrors};
 
-/// What a store function can fail with. Everything but `Database` and
-/// `Internal` is the caller's doing and maps to a 4xx answer.
+/// What a store function can fail with. Everything but `Database`,
+/// `Migrate`, `Config` and `Internal` is the caller's doing and maps to a 4xx
+/// answer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Missing, or outside the caller's scope: the two are indistinguishable
@@ -18,6 +19,10 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The operator's setting is wrong (a database URL, a secret key): the
+    /// CLI reports it as a usage error, never as a crash.
+    #[error("configuration error: {0}")]
+    Config(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -40,9 +40,9 @@ impl Sealer {
     /// A key from a hex string of 128 characters (as in the key file or config).
     pub fn from_hex(hex_key: &str) -> StoreResult<Self> {
         let bytes = hex::decode(hex_key.trim())
-            .map_err(|_| StoreError::Internal("the secret key is not hex".into()))?;
+            .map_err(|_| StoreError::Config("the secret key is not hex".into()))?;
         let key: [u8; KEY_LEN] = bytes.try_into().map_err(|_| {
-            StoreError::Internal(format!(
+            StoreError::Config(format!(
                 "the secret key must be {KEY_LEN} bytes (128 hex characters)"
             ))
         })?;
@@ -139,6 +139,17 @@ mod tests {
         assert!(s
             .open(&base64::engine::general_purpose::STANDARD.encode(tampered))
             .is_err());
+    }
+
+    #[test]
+    fn a_wrong_key_setting_is_a_configuration_error() {
+        for bad in ["not hex", "abcd"] {
+            assert!(
+                matches!(Sealer::from_hex(bad), Err(StoreError::Config(_))),
+                "{bad}"
+            );
+        }
+        assert!(Sealer::from_hex(&"ab".repeat(KEY_LEN)).is_ok());
     }
 
     #[test]
