@@ -398,36 +398,32 @@ async fn file_batch(db: &Db, batch: &[Job]) -> Vec<StoreResult<Applied>> {
     }
 }
 
-async fn open_record_in_tx(tx: &mut Tx, person_key: &str) -> StoreResult<Option<Applied>> {
-    let row: Option<(i64, i64, String)> = tx
-        .fetch_optional(
-            &Query::new("SELECT id, org_id, status FROM members WHERE person_key = $1 AND status IN ('applied', 'active', 'transferring')")
-                .bind(person_key),
-        )
-        .await?;
-    Ok(row.and_then(|(member_id, org_id, s)| {
+/// The person's open membership or application, if any.
+fn open_record_query(person_key: &str) -> Query {
+    Query::new("SELECT id, org_id, status FROM members WHERE person_key = $1 AND status IN ('applied', 'active', 'transferring')")
+        .bind(person_key)
+}
+
+fn existing(row: Option<(i64, i64, String)>) -> Option<Applied> {
+    row.and_then(|(member_id, org_id, s)| {
         MembershipStatus::from_code(&s).map(|status| Applied::Existing {
             member_id,
             org_id,
             status,
         })
-    }))
+    })
+}
+
+async fn open_record_in_tx(tx: &mut Tx, person_key: &str) -> StoreResult<Option<Applied>> {
+    Ok(existing(
+        tx.fetch_optional(&open_record_query(person_key)).await?,
+    ))
 }
 
 async fn open_record(db: &Db, person_key: &str) -> StoreResult<Option<Applied>> {
-    let row: Option<(i64, i64, String)> = db
-        .fetch_optional(
-            &Query::new("SELECT id, org_id, status FROM members WHERE person_key = $1 AND status IN ('applied', 'active', 'transferring')")
-                .bind(person_key),
-        )
-        .await?;
-    Ok(row.and_then(|(member_id, org_id, s)| {
-        MembershipStatus::from_code(&s).map(|status| Applied::Existing {
-            member_id,
-            org_id,
-            status,
-        })
-    }))
+    Ok(existing(
+        db.fetch_optional(&open_record_query(person_key)).await?,
+    ))
 }
 
 async fn record_event(
@@ -460,21 +456,25 @@ async fn next_member_no(
     now: DateTime<Utc>,
 ) -> StoreResult<MemberNo> {
     let year = now.with_timezone(&nuanxin_domain::time::china()).year();
-    let prefix = MemberNo::prefix(region, year);
-    let seq: i64 = tx
+    let seq = reserve_numbers(tx, &MemberNo::prefix(region, year), 1).await?;
+    Ok(MemberNo::issue(region, year, seq)?)
+}
+
+/// Reserves `count` consecutive sequence numbers of a region-and-year
+/// prefix; returns the first.
+pub(crate) async fn reserve_numbers(tx: &mut Tx, prefix: &str, count: u32) -> StoreResult<u32> {
+    let last: i64 = tx
         .scalar(
             &Query::new(
-                "INSERT INTO member_no_seq (prefix, last) VALUES ($1, 1)
-                 ON CONFLICT (prefix) DO UPDATE SET last = member_no_seq.last + 1 RETURNING last",
+                "INSERT INTO member_no_seq (prefix, last) VALUES ($1, $2)
+                 ON CONFLICT (prefix) DO UPDATE SET last = member_no_seq.last + $2 RETURNING last",
             )
-            .bind(&prefix),
+            .bind(prefix)
+            .bind(i64::from(count)),
         )
         .await?;
-    Ok(MemberNo::issue(
-        region,
-        year,
-        u32::try_from(seq).map_err(|_| StoreError::Internal("sequence overflow".into()))?,
-    )?)
+    u32::try_from(last - i64::from(count) + 1)
+        .map_err(|_| StoreError::Internal("sequence overflow".into()))
 }
 
 /// Moves a member along the state machine inside the actor's scope, with

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::{prepared_row, Progress, RosterFile, RowContext, BATCH_ROWS};
 use crate::audit::{self, Event};
-use crate::membership::Prepared;
+use crate::membership::{reserve_numbers, Prepared};
 use crate::sensitive::Sealer;
 use crate::{Actor, Db, Query, StoreError, StoreResult, Tx};
 
@@ -250,21 +250,7 @@ async fn issue_numbers(
     // The next free number per prefix.
     let mut next: HashMap<String, u32> = HashMap::new();
     for (prefix, (_, count)) in &wanted {
-        let last: i64 = tx
-            .scalar(
-                &Query::new(
-                    "INSERT INTO member_no_seq (prefix, last) VALUES ($1, $2)
-                     ON CONFLICT (prefix) DO UPDATE SET last = member_no_seq.last + $2 RETURNING last",
-                )
-                .bind(prefix.as_str())
-                .bind(i64::from(*count)),
-            )
-            .await?;
-        let first = last - i64::from(*count) + 1;
-        next.insert(
-            prefix.clone(),
-            u32::try_from(first).map_err(|_| StoreError::Internal("sequence overflow".into()))?,
-        );
+        next.insert(prefix.clone(), reserve_numbers(tx, prefix, *count).await?);
     }
     per_org
         .iter()
