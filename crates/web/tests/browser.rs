@@ -135,6 +135,25 @@ async fn text_of(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// The text of `css` once it satisfies `done`: after a click that navigates,
+/// the old page's element may still be there for a moment.
+async fn text_when(c: &Client, css: &str, done: impl Fn(&str) -> bool) -> String {
+    let mut text = String::new();
+    for _ in 0..100 {
+        // The element may go stale mid-navigation: try again.
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                text = t;
+                if done(&text) {
+                    break;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    text
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_in_a_real_browser() {
     let Some(d) = driver() else { return };
@@ -179,7 +198,7 @@ async fn the_console_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    let title = text_of(&c, "#org-name").await;
+    let title = text_when(&c, "#org-name", |t| t.starts_with("<b>梅园</b>")).await;
     assert!(title.starts_with("<b>梅园</b>骑手联合工会"), "{title}");
     assert!(text_of(&c, ".notice").await.contains("已创建"));
     screenshot(&c, "union-created").await;
