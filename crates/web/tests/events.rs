@@ -145,6 +145,10 @@ async fn officers_create_events_in_their_scope_only() {
             .unwrap();
         assert!(list.contains("event-list"));
 
+        // A viewer of the district may not print its join codes.
+        let (v, _) = app.console("a_viewer", PW).await;
+        assert_eq!(v.get(&event).send().await.unwrap().status(), 403);
+        assert_eq!(v.get(&new).send().await.unwrap().status(), 403);
         let (b, _) = app.console("b_admin", PW).await;
         assert_eq!(b.get(&event).send().await.unwrap().status(), 404);
         assert_eq!(

@@ -57,15 +57,9 @@ async fn page(
     let org = orgs::get(&state.db, &actor.scope, org_id)
         .await
         .or_page(layout)?;
-    if !actor
-        .role
-        .can(nuanxin_domain::account::Permission::ManageOrgs)
-    {
-        return Err(super::PageError::new(
-            layout(),
-            crate::error::ApiError::forbidden(),
-        ));
-    }
+    actor
+        .require(nuanxin_domain::account::Permission::ManageOrgs)
+        .or_page(layout)?;
     let keys = platform_keys::list(&state.db, &actor.scope, org_id)
         .await
         .or_page(layout)?;

@@ -72,7 +72,11 @@ async fn new_form(
     let org = orgs::get(&state.db, &user.session.actor.scope, id)
         .await
         .or_page(|| Layout::for_user(t, &user, &uri))?;
-    require_manage(&user, t, &uri)?;
+    // Event codes are join codes: like the union's own, only for its managers.
+    user.session
+        .actor
+        .require(nuanxin_domain::account::Permission::ManageOrgs)
+        .or_page(|| Layout::for_user(t, &user, &uri))?;
     let tomorrow = (Utc::now() + chrono::Duration::days(1)).with_timezone(&china());
     let page = NewPage {
         l: Layout::for_user(t, &user, &uri),
@@ -158,23 +162,6 @@ struct EventPage {
     qr_svg: String,
 }
 
-/// Event codes are join codes: like the union's own, only its managers get them.
-fn require_manage(user: &PageUser, t: Tr, uri: &Uri) -> Result<(), super::PageError> {
-    if user
-        .session
-        .actor
-        .role
-        .can(nuanxin_domain::account::Permission::ManageOrgs)
-    {
-        Ok(())
-    } else {
-        Err(super::PageError::new(
-            Layout::for_user(t, user, uri),
-            crate::error::ApiError::forbidden(),
-        ))
-    }
-}
-
 /// The event, in scope and belonging to the union in the URL.
 async fn event_in(
     state: &AppState,
@@ -187,7 +174,10 @@ async fn event_in(
     let org_id = id_or_404(id, t, user, uri)?;
     let event_id = id_or_404(event, t, user, uri)?;
     let layout = || Layout::for_user(t, user, uri);
-    require_manage(user, t, uri)?;
+    user.session
+        .actor
+        .require(nuanxin_domain::account::Permission::ManageOrgs)
+        .or_page(layout)?;
     let scope = &user.session.actor.scope;
     let org = orgs::get(&state.db, scope, org_id).await.or_page(layout)?;
     let e = events::get(&state.db, scope, event_id)

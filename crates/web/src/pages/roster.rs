@@ -69,12 +69,9 @@ async fn entry_org(
     let org = orgs::get(&state.db, &actor.scope, id)
         .await
         .or_page(|| Layout::for_user(t, user, uri))?;
-    if !actor.role.can(Permission::Review) {
-        return Err(PageError::new(
-            Layout::for_user(t, user, uri),
-            ApiError::forbidden(),
-        ));
-    }
+    actor
+        .require(Permission::Review)
+        .or_page(|| Layout::for_user(t, user, uri))?;
     Ok(org)
 }
 
