@@ -59,6 +59,8 @@ pub async fn renew(db: &Db, actor: &Actor, org_id: i64) -> StoreResult<String> {
 pub struct Entry {
     pub org_id: i64,
     pub org_name: String,
+    /// The union's region, for the place-of-work picker.
+    pub org_region: String,
     /// Set when the token is an enrolment event's.
     pub event: Option<EventEntry>,
 }
@@ -78,19 +80,20 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
     if token.len() > 64 {
         return Err(StoreError::NotFound);
     }
-    let link: Option<(i64, String)> = db
+    let link: Option<(i64, String, String)> = db
         .fetch_optional(
             &Query::new(
-                "SELECT o.id, o.name FROM join_links j JOIN orgs o ON o.id = j.org_id
+                "SELECT o.id, o.name, o.region_code FROM join_links j JOIN orgs o ON o.id = j.org_id
                  WHERE j.token = $1 AND j.revoked_at IS NULL AND o.status <> 'closed'",
             )
             .bind(token),
         )
         .await?;
-    if let Some((org_id, org_name)) = link {
+    if let Some((org_id, org_name, org_region)) = link {
         return Ok(Entry {
             org_id,
             org_name,
+            org_region,
             event: None,
         });
     }
@@ -103,11 +106,12 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
         closed_at: Option<chrono::DateTime<Utc>>,
         org_id: i64,
         org_name: String,
+        org_region: String,
     }
     let row: Option<Row> = db
         .fetch_optional(
             &Query::new(
-                "SELECT e.id, e.name, CAST(e.per_minute AS BIGINT) AS per_minute, e.ends_at, e.closed_at, o.id AS org_id, o.name AS org_name
+                "SELECT e.id, e.name, CAST(e.per_minute AS BIGINT) AS per_minute, e.ends_at, e.closed_at, o.id AS org_id, o.name AS org_name, o.region_code AS org_region
                  FROM enrolment_events e JOIN orgs o ON o.id = e.org_id
                  WHERE e.token = $1 AND o.status <> 'closed'",
             )
@@ -129,6 +133,7 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
     Ok(Entry {
         org_id: row.org_id,
         org_name: row.org_name,
+        org_region: row.org_region,
         event: Some(EventEntry {
             id: row.id,
             name: row.name,

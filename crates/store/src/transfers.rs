@@ -236,7 +236,7 @@ pub async fn decide(
     }
     let now = Utc::now();
     let status = if accept { "accepted" } else { "refused" };
-    tx.execute(
+    let decided = tx.execute(
         &Query::new("UPDATE transfers SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5 AND status = 'pending'")
             .bind(status)
             .bind(&actor.username)
@@ -245,6 +245,10 @@ pub async fn decide(
             .bind(id),
     )
     .await?;
+    // Decided by someone else since it was read: their decision stands.
+    if decided == 0 {
+        return Err(not_open());
+    }
     let org_id = if accept { t.to_org_id } else { t.from_org_id };
     tx.execute(
         &Query::new(

@@ -203,35 +203,44 @@ pub async fn push(
             m.work_region,
         ]
     }));
-    let report = roster::import(
-        &state.db,
-        &platform.actor,
-        state.sealer.clone(),
-        state.regions(),
-        RosterFile::Rows(rows),
-        &RosterRequest {
-            entry_org_id: platform.org_id,
-            mode,
-            consent: push.consent,
-        },
-        Arc::new(Progress::default()),
-    )
-    .await;
-    let report = match report {
-        Ok(r) => r,
-        Err(e) => {
-            // Refused as a whole (say, no consent): the corrected request may reuse the key.
-            platform_keys::abandon_push(&state.db, platform.key_id, &key).await?;
-            return Err(e.into());
-        }
+    // The work runs on its own task: a client that hangs up, or the request
+    // timeout, must not leave the key reserved with no answer behind it.
+    let request = RosterRequest {
+        entry_org_id: platform.org_id,
+        mode,
+        consent: push.consent,
     };
-    let status = if mode == ImportMode::AllOrNothing && report.failed > 0 {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let body = serde_json::to_string(&PushResult::from(report))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    platform_keys::finish_push(&state.db, platform.key_id, &key, status.as_u16(), &body).await?;
+    let (status, body) = tokio::spawn(async move {
+        let report = roster::import(
+            &state.db,
+            &platform.actor,
+            state.sealer.clone(),
+            state.regions(),
+            RosterFile::Rows(rows),
+            &request,
+            Arc::new(Progress::default()),
+        )
+        .await;
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => {
+                // Refused as a whole (say, no consent): the corrected request may reuse the key.
+                platform_keys::abandon_push(&state.db, platform.key_id, &key).await?;
+                return Err(ApiError::from(e));
+            }
+        };
+        let status = if mode == ImportMode::AllOrNothing && report.failed > 0 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        let body = serde_json::to_string(&PushResult::from(report))
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        platform_keys::finish_push(&state.db, platform.key_id, &key, status.as_u16(), &body)
+            .await?;
+        Ok((status, body))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("roster push task: {e}")))??;
     Ok(json_response(status, body, false))
 }

@@ -136,11 +136,6 @@ async fn join_page(
         Ok(x) => x,
         Err(e) => return closed_entry(e),
     };
-    let org_id = entry.org_id;
-    let region: String =
-        nuanxin_store::orgs::get(&state.db, &nuanxin_store::Scope::everything(), org_id)
-            .await?
-            .region_code;
     let csrf = cookie(headers, JOIN_CSRF_COOKIE)
         .filter(|c| c.len() == 43)
         .unwrap_or_else(sessions::random_token);
@@ -156,7 +151,7 @@ async fn join_page(
             .iter()
             .map(|o| (o.code(), o.label_zh()))
             .collect(),
-        regions: work_regions(state, &region),
+        regions: work_regions(state, &entry.org_region),
     };
     let mut res = render(status, &page);
     let c = set_cookie(

@@ -163,7 +163,8 @@ async fn read_upload(mut m: Multipart) -> Result<Upload, FieldError> {
         match field.name().unwrap_or("") {
             "file" => {
                 u.file_name = field.file_name().unwrap_or("").to_string();
-                u.bytes = field.bytes().await.map_err(broken)?.to_vec();
+                // Into a Vec without copying: the upload may be 100 MB.
+                u.bytes = field.bytes().await.map_err(broken)?.into();
             }
             name => {
                 let name = name.to_string();
