@@ -8,6 +8,7 @@ pub mod membership;
 pub mod org;
 pub mod region;
 pub mod roster;
+pub mod routing_rule;
 pub mod text;
 pub mod time;
 

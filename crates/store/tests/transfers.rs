@@ -41,7 +41,7 @@ async fn active_member(
     let route = Route {
         org_id: org.id,
         org_name: org.name.clone(),
-        rule: "scanned_union",
+        rule: "scanned_union".into(),
         reason_zh: "测试".into(),
     };
     let Applied::Created { member_id, .. } =

@@ -44,6 +44,8 @@ pub struct AppState {
     pub event_rate: crate::event_rate::EventRate,
     /// Roster imports running or finished in this process.
     pub imports: crate::roster_jobs::RosterJobs,
+    /// The routing rules compiled in memory, reloaded when they change.
+    pub rules: nuanxin_store::routing::RuleCache,
     regions: Arc<RwLock<Arc<Regions>>>,
 }
 
@@ -54,6 +56,7 @@ impl AppState {
             applications: nuanxin_store::membership::ApplyQueue::start(db.clone()),
             imports: crate::roster_jobs::RosterJobs::new(),
             event_rate: crate::event_rate::EventRate::default(),
+            rules: Default::default(),
             db,
             config: Arc::new(config),
             sealer: Arc::new(sealer),

@@ -32,7 +32,7 @@ async fn apply(app: &TestApp, date: &str) -> i64 {
     let route = Route {
         org_id: app.union_a.id,
         org_name: app.union_a.name.clone(),
-        rule: "scanned_union",
+        rule: "scanned_union".into(),
         reason_zh: "扫码".into(),
     };
     match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)

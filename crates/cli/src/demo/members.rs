@@ -110,7 +110,7 @@ pub async fn load(
         let route = Route {
             org_id: union.id,
             org_name: union.name.clone(),
-            rule: "scanned_union",
+            rule: "scanned_union".into(),
             reason_zh: format!("已提交至 {}：您扫描的是该工会的入会二维码", union.name),
         };
         if let Applied::Created { member_id, .. } = membership::apply(db, sealer, &route, &app)

@@ -258,7 +258,7 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
             .bind(org_id)
             .bind(&p.status_token)
             .bind(&p.card_token)
-            .bind(p.route.rule)
+            .bind(&p.route.rule)
             .bind(&p.route.reason_zh)
             .bind(now)
             .bind(now + chrono::Duration::days(settings.review_days)),

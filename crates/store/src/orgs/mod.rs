@@ -500,6 +500,8 @@ pub async fn update(
     .await
     .map_err(|e| unique_as_conflict(e, uscc_conflict()))?;
     let org = get_in_tx(&mut tx, &actor.scope, id).await?;
+    // Rules name this organisation by its name, path and status.
+    crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.update", Some(&before), &org).await?;
     tx.commit().await?;
     Ok(Saved { org, warnings })
@@ -584,6 +586,8 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
     .await?;
     // Audit rows follow their record, so the new scope sees the history.
     let moved = get_in_tx(&mut tx, &actor.scope, id).await?;
+    // Rules name this organisation by its name, path and status.
+    crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.move", Some(&org), &moved).await?;
     tx.commit().await?;
     Ok(moved)
@@ -652,6 +656,8 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
     )
     .await?;
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    // Rules name this organisation by its name, path and status.
+    crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.status", Some(&org), &after).await?;
     tx.commit().await?;
     Ok(after)

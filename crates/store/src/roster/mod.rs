@@ -206,7 +206,8 @@ pub async fn import(
             "a closed union takes no members",
         )));
     }
-    let router = Arc::new(Router::load(db, entry.id).await?);
+    let rules = Arc::new(crate::routing::RuleBook::load(db).await?);
+    let router = Arc::new(Router::load(db, entry.id, rules).await?);
     let default_region = default_work_region(&entry.region_code)
         .map(|r| r.as_str().to_string())
         .unwrap_or_default();

@@ -171,7 +171,7 @@ async fn write_batch(
             q.push_bind(no.as_str()).push(", 'active', ");
             q.push_bind(p.status_token.as_str()).push(", ");
             q.push_bind(p.card_token.as_str()).push(", ");
-            q.push_bind(p.route.rule).push(", ");
+            q.push_bind(&p.route.rule).push(", ");
             q.push_bind(p.route.reason_zh.as_str()).push(", NULL, ");
             q.push_bind(now).push(", ");
             q.push_bind(now).push(", ");

@@ -1,9 +1,18 @@
 //! Which grassroots union takes an application ("系统平台分派处理").
 //!
-//! This first version has the fixed order of the domain, without the
-//! editable rule table yet: the union whose QR code was scanned; under a
-//! federation's code, the industry federation for the worker's occupation
-//! in their district, then the catch-all union of the district or street.
+//! A union's own code sends applications to that union. Under a
+//! federation's code, the routing rules kept by admins are tried first (see
+//! [`nuanxin_domain::routing_rule`] for their order); when none takes the
+//! application, the tree decides: the industry federation for the worker's
+//! occupation in their district, then the catch-all union of the district
+//! or street.
+
+mod book;
+pub mod rules;
+
+pub(crate) use book::invalidate;
+pub use book::{CompiledRule, RuleBook, RuleCache, Subject};
+use std::sync::Arc;
 
 use nuanxin_domain::membership::{Application, Occupation};
 use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
@@ -18,8 +27,10 @@ use crate::{Db, Query, Scope, StoreError, StoreResult};
 pub struct Route {
     pub org_id: i64,
     pub org_name: String,
-    /// Stable name of the rule that fired.
-    pub rule: &'static str,
+    /// What decided: `rule:{id}` for a routing rule, or the name of the
+    /// built-in step (`scanned_union`, `industry_federation`,
+    /// `catch_all_union`).
+    pub rule: String,
     pub reason_zh: String,
 }
 
@@ -73,11 +84,13 @@ pub struct Router {
     entry: Candidate,
     grassroots: bool,
     candidates: Vec<Candidate>,
+    rules: Arc<RuleBook>,
 }
 
 impl Router {
-    /// Loads what decides for applications that came in through `entry_org_id`.
-    pub async fn load(db: &Db, entry_org_id: i64) -> StoreResult<Router> {
+    /// Loads what decides for applications that came in through
+    /// `entry_org_id`, with the rules compiled in `rules`.
+    pub async fn load(db: &Db, entry_org_id: i64, rules: Arc<RuleBook>) -> StoreResult<Router> {
         let entry: Candidate = db
             .fetch_optional(&Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE id = $1").bind(entry_org_id))
             .await?
@@ -101,6 +114,7 @@ impl Router {
             grassroots: kind.is_grassroots(),
             entry,
             candidates,
+            rules,
         })
     }
 
@@ -119,8 +133,22 @@ impl Router {
             return Ok(Route {
                 org_id: entry.id,
                 org_name: entry.name.clone(),
-                rule: "scanned_union",
+                rule: "scanned_union".into(),
                 reason_zh: format!("已提交至 {}：您扫描的是该工会的入会二维码", entry.name),
+            });
+        }
+        let subject = Subject {
+            entry_path: &entry.path,
+            occupation: app.occupation,
+            employer: app.employer.as_deref(),
+            work_region: &app.work_region,
+        };
+        if let Some(r) = self.rules.decide(&subject) {
+            return Ok(Route {
+                org_id: r.target_id,
+                org_name: r.target_name.clone(),
+                rule: format!("rule:{}", r.id),
+                reason_zh: format!("已分派至 {}：{}", r.target_name, r.reason_zh),
             });
         }
         let wanted = industry_of(app.occupation).map(|i| i.code());
@@ -139,7 +167,7 @@ impl Router {
                 return Ok(Route {
                     org_id: c.id,
                     org_name: c.name.clone(),
-                    rule: "industry_federation",
+                    rule: "industry_federation".into(),
                     reason_zh: format!(
                         "已分派至 {}：您所在地区有{}行业工会联合会",
                         c.name,
@@ -152,7 +180,7 @@ impl Router {
             return Ok(Route {
                 org_id: c.id,
                 org_name: c.name.clone(),
-                rule: "catch_all_union",
+                rule: "catch_all_union".into(),
                 reason_zh: format!("已分派至 {}：您工作所在地的兜底工会负责受理", c.name),
             });
         }
@@ -160,9 +188,16 @@ impl Router {
     }
 }
 
-/// Picks the union for an application that came in through `entry_org_id`.
-pub async fn route(db: &Db, entry_org_id: i64, app: &Application) -> StoreResult<Route> {
-    Ok(Router::load(db, entry_org_id).await?.route(app)?)
+/// Picks the union for an application that came in through `entry_org_id`,
+/// with this server's compiled rules.
+pub async fn route(
+    db: &Db,
+    rules: &RuleCache,
+    entry_org_id: i64,
+    app: &Application,
+) -> StoreResult<Route> {
+    let book = rules.current(db).await?;
+    Ok(Router::load(db, entry_org_id, book).await?.route(app)?)
 }
 
 fn no_union() -> FieldError {
