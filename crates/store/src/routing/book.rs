@@ -291,15 +291,25 @@ pub(crate) async fn invalidate(tx: &mut Tx) -> StoreResult<()> {
 #[derive(Debug, Default, Clone)]
 pub struct RuleCache {
     book: Arc<Mutex<Option<Arc<RuleBook>>>>,
+    /// One reload at a time: applications arriving just after a change
+    /// wait for that reload instead of each compiling the table again.
+    reloading: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl RuleCache {
+    fn cached(&self, version: i64) -> Option<Arc<RuleBook>> {
+        let slot = self.book.lock().expect("rule cache lock");
+        slot.as_ref().filter(|b| b.version >= version).cloned()
+    }
+
     pub async fn current(&self, db: &Db) -> StoreResult<Arc<RuleBook>> {
         let version = current_version(db).await?;
-        if let Some(book) = self.book.lock().expect("rule cache lock").as_ref() {
-            if book.version == version {
-                return Ok(book.clone());
-            }
+        if let Some(book) = self.cached(version) {
+            return Ok(book);
+        }
+        let _reloading = self.reloading.lock().await;
+        if let Some(book) = self.cached(version) {
+            return Ok(book);
         }
         let book = Arc::new(RuleBook::load(db).await?);
         let mut slot = self.book.lock().expect("rule cache lock");

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use nuanxin_domain::membership::{Application, Occupation};
 use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
-use nuanxin_domain::region::RegionCode;
-use nuanxin_domain::FieldError;
+use nuanxin_domain::region::{RegionCode, Regions};
+use nuanxin_domain::{FieldError, ValidationErrors};
 use serde::Serialize;
 
 use crate::{Db, Query, Scope, StoreError, StoreResult};
@@ -89,8 +89,9 @@ pub struct Router {
 
 impl Router {
     /// Loads what decides for applications that came in through
-    /// `entry_org_id`, with the rules compiled in `rules`.
-    pub async fn load(db: &Db, entry_org_id: i64, rules: Arc<RuleBook>) -> StoreResult<Router> {
+    /// `entry_org_id`. A union's own code needs no rules, so only a
+    /// federation's asks `rules` for the current book.
+    pub async fn load(db: &Db, entry_org_id: i64, rules: &RuleCache) -> StoreResult<Router> {
         let entry: Candidate = db
             .fetch_optional(&Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE id = $1").bind(entry_org_id))
             .await?
@@ -98,8 +99,8 @@ impl Router {
         let kind = OrgKind::from_code(&entry.kind).ok_or_else(|| {
             StoreError::Internal(format!("org {} has kind {:?}", entry.id, entry.kind))
         })?;
-        let candidates = if kind.is_grassroots() {
-            Vec::new()
+        let (candidates, rules) = if kind.is_grassroots() {
+            (Vec::new(), Arc::default())
         } else {
             let subtree = Scope {
                 org_id: entry.id,
@@ -108,7 +109,7 @@ impl Router {
             let mut q = Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE kind IN ('industry', 'catch_all') AND status <> 'closed' AND");
             subtree.push_filter(&mut q, "path");
             q.push(" ORDER BY path");
-            db.fetch_all(&q).await?
+            (db.fetch_all(&q).await?, rules.current(db).await?)
         };
         Ok(Router {
             grassroots: kind.is_grassroots(),
@@ -125,6 +126,16 @@ impl Router {
 
     /// Picks the union for one application.
     pub fn route(&self, app: &Application) -> Result<Route, FieldError> {
+        self.route_parts(app.occupation, app.employer.as_deref(), &app.work_region)
+    }
+
+    /// Picks the union from the three things routing looks at.
+    pub fn route_parts(
+        &self,
+        occupation: Occupation,
+        employer: Option<&str>,
+        work_region: &RegionCode,
+    ) -> Result<Route, FieldError> {
         let entry = &self.entry;
         if entry.status == OrgStatus::Closed.code() {
             return Err(no_union());
@@ -139,9 +150,9 @@ impl Router {
         }
         let subject = Subject {
             entry_path: &entry.path,
-            occupation: app.occupation,
-            employer: app.employer.as_deref(),
-            work_region: &app.work_region,
+            occupation,
+            employer,
+            work_region,
         };
         if let Some(r) = self.rules.decide(&subject) {
             return Ok(Route {
@@ -151,14 +162,14 @@ impl Router {
                 reason_zh: format!("已分派至 {}：{}", r.target_name, r.reason_zh),
             });
         }
-        let wanted = industry_of(app.occupation).map(|i| i.code());
+        let wanted = industry_of(occupation).map(|i| i.code());
         let best = |kind: &str, industry: Option<&str>| {
             self.candidates
                 .iter()
                 .filter(|c| {
                     c.kind == kind && (industry.is_none() || c.industry.as_deref() == industry)
                 })
-                .filter_map(|c| fit(&c.region_code, &app.work_region).map(|f| (f, c.path.len(), c)))
+                .filter_map(|c| fit(&c.region_code, work_region).map(|f| (f, c.path.len(), c)))
                 .max_by_key(|(f, depth, _)| (*f, *depth))
                 .map(|(_, _, c)| c)
         };
@@ -171,7 +182,7 @@ impl Router {
                     reason_zh: format!(
                         "已分派至 {}：您所在地区有{}行业工会联合会",
                         c.name,
-                        app.occupation.label_zh()
+                        occupation.label_zh()
                     ),
                 });
             }
@@ -196,8 +207,48 @@ pub async fn route(
     entry_org_id: i64,
     app: &Application,
 ) -> StoreResult<Route> {
-    let book = rules.current(db).await?;
-    Ok(Router::load(db, entry_org_id, book).await?.route(app)?)
+    Ok(Router::load(db, entry_org_id, rules).await?.route(app)?)
+}
+
+/// What an admin asks when trying the routing out: where would this
+/// application go if it came in through that code?
+#[derive(Debug, Clone, Default)]
+pub struct Trial {
+    pub occupation: String,
+    pub employer: String,
+    pub work_region: String,
+}
+
+/// Routes a trial application through an organisation in scope without
+/// storing anything; field problems are reported as for a real one.
+pub async fn try_route(
+    db: &Db,
+    rules: &RuleCache,
+    scope: &Scope,
+    regions: &Regions,
+    entry_org_id: i64,
+    t: &Trial,
+) -> StoreResult<Route> {
+    crate::orgs::get(db, scope, entry_org_id).await?;
+    let mut e = ValidationErrors::new();
+    let occupation = e.check(Occupation::from_code(t.occupation.trim()).ok_or_else(|| {
+        FieldError::new(
+            "occupation",
+            "occupation.unknown",
+            "请选择职业群体",
+            "choose an occupation group",
+        )
+    }));
+    let work_region = e.check(regions.validate(&t.work_region).map_err(|mut f| {
+        f.field = "work_region".into();
+        f
+    }));
+    let (Some(occupation), Some(work_region)) = (occupation, work_region) else {
+        return Err(e.into());
+    };
+    let employer = Some(t.employer.trim()).filter(|s| !s.is_empty());
+    let router = Router::load(db, entry_org_id, rules).await?;
+    Ok(router.route_parts(occupation, employer, &work_region)?)
 }
 
 fn no_union() -> FieldError {

@@ -102,7 +102,7 @@ pub async fn list(db: &Db, scope: &Scope, owner_org_id: i64) -> StoreResult<Vec<
     crate::orgs::get(db, scope, owner_org_id).await?;
     let rows: Vec<RuleRow> = db
         .fetch_all(
-            &Query::new(SELECT)
+            Query::new(SELECT)
                 .push(" WHERE r.owner_org_id = ")
                 .push_bind(owner_org_id)
                 .push(" ORDER BY r.position, r.id"),
@@ -293,7 +293,7 @@ pub async fn move_rule(db: &Db, actor: &Actor, id: i64, direction: Direction) ->
     let (rule, owner_path) = get_in_tx(&mut tx, &actor.scope, id).await?;
     let rows: Vec<RuleRow> = tx
         .fetch_all(
-            &Query::new(SELECT)
+            Query::new(SELECT)
                 .push(" WHERE r.owner_org_id = ")
                 .push_bind(rule.owner_org_id),
         )

@@ -6,6 +6,7 @@ mod members;
 pub mod openapi;
 pub mod orgs;
 mod platform;
+mod routing_rules;
 mod session;
 mod transfers;
 
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(members::routes())
         .merge(transfers::routes())
         .merge(platform::routes())
+        .merge(routing_rules::routes())
         .merge(openapi::routes())
 }
 

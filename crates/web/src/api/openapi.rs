@@ -23,6 +23,8 @@ use crate::AppState;
         super::members::get_settings, super::members::put_settings,
         super::transfers::list, super::transfers::request, super::transfers::accept, super::transfers::refuse,
         super::platform::push,
+        super::routing_rules::list, super::routing_rules::create, super::routing_rules::remove,
+        super::routing_rules::move_rule, super::routing_rules::trial,
     ),
     tags(
         (name = "session", description = "Log in and out"),
@@ -30,6 +32,7 @@ use crate::AppState;
         (name = "accounts", description = "Staff accounts"),
         (name = "audit", description = "The audit trail"),
         (name = "members", description = "Membership applications and the member roll"),
+        (name = "routing", description = "Routing rules: which grassroots union takes an application"),
         (name = "platform", description = "Roster push by platform enterprises, with a union's API key"),
     )
 )]

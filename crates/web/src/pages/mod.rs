@@ -10,6 +10,7 @@ mod members;
 mod orgs;
 mod roll;
 mod roster;
+mod routing;
 
 pub use roster::{upload_routes, MAX_UPLOAD_BYTES};
 
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(roster::routes())
         .merge(events::routes())
         .merge(api_keys::routes())
+        .merge(routing::routes())
         .merge(orgs::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
@@ -285,6 +287,68 @@ pub fn absolute_url(state: &AppState, headers: &axum::http::HeaderMap, path: &st
         "http"
     };
     format!("{scheme}://{host}{path}")
+}
+
+/// An organisation typed into a form as an id, or as part of a name that
+/// matches exactly one organisation in scope (under `under`, when given,
+/// and other than `skip`); otherwise the error lists the candidates with
+/// their ids, or says nothing matched. Nothing outside the scope is offered.
+pub async fn pick_org(
+    state: &AppState,
+    scope: &nuanxin_store::Scope,
+    field: &str,
+    label_zh: &str,
+    raw: &str,
+    under: Option<i64>,
+    skip: Option<i64>,
+) -> Result<i64, nuanxin_store::StoreError> {
+    let raw = raw.trim();
+    if let Ok(id) = raw.parse::<i64>() {
+        return Ok(id);
+    }
+    let err = |zh: String, en: String| {
+        nuanxin_store::StoreError::from(FieldError::new(field, "org.search", zh, en))
+    };
+    if raw.is_empty() {
+        return Err(err(
+            format!("请填写{label_zh}的名称或编号"),
+            format!("enter the {field}'s name or id"),
+        ));
+    }
+    let filter = nuanxin_store::orgs::OrgFilter {
+        q: Some(raw.to_string()),
+        under,
+        limit: 9,
+        ..Default::default()
+    };
+    let (found, _) = nuanxin_store::orgs::search(&state.db, scope, &filter).await?;
+    let found: Vec<_> = found.into_iter().filter(|o| Some(o.id) != skip).collect();
+    match found.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(err(
+            format!("您的管辖范围内没有名称包含“{raw}”的组织"),
+            format!("no organisation in your scope has “{raw}” in its name"),
+        )),
+        many => {
+            let list = |sep: &str| {
+                many.iter()
+                    .take(8)
+                    .map(|o| format!("{}（{}）", o.name, o.id))
+                    .collect::<Vec<_>>()
+                    .join(sep)
+            };
+            Err(err(
+                format!(
+                    "有多个组织名称包含“{raw}”，请填写其中一个的编号：{}",
+                    list("、")
+                ),
+                format!(
+                    "several organisations match “{raw}”; enter one of their ids: {}",
+                    list(", ")
+                ),
+            ))
+        }
+    }
 }
 
 /// Pagination links that keep the other query parameters.

@@ -499,68 +499,23 @@ async fn move_org(
     form: PostForm,
 ) -> PageResult {
     let id = id_or_404(&id, t, &form.user, &uri)?;
-    let parent = match new_parent(&state, &form, id).await {
+    let parent = match super::pick_org(
+        &state,
+        &form.user.session.actor.scope,
+        "parent_id",
+        "新的上级组织",
+        form.get("parent_id"),
+        None,
+        Some(id),
+    )
+    .await
+    {
         Ok(p) => p,
         Err(e) => return with_errors(&state, t, &form, &uri, id, "move", e).await,
     };
     match orgs::move_to(&state.db, &form.user.session.actor, id, parent).await {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{id}?done=moved"))),
         Err(e) => with_errors(&state, t, &form, &uri, id, "move", e).await,
-    }
-}
-
-/// The new parent from the move form: an id, or a name that matches exactly
-/// one organisation in scope; otherwise the candidates are listed.
-async fn new_parent(
-    state: &AppState,
-    form: &PostForm,
-    moving: i64,
-) -> Result<i64, nuanxin_store::StoreError> {
-    let raw = form.get("parent_id").trim();
-    if let Ok(id) = raw.parse::<i64>() {
-        return Ok(id);
-    }
-    let err = |zh: String, en: String| {
-        nuanxin_store::StoreError::from(FieldError::new("parent_id", "org.parent_search", zh, en))
-    };
-    if raw.is_empty() {
-        return Err(err(
-            "请填写新的上级组织名称或编号".into(),
-            "enter the new parent's name or id".into(),
-        ));
-    }
-    let filter = orgs::OrgFilter {
-        q: Some(raw.to_string()),
-        limit: 9,
-        ..Default::default()
-    };
-    let (found, _) = orgs::search(&state.db, &form.user.session.actor.scope, &filter).await?;
-    let found: Vec<_> = found.into_iter().filter(|o| o.id != moving).collect();
-    match found.as_slice() {
-        [one] => Ok(one.id),
-        [] => Err(err(
-            format!("您的管辖范围内没有名称包含“{raw}”的组织"),
-            format!("no organisation in your scope has “{raw}” in its name"),
-        )),
-        many => {
-            let list = |sep: &str| {
-                many.iter()
-                    .take(8)
-                    .map(|o| format!("{}（{}）", o.name, o.id))
-                    .collect::<Vec<_>>()
-                    .join(sep)
-            };
-            Err(err(
-                format!(
-                    "有多个组织名称包含“{raw}”，请填写其中一个的编号：{}",
-                    list("、")
-                ),
-                format!(
-                    "several organisations match “{raw}”; enter one of their ids: {}",
-                    list(", ")
-                ),
-            ))
-        }
     }
 }
 

@@ -1,0 +1,354 @@
+//! An organisation's routing rules in the console: the list in the order
+//! they are tried, adding, reordering and deleting (admins), and trying
+//! out where an application would go (everyone in scope).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::routing::{get, post};
+use axum::Router;
+use nuanxin_domain::account::Permission;
+use nuanxin_domain::membership::Occupation;
+use nuanxin_domain::routing_rule::RuleForm;
+use nuanxin_domain::FieldError;
+use nuanxin_store::routing::rules::{self, Direction};
+use nuanxin_store::routing::{self, Trial};
+use nuanxin_store::{orgs, StoreError};
+use serde::Deserialize;
+
+use super::{form_errors, id_or_404, render, see_other, Layout, OrPage, PageResult};
+use crate::auth::{PageUser, PostForm};
+use crate::i18n::Tr;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/orgs/{id}/routing", get(show).post(create))
+        .route("/console/orgs/{id}/routing/{rule}/move", post(move_rule))
+        .route("/console/orgs/{id}/routing/{rule}/delete", post(delete))
+}
+
+pub struct RuleRow {
+    pub id: i64,
+    pub stage: &'static str,
+    pub employer: String,
+    pub occupation: &'static str,
+    pub region: String,
+    pub target: String,
+    pub target_closed: bool,
+    pub reason: String,
+    /// Whether a neighbour of the same stage lies above or below.
+    pub can_up: bool,
+    pub can_down: bool,
+}
+
+/// What the forms on the page were filled with, to show them again.
+#[derive(Default, Deserialize)]
+pub struct Filled {
+    #[serde(default)]
+    pub employer: String,
+    #[serde(default)]
+    pub occupation: String,
+    #[serde(default)]
+    pub region_code: String,
+    #[serde(default)]
+    pub target: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Default, Deserialize)]
+pub struct TrialQuery {
+    pub trial_occupation: Option<String>,
+    #[serde(default)]
+    pub trial_employer: String,
+    #[serde(default)]
+    pub trial_region: String,
+}
+
+#[derive(Template)]
+#[template(path = "routing.html")]
+struct RoutingPage {
+    l: Layout,
+    org_id: i64,
+    org_name: String,
+    can_manage: bool,
+    rules: Vec<RuleRow>,
+    occupations: Vec<(&'static str, &'static str)>,
+    v: Filled,
+    errors: Vec<FieldError>,
+    trial: TrialQuery,
+    /// The outcome of a trial: where it went, or why it could not.
+    trial_result: Option<String>,
+    trial_errors: Vec<FieldError>,
+}
+
+struct PageInput {
+    v: Filled,
+    errors: Vec<FieldError>,
+    trial: TrialQuery,
+}
+
+async fn page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    uri: &Uri,
+    org_id: i64,
+    input: PageInput,
+) -> PageResult {
+    let layout = || Layout::for_user(t, user, uri);
+    let actor = &user.session.actor;
+    let org = orgs::get(&state.db, &actor.scope, org_id)
+        .await
+        .or_page(layout)?;
+    let list = rules::list(&state.db, &actor.scope, org_id)
+        .await
+        .or_page(layout)?;
+    let regions = state.regions();
+    let rows = list
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RuleRow {
+            id: r.id,
+            stage: r.stage.label_zh(),
+            employer: r.employer.clone().unwrap_or_default(),
+            occupation: r.occupation.map(Occupation::label_zh).unwrap_or(""),
+            region: r
+                .region_code
+                .as_deref()
+                .map(|c| regions.full_name(c))
+                .unwrap_or_default(),
+            target: r.target_name.clone(),
+            target_closed: r.target_closed,
+            reason: r.reason_shown.clone(),
+            can_up: i > 0 && list[i - 1].stage == r.stage,
+            can_down: list.get(i + 1).is_some_and(|n| n.stage == r.stage),
+        })
+        .collect();
+    let (trial_result, trial_errors) = match &input.trial.trial_occupation {
+        None => (None, vec![]),
+        Some(occupation) => {
+            let trial = Trial {
+                occupation: occupation.clone(),
+                employer: input.trial.trial_employer.clone(),
+                work_region: input.trial.trial_region.clone(),
+            };
+            match routing::try_route(
+                &state.db,
+                &state.rules,
+                &actor.scope,
+                &regions,
+                org_id,
+                &trial,
+            )
+            .await
+            {
+                Ok(r) => (Some(describe(&r)), vec![]),
+                Err(StoreError::Validation(v)) => {
+                    let no_union = v.0.iter().any(|f| f.code == "routing.no_union");
+                    if no_union {
+                        (Some(v.0[0].message_zh.clone()), vec![])
+                    } else {
+                        (None, v.0)
+                    }
+                }
+                Err(e) => return Err(e).or_page(layout),
+            }
+        }
+    };
+    let status = if input.errors.is_empty() && trial_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render(
+        status,
+        &RoutingPage {
+            l: layout(),
+            org_id,
+            org_name: org.name,
+            can_manage: actor.role.can(Permission::ManageOrgs),
+            rules: rows,
+            occupations: Occupation::ALL
+                .iter()
+                .map(|o| (o.code(), o.label_zh()))
+                .collect(),
+            v: input.v,
+            errors: input.errors,
+            trial: input.trial,
+            trial_result,
+            trial_errors,
+        },
+    ))
+}
+
+/// The decision in words, naming what decided it.
+fn describe(r: &routing::Route) -> String {
+    let by = match r.rule.strip_prefix("rule:") {
+        Some(id) => format!("分派规则 #{id}"),
+        None => match r.rule.as_str() {
+            "scanned_union" => "扫描的即为该工会的二维码".into(),
+            "industry_federation" => "无规则命中，按默认：行业工会联合会".into(),
+            "catch_all_union" => "无规则命中，按默认：兜底工会".into(),
+            other => other.into(),
+        },
+    };
+    format!("{}（依据：{by}）", r.reason_zh)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    user: PageUser,
+    Path(id): Path<String>,
+    Query(trial): Query<TrialQuery>,
+) -> PageResult {
+    let org_id = id_or_404(&id, t, &user, &uri)?;
+    let input = PageInput {
+        v: Filled::default(),
+        errors: vec![],
+        trial,
+    };
+    page(&state, t, &user, &uri, org_id, input).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let actor = &form.user.session.actor;
+    let v = Filled {
+        employer: form.get("employer").into(),
+        occupation: form.get("occupation").into(),
+        region_code: form.get("region_code").into(),
+        target: form.get("target").into(),
+        reason: form.get("reason").into(),
+    };
+    let rule_form = RuleForm {
+        employer: v.employer.clone(),
+        occupation: v.occupation.clone(),
+        region_code: v.region_code.clone(),
+        reason: v.reason.clone(),
+    };
+    let result = match super::pick_org(
+        &state,
+        &actor.scope,
+        "target",
+        "受理工会",
+        &v.target,
+        Some(org_id),
+        None,
+    )
+    .await
+    {
+        Ok(target) => rules::create(
+            &state.db,
+            actor,
+            &state.regions(),
+            org_id,
+            &rule_form,
+            target,
+        )
+        .await
+        .map_err(|e| match e {
+            // The form names the target `target`.
+            StoreError::Validation(mut v) => {
+                for f in &mut v.0 {
+                    if f.field == "target_org_id" {
+                        f.field = "target".into();
+                    }
+                }
+                StoreError::Validation(v)
+            }
+            other => other,
+        }),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/console/orgs/{org_id}/routing"))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let input = PageInput {
+                v,
+                errors,
+                trial: TrialQuery::default(),
+            };
+            page(&state, t, &form.user, &uri, org_id, input).await
+        }
+    }
+}
+
+/// The rule of a URL, which must belong to the organisation of the URL.
+async fn rule_of(
+    state: &AppState,
+    t: Tr,
+    uri: &Uri,
+    form: &PostForm,
+    org_id: i64,
+    raw: &str,
+) -> Result<i64, super::PageError> {
+    let rule = id_or_404(raw, t, &form.user, uri)?;
+    let layout = || Layout::for_user(t, &form.user, uri);
+    let r = rules::get(&state.db, &form.user.session.actor.scope, rule)
+        .await
+        .or_page(layout)?;
+    if r.owner_org_id != org_id {
+        return Err(super::PageError::new(
+            layout(),
+            crate::error::ApiError::not_found(),
+        ));
+    }
+    Ok(rule)
+}
+
+async fn move_rule(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path((id, rule)): Path<(String, String)>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let rule = rule_of(&state, t, &uri, &form, org_id, &rule).await?;
+    let direction = match form.get("direction") {
+        "up" => Direction::Up,
+        "down" => Direction::Down,
+        _ => {
+            return Err(super::PageError::new(
+                Layout::for_user(t, &form.user, &uri),
+                FieldError::new(
+                    "direction",
+                    "routing_rule.direction",
+                    "移动方向只能是上移或下移",
+                    "direction is `up` or `down`",
+                )
+                .into(),
+            ))
+        }
+    };
+    rules::move_rule(&state.db, &form.user.session.actor, rule, direction)
+        .await
+        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+    Ok(see_other(&format!("/console/orgs/{org_id}/routing")))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    t: Tr,
+    uri: Uri,
+    Path((id, rule)): Path<(String, String)>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let rule = rule_of(&state, t, &uri, &form, org_id, &rule).await?;
+    rules::delete(&state.db, &form.user.session.actor, rule)
+        .await
+        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+    Ok(see_other(&format!("/console/orgs/{org_id}/routing")))
+}
