@@ -9,6 +9,7 @@ use nuanxin_domain::account::Role;
 use nuanxin_domain::org::{OrgKind, OrgStatus};
 use nuanxin_store::accounts;
 use nuanxin_store::orgs::{self, Org, OrgFilter};
+use nuanxin_store::routing::{rules, try_route, RuleCache, Trial};
 use nuanxin_store::testing::TestDb;
 use nuanxin_store::{Db, Scope};
 
@@ -159,6 +160,32 @@ async fn the_demo_city_has_its_federations_unions_and_accounts() {
             (Role::UnionAdmin, "秦淮区总工会")
         );
         assert_eq!(by_name("viewer").role, Role::Viewer);
+
+        // Each district has employer rules, and a worker naming such a
+        // company through the city's code lands at its union.
+        assert!(summary.routing_rules > 0, "{}", t.name);
+        let district = orgs.iter().find(|o| o.name == "玄武区总工会").unwrap();
+        let rule = &rules::list(&t.db, &Scope::everything(), district.id)
+            .await
+            .unwrap()[0];
+        let trial = Trial {
+            occupation: "courier".into(),
+            employer: format!("{}（玄武）", rule.employer.as_deref().unwrap()),
+            work_region: district.region_code.clone(),
+        };
+        let cache = RuleCache::default();
+        let regions = nuanxin_store::regions::load(&t.db).await.unwrap();
+        let route = try_route(
+            &t.db,
+            &cache,
+            &Scope::everything(),
+            &regions,
+            city.id,
+            &trial,
+        )
+        .await
+        .unwrap();
+        assert_eq!(route.org_id, rule.target_org_id, "{}", t.name);
 
         // A second load is refused as a user mistake and writes nothing.
         let err = load_demo(&t.db, DEFAULT_ORGS, 11).await.unwrap_err();

@@ -41,13 +41,14 @@ pub fn print_members(m: &crate::demo::members::MembersSummary) {
 
 pub fn print_summary(s: &DemoSummary) {
     println!(
-        "Loaded the demo city in {:.1} s: {} organisations ({} founded, {} preparing, {} with a credit code), {} street-level regions.",
+        "Loaded the demo city in {:.1} s: {} organisations ({} founded, {} preparing, {} with a credit code), {} street-level regions, {} routing rules.",
         s.elapsed.as_secs_f64(),
         s.orgs,
         s.founded,
         s.preparing,
         s.with_uscc,
-        s.streets_imported
+        s.streets_imported,
+        s.routing_rules
     );
     for (kind, n) in &s.by_kind {
         println!("  {:>7}  {} {}", n, kind.label_en(), kind.label_zh());

@@ -8,6 +8,7 @@ mod codes;
 pub mod members;
 mod names;
 mod plan;
+mod rules;
 mod streets;
 mod write;
 
@@ -39,6 +40,7 @@ pub struct DemoSummary {
     pub preparing: usize,
     pub with_uscc: usize,
     pub streets_imported: usize,
+    pub routing_rules: usize,
     /// Each with its password, to print once.
     pub accounts: Vec<DemoAccount>,
     pub elapsed: Duration,
@@ -90,6 +92,7 @@ pub async fn load_demo(db: &Db, orgs: usize, seed: u64) -> anyhow::Result<DemoSu
     tracing::info!(orgs, seed, "loading the demo city");
     let ids = write::write(db, &regions, &plan).await?;
     let accounts = accounts::create(db, &plan, &ids).await?;
+    let routing_rules = rules::create(db, &regions, &plan, &ids).await?;
 
     let mut by_kind = BTreeMap::new();
     for o in &plan.orgs {
@@ -103,6 +106,7 @@ pub async fn load_demo(db: &Db, orgs: usize, seed: u64) -> anyhow::Result<DemoSu
         preparing: status(|f| matches!(f, Founding::Preparing(_))),
         with_uscc: plan.orgs.iter().filter(|o| o.uscc.is_some()).count(),
         streets_imported: imported,
+        routing_rules,
         accounts,
         elapsed: started.elapsed(),
     })
