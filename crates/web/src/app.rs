@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .layer(timeout(60))
         .merge(uploads)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(crate::bare_errors::explain))
         .with_state(state.clone());
     let app = security_headers(app);
     app.layer(axum::middleware::from_fn_with_state(state, metrics::track))

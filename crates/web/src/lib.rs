@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod auth;
+mod bare_errors;
 mod error;
 mod event_rate;
 mod export;

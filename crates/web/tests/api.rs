@@ -450,3 +450,51 @@ async fn readiness_answers_on_every_backend() {
         assert_eq!(r.status(), 200, "{}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn errors_raised_outside_handlers_have_the_usual_shape() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let token = app.token("admin").await;
+    let r = client()
+        .post(app.url("/api/v1/orgs"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["code"], "body_too_large");
+    assert!(p["message_zh"].as_str().unwrap().contains("超过大小上限"));
+
+    // A page over the body limit: a page that says so, not bare text.
+    let r = client()
+        .post(app.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(r.text().await.unwrap().contains("超过大小上限"));
+
+    let r = client().put(app.url("/login")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert!(
+        r.headers().contains_key("allow"),
+        "the original headers stay"
+    );
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    // Probes keep their plain answers.
+    let r = client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}

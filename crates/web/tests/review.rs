@@ -367,6 +367,16 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
             r.headers()["content-type"],
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
+        let r = a
+            .get(app.url("/console/members/export.xlsx?phone=12345"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            422,
+            "a malformed phone is named, not exported empty"
+        );
     }
 }
 
@@ -409,6 +419,14 @@ async fn the_receiving_union_accepts_a_transfer_in_the_console() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
+    let r = b
+        .post(&url)
+        .form(&[("_csrf", csrf.as_str()), ("decision", "maybe")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "an unknown decision is no refusal");
+    assert!(r.text().await.unwrap().contains("请选择接收或拒绝"));
     let (a, _) = app.console("a_admin", PW).await;
     let a_page = a
         .get(app.url(&format!("/console/orgs/{}/members", app.union_a.id)))

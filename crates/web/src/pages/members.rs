@@ -417,16 +417,31 @@ async fn decide_transfer(
 ) -> PageResult {
     let org_id = id_or_404(&id, t, &form.user, &uri)?;
     let transfer = id_or_404(&transfer, t, &form.user, &uri)?;
-    let accept = form.get("decision") == "accept";
-    match nuanxin_store::transfers::decide(
-        &state.db,
-        &form.user.session.actor,
-        transfer,
-        accept,
-        form.opt("reason"),
-    )
-    .await
-    {
+    // Anything but the two buttons' values is refused, never read as a refusal.
+    let decided = match form.get("decision") {
+        "accept" => Ok(true),
+        "refuse" => Ok(false),
+        _ => Err(nuanxin_store::StoreError::from(FieldError::new(
+            "decision",
+            "transfer.decision",
+            "请选择接收或拒绝",
+            "decision is `accept` or `refuse`",
+        ))),
+    };
+    let result = match decided {
+        Ok(accept) => {
+            nuanxin_store::transfers::decide(
+                &state.db,
+                &form.user.session.actor,
+                transfer,
+                accept,
+                form.opt("reason"),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
         Err(e) => {
             let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;

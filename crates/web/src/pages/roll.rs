@@ -201,7 +201,7 @@ async fn export(
     Query(f): Query<RollQuery>,
 ) -> PageResult {
     let layout = || Layout::for_user(t, &user, &uri);
-    let (found, _, _) = select(
+    let (found, _, errors) = select(
         &state,
         &user,
         &RollQuery {
@@ -212,6 +212,10 @@ async fn export(
     )
     .await
     .or_page(layout)?;
+    // A malformed ID number or phone is named, not exported as an empty sheet.
+    if let Some(e) = errors.into_iter().next() {
+        return Err(super::PageError::new(layout(), e.into()));
+    }
     let rows: Vec<Vec<String>> = found
         .into_iter()
         .map(|m| {
