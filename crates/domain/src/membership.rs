@@ -55,6 +55,12 @@ impl MembershipStatus {
         )
     }
 
+    /// Whether the record still holds the person's one membership (or the
+    /// application for it); rejected and left records are history.
+    pub fn is_open(self) -> bool {
+        !matches!(self, MembershipStatus::Rejected | MembershipStatus::Left)
+    }
+
     pub fn transition(self, next: MembershipStatus) -> Result<MembershipStatus, FieldError> {
         if self.can_become(next) {
             Ok(next)

@@ -508,12 +508,16 @@ async fn decide(
         before.member_no.clone()
     };
     tx.execute(
-        &Query::new("UPDATE members SET status = $1, member_no = $2, reject_reason = $3, decided_at = $4, updated_at = $4 WHERE id = $5")
+        // A record that ends leaves the one-person index's open slot
+        // (`closed_seq = 0`) to the person's next application.
+        &Query::new("UPDATE members SET status = $1, member_no = $2, reject_reason = $3, decided_at = $4, updated_at = $4,
+                closed_seq = CASE WHEN $6 THEN id ELSE closed_seq END WHERE id = $5")
             .bind(next.code())
             .bind(member_no)
             .bind(if next == MembershipStatus::Rejected { reason } else { before.reject_reason.as_deref() })
             .bind(now)
-            .bind(id),
+            .bind(id)
+            .bind(!next.is_open()),
     )
     .await?;
     record_event(
