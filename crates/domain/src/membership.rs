@@ -29,6 +29,20 @@ coded_enum! {
     }
 }
 
+impl Occupation {
+    /// An occupation group from a form's or a body's `occupation` field.
+    pub fn parse(raw: &str) -> Result<Occupation, FieldError> {
+        Occupation::from_code(raw.trim()).ok_or_else(|| {
+            FieldError::new(
+                "occupation",
+                "occupation.unknown",
+                "请选择职业群体",
+                "choose an occupation group",
+            )
+        })
+    }
+}
+
 coded_enum! {
     MembershipStatus {
         Applied = "applied", "待审核", "Applied";
@@ -228,16 +242,7 @@ impl ApplicationForm {
             }
         }
         let phone = e.check(Phone::parse(&self.phone));
-        let occupation = e.check(
-            Occupation::from_code(self.occupation.trim()).ok_or_else(|| {
-                FieldError::new(
-                    "occupation",
-                    "occupation.unknown",
-                    "请选择职业群体",
-                    "choose an occupation group",
-                )
-            }),
-        );
+        let occupation = e.check(Occupation::parse(&self.occupation));
         let employer = e.check(crate::text::optional_line(
             "employer",
             "工作单位或平台",

@@ -100,6 +100,14 @@ impl RuleConditions {
             (None, _, None) => Stage::Region,
         }
     }
+
+    /// What the worker reads after "已分派至 X：": the rule's own reason,
+    /// or its stage's default.
+    pub fn reason_shown(&self) -> String {
+        self.reason
+            .clone()
+            .unwrap_or_else(|| self.stage().default_reason_zh(self.occupation))
+    }
 }
 
 impl RuleForm {
@@ -133,14 +141,7 @@ impl RuleForm {
         }
         let occupation = match self.occupation.trim() {
             "" => None,
-            code => e.check(Occupation::from_code(code).ok_or_else(|| {
-                FieldError::new(
-                    "occupation",
-                    "occupation.unknown",
-                    "请选择职业群体",
-                    "choose an occupation group",
-                )
-            })),
+            code => e.check(Occupation::parse(code)),
         };
         let region = match self.region_code.trim() {
             "" => None,

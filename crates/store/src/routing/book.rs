@@ -256,9 +256,7 @@ impl RuleRow {
             owner_depth: self.owner_depth,
             owner_id: self.owner_id,
             position: self.position,
-            reason_zh: conditions
-                .reason
-                .unwrap_or_else(|| stage.default_reason_zh(occupation)),
+            reason_zh: conditions.reason_shown(),
             employer: conditions.employer,
             occupation,
             area,

@@ -231,14 +231,7 @@ pub async fn try_route(
 ) -> StoreResult<Route> {
     crate::orgs::get(db, scope, entry_org_id).await?;
     let mut e = ValidationErrors::new();
-    let occupation = e.check(Occupation::from_code(t.occupation.trim()).ok_or_else(|| {
-        FieldError::new(
-            "occupation",
-            "occupation.unknown",
-            "请选择职业群体",
-            "choose an occupation group",
-        )
-    }));
+    let occupation = e.check(Occupation::parse(&t.occupation));
     let work_region = e.check(regions.validate(&t.work_region).map_err(|mut f| {
         f.field = "work_region".into();
         f

@@ -72,10 +72,7 @@ impl RuleRow {
             owner_org_id: self.owner_org_id,
             position: self.position,
             stage,
-            reason_shown: conditions
-                .reason
-                .clone()
-                .unwrap_or_else(|| stage.default_reason_zh(conditions.occupation)),
+            reason_shown: conditions.reason_shown(),
             employer: conditions.employer,
             occupation: conditions.occupation,
             region_code: self.region_code,
