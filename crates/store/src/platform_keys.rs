@@ -161,6 +161,15 @@ pub enum PushStart {
     Replay { status: u16, body: String },
 }
 
+fn in_progress() -> StoreError {
+    StoreError::Conflict(FieldError::new(
+        "idempotency_key",
+        "push.in_progress",
+        "这次推送仍在处理中，请稍后用同一个幂等键重试",
+        "this push is still being processed; retry later with the same key",
+    ))
+}
+
 fn reused() -> StoreError {
     StoreError::Conflict(FieldError::new(
         "idempotency_key",
@@ -169,6 +178,9 @@ fn reused() -> StoreError {
         "this idempotency key was used for a different request",
     ))
 }
+
+/// Longer than any push of at most 5,000 members runs.
+const STALE_RESERVATION: chrono::Duration = chrono::Duration::minutes(15);
 
 /// Reserves an idempotency key for a push, so that a retry arriving while
 /// the first attempt runs is told so instead of importing again.
@@ -193,6 +205,25 @@ pub async fn begin_push(
     if reserved == 1 {
         return Ok(PushStart::Fresh);
     }
+    // A reservation that never got its answer (the server stopped mid-push)
+    // is taken over once it is older than any push could run.
+    let now = Utc::now();
+    let taken_over = db
+        .execute(
+            &Query::new(
+                "UPDATE roster_pushes SET created_at = $2
+                 WHERE request_hash = $1 AND api_key_id = $3 AND idempotency_key = $4 AND status = 0 AND created_at < $5",
+            )
+            .bind(request_hash)
+            .bind(now)
+            .bind(key_id)
+            .bind(idempotency_key)
+            .bind(now - STALE_RESERVATION),
+        )
+        .await?;
+    if taken_over == 1 {
+        return Ok(PushStart::Fresh);
+    }
     let (hash, status, body): (String, i64, String) = db
         .fetch_optional(
             &Query::new("SELECT request_hash, CAST(status AS BIGINT), response_json FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2")
@@ -200,17 +231,14 @@ pub async fn begin_push(
                 .bind(idempotency_key),
         )
         .await?
-        .ok_or_else(|| StoreError::Internal("a reserved push vanished".into()))?;
+        // Released by its first attempt between the two statements: that
+        // attempt was refused, so this retry may simply try again.
+        .ok_or_else(in_progress)?;
     if hash != request_hash {
         return Err(reused());
     }
     if status == 0 {
-        return Err(StoreError::Conflict(FieldError::new(
-            "idempotency_key",
-            "push.in_progress",
-            "这次推送仍在处理中，请稍后用同一个幂等键重试",
-            "this push is still being processed; retry later with the same key",
-        )));
+        return Err(in_progress());
     }
     Ok(PushStart::Replay {
         status: u16::try_from(status).unwrap_or(200),

@@ -4,7 +4,7 @@ use common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_store::platform_keys::{self, PushStart};
 use nuanxin_store::testing::TestDb;
-use nuanxin_store::StoreError;
+use nuanxin_store::{Query, StoreError};
 
 fn conflict_code(e: StoreError) -> &'static str {
     match e {
@@ -78,9 +78,56 @@ async fn keys_authenticate_until_revoked_and_idempotency_keys_are_reserved() {
             begin("h1").await.unwrap(),
             PushStart::Replay { .. }
         ));
+        // A reservation left by a server that stopped mid-push is taken
+        // over once it is old enough, by the same request only.
+        assert_eq!(
+            conflict_code(
+                platform_keys::begin_push(db, key.id, "k2", "other")
+                    .await
+                    .unwrap_err()
+            ),
+            "push.in_progress"
+        );
+        db.execute(
+            &Query::new("UPDATE roster_pushes SET created_at = $1 WHERE idempotency_key = 'k2'")
+                .bind(chrono::Utc::now() - chrono::Duration::hours(1)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            conflict_code(
+                platform_keys::begin_push(db, key.id, "k2", "changed")
+                    .await
+                    .unwrap_err()
+            ),
+            "push.idempotency_key_reused"
+        );
+        assert_eq!(
+            platform_keys::begin_push(db, key.id, "k2", "other")
+                .await
+                .unwrap(),
+            PushStart::Fresh,
+            "{}",
+            t.name
+        );
 
-        // Scope: another district neither sees nor revokes the key.
+        // Scope: another district neither creates, sees nor revokes keys
+        // of this union; a viewer creates none.
         let other = actor_at(&tr.district_b, Role::UnionAdmin);
+        assert!(matches!(
+            platform_keys::create(db, &other, tr.union_a.id, "x").await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            platform_keys::create(
+                db,
+                &actor_at(&tr.district_a, Role::Viewer),
+                tr.union_a.id,
+                "x"
+            )
+            .await,
+            Err(StoreError::Forbidden)
+        ));
         assert!(platform_keys::list(db, &other.scope, tr.union_a.id)
             .await
             .unwrap()

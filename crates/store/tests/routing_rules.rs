@@ -257,6 +257,23 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
             t.name
         );
 
+        // Renaming the target is seen by the same cache at once.
+        let rename = orgs::OrgUpdate {
+            name: "玄武区快递业工会联合会".into(),
+            region_code: express.region_code.clone(),
+            industry: Some("express".into()),
+            uscc: None,
+        };
+        orgs::update(db, &Actor::system(), &regions(), express.id, &rename)
+            .await
+            .unwrap();
+        let (_, _, reason) = routed(db, &cache, &tr.city, &courier).await;
+        assert!(
+            reason.contains("玄武区快递业工会联合会"),
+            "{}: {reason}",
+            t.name
+        );
+
         // Deleting and closing are seen by the same cache at once.
         rules::delete(db, &admin, second).await.unwrap();
         assert_eq!(
@@ -384,6 +401,20 @@ async fn bad_rules_are_refused_with_the_field_named_and_nothing_written() {
         assert!(matches!(
             rules::delete(db, &other, rule).await,
             Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            rules::move_rule(db, &other, rule, Direction::Down).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            rules::move_rule(
+                db,
+                &actor_at(&tr.district_a, Role::Viewer),
+                rule,
+                Direction::Down
+            )
+            .await,
+            Err(StoreError::Forbidden)
         ));
         assert!(matches!(
             rules::create(

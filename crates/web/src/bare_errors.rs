@@ -13,9 +13,6 @@ use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::pages::{Layout, PageError};
 
-/// Probes answer plain text to machines; they are left as they are.
-const PLAIN_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
-
 fn explained(status: StatusCode) -> (&'static str, &'static str, &'static str) {
     match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
@@ -50,8 +47,7 @@ pub async fn explain(t: Tr, req: Request, next: Next) -> Response {
     let uri = req.uri().clone();
     let res = next.run(req).await;
     let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) || PLAIN_PATHS.contains(&uri.path())
-    {
+    if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
     let shaped = res

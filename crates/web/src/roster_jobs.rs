@@ -58,9 +58,8 @@ impl RosterJob {
     }
 }
 
-/// The jobs of this process. One import runs at a time: the others wait
-/// their turn, which keeps the memory of a server bounded whatever the
-/// officers upload at once.
+/// The jobs of this process. One import runs at a time, which keeps the
+/// memory of a server bounded whatever the officers upload at once.
 #[derive(Clone)]
 pub struct RosterJobs {
     jobs: Arc<Mutex<HashMap<String, Arc<RosterJob>>>>,
@@ -106,17 +105,10 @@ impl RosterJobs {
         jobs.get(id).filter(|j| j.account_id == account_id).cloned()
     }
 
-    /// Whether an import is running: uploads wait for it instead of
-    /// queueing files in memory.
-    pub fn busy(&self) -> bool {
-        self.turn.available_permits() == 0
-    }
-
-    /// Waits for this process's import slot.
-    pub async fn turn(&self) -> tokio::sync::SemaphorePermit<'_> {
-        self.turn
-            .acquire()
-            .await
-            .expect("the semaphore is never closed")
+    /// This process's import slot, when free. Taken before an upload is
+    /// read and held until its import ends, so two officers uploading at
+    /// once never hold two files in memory: the second is told to wait.
+    pub fn try_turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.turn.clone().try_acquire_owned().ok()
     }
 }

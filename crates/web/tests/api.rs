@@ -494,7 +494,11 @@ async fn errors_raised_outside_handlers_have_the_usual_shape() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
-    // Probes keep their plain answers.
-    let r = client().get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(r.status(), 200);
+    // Probes answer machines and stay outside the error shaping.
+    let r = client().put(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert!(!r
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap().starts_with("text/html")));
 }

@@ -118,6 +118,32 @@ async fn the_review_queue_and_join_qr_are_scoped() {
             .await
             .unwrap();
         assert_eq!(r.status(), 422);
+        // An unknown decision is refused, never read as a rejection; a
+        // re-route target outside the scope is not found by name.
+        let decide_url = app.url(&format!("/console/orgs/{}/members/decide", app.union_a.id));
+        for (decision, target, message) in [
+            ("maybe", "", "请选择批准、不予通过或改派"),
+            ("reroute", "秦淮", "没有名称包含“秦淮”的组织"),
+        ] {
+            let r = a
+                .post(&decide_url)
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("id", &first.to_string()),
+                    ("decision", decision),
+                    ("to_org_id", target),
+                    ("reason", "x"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 422, "{decision} ({})", app.backend);
+            assert!(r.text().await.unwrap().contains(message), "{decision}");
+            let m = membership::get(&app.db, &Scope::everything(), first)
+                .await
+                .unwrap();
+            assert_eq!(m.status, MembershipStatus::Applied, "{decision}");
+        }
         // Bulk approval of both.
         let r = a
             .post(app.url(&format!("/console/orgs/{}/members/decide", app.union_a.id)))

@@ -107,6 +107,25 @@ async fn admins_keep_rules_in_scope_and_applications_follow_them() {
             .0,
             404
         );
+        let up = json!({ "direction": "up" });
+        let move_path = format!("/api/v1/routing-rules/{id}/move");
+        assert_eq!(
+            app.send(Method::POST, &b, &move_path, up.clone()).await.0,
+            404
+        );
+        assert_eq!(
+            app.send(Method::POST, &viewer, &move_path, up.clone())
+                .await
+                .0,
+            403
+        );
+        let (status, list) = app.send(Method::POST, &a, &move_path, up).await;
+        assert_eq!(
+            (status, list[0]["id"].as_i64()),
+            (200, Some(id)),
+            "{}",
+            app.backend
+        );
         let trial =
             json!({ "occupation": "courier", "employer": "顺丰速运", "work_region": "320102" });
         assert_eq!(

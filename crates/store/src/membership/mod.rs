@@ -400,7 +400,7 @@ async fn file_batch(db: &Db, batch: &[Job]) -> Vec<StoreResult<Applied>> {
 
 /// The person's open membership or application, if any.
 fn open_record_query(person_key: &str) -> Query {
-    Query::new("SELECT id, org_id, status FROM members WHERE person_key = $1 AND status IN ('applied', 'active', 'transferring')")
+    Query::new("SELECT id, org_id, status FROM members WHERE person_key = $1 AND closed_seq = 0")
         .bind(person_key)
 }
 
@@ -507,19 +507,31 @@ async fn decide(
     } else {
         before.member_no.clone()
     };
-    tx.execute(
+    let changed = tx.execute(
         // A record that ends leaves the one-person index's open slot
-        // (`closed_seq = 0`) to the person's next application.
+        // (`closed_seq = 0`) to the person's next application. Guarded by
+        // what was read: a re-route or another decision committed meanwhile
+        // wins, and this one is told so.
         &Query::new("UPDATE members SET status = $1, member_no = $2, reject_reason = $3, decided_at = $4, updated_at = $4,
-                closed_seq = CASE WHEN $6 THEN id ELSE closed_seq END WHERE id = $5")
+                closed_seq = CASE WHEN $6 THEN id ELSE closed_seq END WHERE id = $5 AND status = $7 AND org_id = $8")
             .bind(next.code())
             .bind(member_no)
             .bind(if next == MembershipStatus::Rejected { reason } else { before.reject_reason.as_deref() })
             .bind(now)
             .bind(id)
-            .bind(!next.is_open()),
+            .bind(!next.is_open())
+            .bind(before.status.code())
+            .bind(before.org_id),
     )
     .await?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(FieldError::new(
+            "id",
+            "membership.changed_meanwhile",
+            "这条记录刚被他人处理或改派，请刷新后再看",
+            "this record was just decided or re-routed by someone else; reload it",
+        )));
+    }
     record_event(
         &mut tx,
         id,
@@ -688,7 +700,7 @@ pub async fn card_of_person(
         .push_bind(sealer.blind_index(ID_KEY, id_number));
     q.push(" AND m.phone_key = ")
         .push_bind(sealer.blind_index(PHONE_KEY, phone));
-    q.push(" AND m.status IN ('applied', 'active', 'transferring')");
+    q.push(" AND m.closed_seq = 0");
     db.fetch_optional(&q).await
 }
 

@@ -128,7 +128,8 @@ async fn write_batch(
     batch: &[Prepared],
     regions: &mut HashMap<i64, RegionCode>,
 ) -> StoreResult<(u32, u32)> {
-    let mut q = Query::new("SELECT person_key FROM members WHERE status IN ('applied', 'active', 'transferring') AND person_key IN (");
+    let mut q =
+        Query::new("SELECT person_key FROM members WHERE closed_seq = 0 AND person_key IN (");
     for (i, p) in batch.iter().enumerate() {
         if i > 0 {
             q.push(", ");
@@ -180,7 +181,8 @@ async fn write_batch(
         }
         // A person enrolled by someone else since the check above is skipped
         // here and counted as already a member.
-        q.push(" ON CONFLICT DO NOTHING RETURNING id, org_id");
+        // Only the one-person index: any other conflict is a fault, not a member.
+        q.push(" ON CONFLICT (person_key, closed_seq) DO NOTHING RETURNING id, org_id");
         inserted.extend(tx.fetch_all::<(i64, i64)>(&q).await?);
     }
 

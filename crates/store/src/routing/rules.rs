@@ -281,6 +281,22 @@ pub enum Direction {
     Down,
 }
 
+impl Direction {
+    /// `up` or `down`, as forms and bodies send it.
+    pub fn parse(raw: &str) -> Result<Direction, FieldError> {
+        match raw.trim() {
+            "up" => Ok(Direction::Up),
+            "down" => Ok(Direction::Down),
+            _ => Err(FieldError::new(
+                "direction",
+                "routing_rule.direction",
+                "移动方向只能是上移（up）或下移（down）",
+                "direction is `up` or `down`",
+            )),
+        }
+    }
+}
+
 /// Swaps a rule with its neighbour of the same stage (stages keep the
 /// default order; within one, the organisation decides). At either end,
 /// nothing changes.

@@ -211,34 +211,36 @@ pub async fn push(
         consent: push.consent,
     };
     let (status, body) = tokio::spawn(async move {
-        let report = roster::import(
-            &state.db,
-            &platform.actor,
-            state.sealer.clone(),
-            state.regions(),
-            RosterFile::Rows(rows),
-            &request,
-            Arc::new(Progress::default()),
-        )
-        .await;
-        let report = match report {
-            Ok(r) => r,
-            Err(e) => {
-                // Refused as a whole (say, no consent): the corrected request may reuse the key.
-                platform_keys::abandon_push(&state.db, platform.key_id, &key).await?;
-                return Err(ApiError::from(e));
-            }
-        };
-        let status = if mode == ImportMode::AllOrNothing && report.failed > 0 {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        };
-        let body = serde_json::to_string(&PushResult::from(report))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        platform_keys::finish_push(&state.db, platform.key_id, &key, status.as_u16(), &body)
+        let answered = async {
+            let report = roster::import(
+                &state.db,
+                &platform.actor,
+                state.sealer.clone(),
+                state.regions(),
+                RosterFile::Rows(rows),
+                &request,
+                Arc::new(Progress::default()),
+            )
             .await?;
-        Ok((status, body))
+            let status = if mode == ImportMode::AllOrNothing && report.failed > 0 {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let body = serde_json::to_string(&PushResult::from(report))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            platform_keys::finish_push(&state.db, platform.key_id, &key, status.as_u16(), &body)
+                .await?;
+            Ok::<_, ApiError>((status, body))
+        }
+        .await;
+        if answered.is_err() {
+            // No answer was kept (refused as a whole, say without consent, or
+            // a fault): the key is free for the retry. Rows already enrolled
+            // are counted as members by it, never enrolled twice.
+            platform_keys::abandon_push(&state.db, platform.key_id, &key).await?;
+        }
+        answered
     })
     .await
     .map_err(|e| ApiError::Internal(format!("roster push task: {e}")))??;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiPath};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -153,26 +153,12 @@ pub async fn move_rule(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<MoveRule>,
 ) -> ApiResult<Json<Vec<RuleDto>>> {
-    let direction = parse_direction(&b.direction)?;
+    let direction = Direction::parse(&b.direction)?;
     let actor = &user.session.actor;
     rules::move_rule(&state.db, actor, id, direction).await?;
     let owner = rules::get(&state.db, &actor.scope, id).await?.owner_org_id;
     let rows = rules::list(&state.db, &actor.scope, owner).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
-}
-
-pub fn parse_direction(raw: &str) -> Result<Direction, ApiError> {
-    match raw {
-        "up" => Ok(Direction::Up),
-        "down" => Ok(Direction::Down),
-        _ => Err(nuanxin_domain::FieldError::new(
-            "direction",
-            "routing_rule.direction",
-            "移动方向只能是 up 或 down",
-            "direction is `up` or `down`",
-        )
-        .into()),
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

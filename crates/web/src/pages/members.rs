@@ -192,8 +192,8 @@ async fn list(
     members_page(&state, t, &user, &uri, id, q, ("", vec![])).await
 }
 
-/// Approves, or rejects with a reason, every selected application; stops at
-/// the first refusal and reports it.
+/// Approves, rejects with a reason, or re-routes every selected
+/// application; stops at the first refusal and reports it.
 async fn decide(
     State(state): State<AppState>,
     t: Tr,
@@ -208,47 +208,73 @@ async fn decide(
         .iter()
         .filter_map(|v| v.parse().ok())
         .collect();
-    let mut errors = vec![];
-    if ids.is_empty() {
-        errors.push(FieldError::new(
+    #[derive(Clone, Copy)]
+    enum Decision {
+        Approve,
+        Reject,
+        Reroute(i64),
+    }
+    // What to do is settled once, before any application is touched; an
+    // unknown value is refused, never read as a rejection.
+    let decision = match form.get("decision") {
+        "approve" => Ok(Decision::Approve),
+        "reject" => Ok(Decision::Reject),
+        "reroute" => super::pick_org(
+            &state,
+            &actor.scope,
+            "to_org_id",
+            "改派到的基层工会",
+            form.get("to_org_id"),
+            None,
+            Some(org_id),
+        )
+        .await
+        .map(Decision::Reroute),
+        _ => Err(FieldError::new(
+            "decision",
+            "membership.decision",
+            "请选择批准、不予通过或改派",
+            "decision is `approve`, `reject` or `reroute`",
+        )
+        .into()),
+    };
+    let errors = match decision {
+        Err(e) => form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?,
+        Ok(_) if ids.is_empty() => vec![FieldError::new(
             "id",
             "membership.none_selected",
             "请先勾选申请",
             "select at least one application",
-        ));
-    }
-    for member in &ids {
-        // Only applications of this union, and within scope (the store checks scope).
-        let m = membership::get(&state.db, &actor.scope, *member)
-            .await
-            .or_page(|| Layout::for_user(t, &form.user, &uri))?;
-        if m.org_id != org_id {
-            return Err(PageError::new(
-                Layout::for_user(t, &form.user, &uri),
-                ApiError::not_found(),
-            ));
-        }
-        let r = match form.get("decision") {
-            "approve" => membership::approve(&state.db, actor, *member).await,
-            "reroute" => match super::parse_id(form.get("to_org_id").trim()) {
-                Some(to) => {
-                    membership::reroute(&state.db, actor, *member, to, form.get("reason")).await
+        )],
+        Ok(decision) => {
+            let mut errors = vec![];
+            for member in &ids {
+                // Only applications of this union, and within scope (the store checks scope).
+                let m = membership::get(&state.db, &actor.scope, *member)
+                    .await
+                    .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+                if m.org_id != org_id {
+                    return Err(PageError::new(
+                        Layout::for_user(t, &form.user, &uri),
+                        ApiError::not_found(),
+                    ));
                 }
-                None => Err(FieldError::new(
-                    "org_id",
-                    "membership.reroute_target",
-                    "请填写要改派到的基层工会编号",
-                    "enter the id of the union to re-route to",
-                )
-                .into()),
-            },
-            _ => membership::reject(&state.db, actor, *member, form.get("reason")).await,
-        };
-        if let Err(e) = r {
-            errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
-            break;
+                let reason = form.get("reason");
+                let r = match decision {
+                    Decision::Approve => membership::approve(&state.db, actor, *member).await,
+                    Decision::Reject => membership::reject(&state.db, actor, *member, reason).await,
+                    Decision::Reroute(to) => {
+                        membership::reroute(&state.db, actor, *member, to, reason).await
+                    }
+                };
+                if let Err(e) = r {
+                    errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+                    break;
+                }
+            }
+            errors
         }
-    }
+    };
     if errors.is_empty() {
         return Ok(see_other(&format!(
             "/console/orgs/{org_id}/members?status=applied"

@@ -190,6 +190,15 @@ async fn upload(
     multipart: Multipart,
 ) -> PageResult {
     let org = entry_org(&state, &user, t, &uri, &id).await?;
+    let Some(turn) = state.imports.try_turn() else {
+        let busy = FieldError::new(
+            "file",
+            "roster.busy",
+            "正在处理另一份名单，请等它完成后再上传",
+            "another roster is being imported; upload again when it has finished",
+        );
+        return Ok(page(t, &user, &uri, &org, vec![busy], "check"));
+    };
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
         Err(e) => return Ok(page(t, &user, &uri, &org, vec![e], "check")),
@@ -212,14 +221,6 @@ async fn upload(
     }
     if !upload.consent && mode != Some(ImportMode::Check) {
         errors.push(roster::consent_required());
-    }
-    if state.imports.busy() {
-        errors.push(FieldError::new(
-            "file",
-            "roster.busy",
-            "正在处理另一份名单，请等它完成后再上传",
-            "another roster is being imported; upload again when it has finished",
-        ));
     }
     let file = if upload.bytes.is_empty() && upload.file_name.is_empty() {
         Err(FieldError::new(
@@ -256,7 +257,7 @@ async fn upload(
     };
     let running = job.clone();
     tokio::spawn(async move {
-        let _turn = state.imports.turn().await;
+        let _turn = turn;
         let result = roster::import(
             &state.db,
             &actor,

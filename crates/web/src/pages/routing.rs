@@ -316,22 +316,8 @@ async fn move_rule(
 ) -> PageResult {
     let org_id = id_or_404(&id, t, &form.user, &uri)?;
     let rule = rule_of(&state, t, &uri, &form, org_id, &rule).await?;
-    let direction = match form.get("direction") {
-        "up" => Direction::Up,
-        "down" => Direction::Down,
-        _ => {
-            return Err(super::PageError::new(
-                Layout::for_user(t, &form.user, &uri),
-                FieldError::new(
-                    "direction",
-                    "routing_rule.direction",
-                    "移动方向只能是上移或下移",
-                    "direction is `up` or `down`",
-                )
-                .into(),
-            ))
-        }
-    };
+    let direction = Direction::parse(form.get("direction"))
+        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
     rules::move_rule(&state.db, &form.user.session.actor, rule, direction)
         .await
         .or_page(|| Layout::for_user(t, &form.user, &uri))?;
