@@ -361,6 +361,7 @@ pub async fn update(
     let after = get_in_tx(&mut tx, &actor.scope, id).await?;
     record(&mut tx, actor, "account.update", &before, &after).await?;
     tx.commit().await?;
+    db.caches().forget();
     Ok(after)
 }
 
@@ -404,6 +405,7 @@ pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> St
     };
     record(&mut tx, actor, action, &before, &after).await?;
     tx.commit().await?;
+    db.caches().forget();
     Ok(after)
 }
 
@@ -451,7 +453,9 @@ pub async fn set_password(
         },
     )
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    db.caches().forget();
+    Ok(())
 }
 
 /// Finds an account by username regardless of scope: for the command line.

@@ -8,7 +8,7 @@ use crate::{Db, Query, StoreError, StoreResult};
 /// keeps running (`VACUUM INTO`), then checks the copy with `integrity_check`.
 /// PostgreSQL deployments use `pg_dump` (see the README).
 pub async fn sqlite_backup(db: &Db, dest: &Path) -> StoreResult<()> {
-    let Db::Sqlite { writer, .. } = db else {
+    let crate::db::Pools::Sqlite { writer, .. } = &db.pools else {
         return Err(StoreError::Internal(
             "backup makes copies of the embedded SQLite database; for PostgreSQL use pg_dump (see the README)".into(),
         ));

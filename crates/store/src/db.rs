@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
@@ -12,6 +13,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Decode, FromRow, Postgres, Sqlite, Type};
 
+use crate::caches::Caches;
 use crate::query::{Arg, Query};
 use crate::{StoreError, StoreResult};
 
@@ -86,8 +88,14 @@ pub struct DbOptions {
 
 /// The database: SQLite with one writer connection and a pool of readers, or
 /// a PostgreSQL pool.
+#[derive(Clone)]
+pub struct Db {
+    pub(crate) pools: Pools,
+    caches: Arc<Caches>,
+}
+
 #[derive(Clone, Debug)]
-pub enum Db {
+pub(crate) enum Pools {
     Sqlite {
         writer: SqlitePool,
         reader: SqlitePool,
@@ -95,7 +103,25 @@ pub enum Db {
     Postgres(PgPool),
 }
 
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.pools.fmt(f)
+    }
+}
+
 impl Db {
+    fn new(pools: Pools) -> Db {
+        Db {
+            pools,
+            caches: Arc::new(Caches::default()),
+        }
+    }
+
+    /// What this process remembers of recent reads.
+    pub(crate) fn caches(&self) -> &Caches {
+        &self.caches
+    }
+
     /// Opens the database named by the URL; the scheme picks the backend and
     /// an unknown scheme is an error, never a silent fallback.
     pub async fn connect(opts: &DbOptions) -> StoreResult<Db> {
@@ -143,7 +169,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.pragma("query_only", "ON"))
             .await?;
-        Ok(Db::Sqlite { writer, reader })
+        Ok(Db::new(Pools::Sqlite { writer, reader }))
     }
 
     pub async fn open_postgres(o: PgConnectOptions, max: u32) -> StoreResult<Db> {
@@ -152,21 +178,21 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(o)
             .await?;
-        Ok(Db::Postgres(pool))
+        Ok(Db::new(Pools::Postgres(pool)))
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+        match &self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Applies the versioned migrations of this backend.
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self {
-            Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        match &self.pools {
+            Pools::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
+            Pools::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }
@@ -180,42 +206,42 @@ impl Db {
 
     /// `(pool name, open connections, idle connections)` for metrics.
     pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
-        match self {
-            Db::Sqlite { writer, reader } => vec![
+        match &self.pools {
+            Pools::Sqlite { writer, reader } => vec![
                 ("sqlite_writer", writer.size(), writer.num_idle()),
                 ("sqlite_reader", reader.size(), reader.num_idle()),
             ],
-            Db::Postgres(p) => vec![("postgres", p.size(), p.num_idle())],
+            Pools::Postgres(p) => vec![("postgres", p.size(), p.num_idle())],
         }
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite { writer, reader } => {
+        match &self.pools {
+            Pools::Sqlite { writer, reader } => {
                 reader.close().await;
                 writer.close().await;
             }
-            Db::Postgres(p) => p.close().await,
+            Pools::Postgres(p) => p.close().await,
         }
     }
 
     /// Starts a write transaction (on SQLite, on the single writer).
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        Ok(match &self.pools {
+            Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
+            Pools::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
     pub async fn fetch_all<T: Record>(&self, q: &Query) -> StoreResult<Vec<T>> {
-        Ok(match self {
-            Db::Sqlite { reader, .. } => {
+        Ok(match &self.pools {
+            Pools::Sqlite { reader, .. } => {
                 let text = q.sqlite_text();
                 bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
                     .fetch_all(reader)
                     .await?
             }
-            Db::Postgres(p) => {
+            Pools::Postgres(p) => {
                 bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
                     .fetch_all(p)
                     .await?
@@ -224,14 +250,14 @@ impl Db {
     }
 
     pub async fn fetch_optional<T: Record>(&self, q: &Query) -> StoreResult<Option<T>> {
-        Ok(match self {
-            Db::Sqlite { reader, .. } => {
+        Ok(match &self.pools {
+            Pools::Sqlite { reader, .. } => {
                 let text = q.sqlite_text();
                 bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
                     .fetch_optional(reader)
                     .await?
             }
-            Db::Postgres(p) => {
+            Pools::Postgres(p) => {
                 bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
                     .fetch_optional(p)
                     .await?
@@ -240,14 +266,14 @@ impl Db {
     }
 
     pub async fn scalar<T: Scalar>(&self, q: &Query) -> StoreResult<T> {
-        Ok(match self {
-            Db::Sqlite { reader, .. } => {
+        Ok(match &self.pools {
+            Pools::Sqlite { reader, .. } => {
                 let text = q.sqlite_text();
                 bind_args!(sqlx::query_scalar::<_, T>(&text), &q.args)
                     .fetch_one(reader)
                     .await?
             }
-            Db::Postgres(p) => {
+            Pools::Postgres(p) => {
                 bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
                     .fetch_one(p)
                     .await?

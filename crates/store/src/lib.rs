@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+mod caches;
 mod db;
 mod error;
 pub mod events;
@@ -23,6 +24,7 @@ mod switch_off;
 pub mod testing;
 pub mod transfers;
 
+pub use caches::RECHECK_AFTER;
 pub use db::{Backend, Db, DbOptions, Tx};
 pub use error::{StoreError, StoreResult};
 pub use query::{Arg, Query};

@@ -4,6 +4,9 @@
 //! Hand-written rather than tower-sessions: the session row must join the
 //! account (disabled accounts and role changes end sessions at once) and run
 //! on both backends through the same query code as everything else.
+//!
+//! A server remembers the sessions it has just checked (see `caches`), so a
+//! user's requests do not each pay a database round trip for the session.
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -107,6 +110,11 @@ struct SessionRow {
 
 /// Looks a token up, enforcing the idle and absolute timeouts and the
 /// account's current state (disabled accounts have no sessions).
+///
+/// Answered from memory when this process checked the same session a moment
+/// ago and nothing has changed since. The database check, which refreshes the
+/// idle clock, still happens every few seconds while the session is in use,
+/// far more often than the once a minute the idle clock needs.
 pub async fn lookup(
     db: &Db,
     token: &str,
@@ -114,6 +122,26 @@ pub async fn lookup(
     ip: Option<&str>,
 ) -> StoreResult<Option<Session>> {
     let id = token_hash(token);
+    let caches = db.caches();
+    let generation = caches.generation();
+    if let Some(mut session) = caches.get(&caches.sessions, &id) {
+        session.actor.ip = ip.map(str::to_string);
+        return Ok(Some(session));
+    }
+    let found = lookup_hashed(db, &id, policy, ip).await?;
+    match &found {
+        Some(session) => caches.sessions.put(id, session.clone(), generation),
+        None => caches.sessions.remove(&id),
+    }
+    Ok(found)
+}
+
+async fn lookup_hashed(
+    db: &Db,
+    id: &str,
+    policy: &SessionPolicy,
+    ip: Option<&str>,
+) -> StoreResult<Option<Session>> {
     let row: Option<SessionRow> = db
         .fetch_optional(
             &Query::new(
@@ -122,7 +150,7 @@ pub async fn lookup(
                  FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN orgs o ON o.id = a.org_id
                  WHERE s.id = $1",
             )
-            .bind(&id),
+            .bind(id),
         )
         .await?;
     let Some(r) = row else { return Ok(None) };
@@ -133,7 +161,7 @@ pub async fn lookup(
         || now - r.created_at > policy.absolute
         || role.is_none()
     {
-        db.execute(&Query::new("DELETE FROM sessions WHERE id = $1").bind(&id))
+        db.execute(&Query::new("DELETE FROM sessions WHERE id = $1").bind(id))
             .await?;
         return Ok(None);
     }
@@ -143,7 +171,7 @@ pub async fn lookup(
         db.execute(
             &Query::new("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
                 .bind(now)
-                .bind(&id),
+                .bind(id),
         )
         .await?;
     }
@@ -168,6 +196,7 @@ pub async fn lookup(
 pub async fn delete(db: &Db, token: &str) -> StoreResult<()> {
     db.execute(&Query::new("DELETE FROM sessions WHERE id = $1").bind(token_hash(token)))
         .await?;
+    db.caches().forget();
     Ok(())
 }
 
@@ -180,6 +209,7 @@ pub async fn purge_expired(db: &Db, policy: &SessionPolicy) -> StoreResult<u64> 
             .bind(now - policy.absolute),
     )
     .await
+    .inspect(|_| db.caches().forget())
 }
 
 /// Moves a session's clocks into the past: for tests of the timeouts.
@@ -197,5 +227,6 @@ pub async fn age_for_test(
             .bind(token_hash(token)),
     )
     .await?;
+    db.caches().forget();
     Ok(())
 }

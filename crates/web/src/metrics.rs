@@ -27,6 +27,14 @@ fn handle() -> &'static PrometheusHandle {
     })
 }
 
+/// Folds the latency samples recorded since the last call into their
+/// buckets. The exporter keeps every sample until then, so a server nobody
+/// scrapes must still call this regularly or its memory grows with every
+/// request.
+pub fn upkeep() {
+    handle().run_upkeep();
+}
+
 pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Response {
     handle();
     let start = Instant::now();

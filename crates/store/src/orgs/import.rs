@@ -262,5 +262,6 @@ pub async fn import(
         paths.push(path);
     }
     tx.commit().await?;
+    db.caches().forget();
     Ok(Ok(ids))
 }

@@ -102,9 +102,29 @@ fn by_id_in_scope(scope: &Scope, id: i64) -> Query {
 }
 
 /// One organisation inside `scope`; `NotFound` outside it.
+///
+/// Nearly every request opens an organisation, so this process remembers
+/// the ones read a moment ago (see `caches`), whoever read them, and checks
+/// the caller's scope against the remembered path.
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Org> {
-    let row: Option<OrgRow> = db.fetch_optional(&by_id_in_scope(scope, id)).await?;
-    row.ok_or(StoreError::NotFound)?.try_into()
+    let caches = db.caches();
+    let generation = caches.generation();
+    let org = match caches.get(&caches.orgs, &id) {
+        Some(org) => org,
+        None => {
+            let row: Option<OrgRow> = db
+                .fetch_optional(&by_id_in_scope(&Scope::everything(), id))
+                .await?;
+            let org: Org = row.ok_or(StoreError::NotFound)?.try_into()?;
+            caches.orgs.put(id, org.clone(), generation);
+            org
+        }
+    };
+    if scope.contains(&org.path) {
+        Ok(org)
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Org> {
@@ -443,6 +463,7 @@ pub async fn create(
     let org = get_in_tx(&mut tx, &Scope::everything(), id).await?;
     record(&mut tx, actor, "org.create", None, &org).await?;
     tx.commit().await?;
+    db.caches().forget();
     Ok(Saved { org, warnings })
 }
 
@@ -504,6 +525,7 @@ pub async fn update(
     crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.update", Some(&before), &org).await?;
     tx.commit().await?;
+    db.caches().forget();
     Ok(Saved { org, warnings })
 }
 
@@ -590,6 +612,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
     crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.move", Some(&org), &moved).await?;
     tx.commit().await?;
+    db.caches().forget();
     Ok(moved)
 }
 
@@ -660,6 +683,7 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
     crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.status", Some(&org), &after).await?;
     tx.commit().await?;
+    db.caches().forget();
     Ok(after)
 }
 
