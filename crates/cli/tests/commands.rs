@@ -534,10 +534,32 @@ async fn roster_imports_report_rows_and_enrol_once() {
         "{}",
         stderr(&o)
     );
-    // A check needs no confirmation: it writes nothing.
+    // A check needs no confirmation: it writes nothing, and a file with a
+    // bad row fails it.
     let o = d.run(&["import", "roster", path, "--org", &org], &[]);
-    assert_exit(&o, 0);
+    assert_exit(&o, 2);
     assert!(stdout(&o).contains("nothing was written"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("1 of 2 rows were refused"),
+        "{}",
+        stderr(&o)
+    );
+    // All or nothing: the bad row stops the good one, and the exit says so.
+    let o = d.run(
+        &[
+            "import",
+            "roster",
+            path,
+            "--org",
+            &org,
+            "--mode",
+            "all-or-nothing",
+            "--consent",
+        ],
+        &[],
+    );
+    assert_exit(&o, 2);
+    assert!(stdout(&o).contains("0 enrolled"), "{}", stdout(&o));
     let args = [
         "import",
         "roster",

@@ -265,9 +265,26 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
             .unwrap();
         assert!(!own.contains("transfer-offer"));
 
+        // A post without the form's token (from another site) moves nothing.
         let r = c
             .post(app.url(&format!("{me}/transfer")))
             .form(&[("to_org_id", app.union_b.id.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let none = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 10)
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "{}", app.backend);
+
+        let csrf = field_value(&html, "_csrf");
+        let r = c
+            .post(app.url(&format!("{me}/transfer")))
+            .form(&[
+                ("_csrf", csrf.clone()),
+                ("to_org_id", app.union_b.id.to_string()),
+            ])
             .send()
             .await
             .unwrap();
@@ -289,7 +306,7 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
         // Asking again while one is open is refused with a message.
         let r = c
             .post(app.url(&format!("{me}/transfer")))
-            .form(&[("to_org_id", app.union_b.id.to_string())])
+            .form(&[("_csrf", csrf), ("to_org_id", app.union_b.id.to_string())])
             .send()
             .await
             .unwrap();

@@ -119,12 +119,9 @@ async fn pushes_need_a_live_key_and_well_formed_requests() {
         let (a, _) = app.console("a_admin", PW).await;
         let key = new_key(&app, &a).await;
         let body = json!({ "consent": true, "members": [member(1, "13700000001")] });
-        assert_eq!(
-            push(&app, "nxk_wrong", Some("x"), &body).await.0,
-            401,
-            "{}",
-            app.backend
-        );
+        let (status, _, problem) = push(&app, "nxk_wrong", Some("x"), &body).await;
+        assert_eq!(status, 401, "{}", app.backend);
+        assert_eq!(problem["code"], "platform_key.invalid", "{problem}");
         assert_eq!(push(&app, "", Some("x"), &body).await.0, 401);
         assert_eq!(
             push(&app, &key, None, &body).await.0,

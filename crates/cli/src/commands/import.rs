@@ -219,5 +219,12 @@ pub async fn roster(settings: &Settings, args: &RosterArgs) -> anyhow::Result<()
             "; nothing was written"
         }
     );
+    // A script must notice a roster that enrolled nobody because of bad rows.
+    if report.failed > 0 && !report.written {
+        return Err(user_error(format!(
+            "{} of {} rows were refused (listed above); nothing was written",
+            report.failed, report.rows
+        )));
+    }
     Ok(())
 }

@@ -113,7 +113,14 @@ async fn platform(state: &AppState, headers: &HeaderMap) -> ApiResult<Platform> 
         .unwrap_or("");
     platform_keys::authenticate(&state.db, key.trim())
         .await?
-        .ok_or_else(ApiError::unauthorized)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "platform_key.invalid",
+                "缺少平台接口密钥，或密钥无效、已吊销",
+                "the platform API key is missing, unknown or revoked",
+            )
+        })
 }
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {

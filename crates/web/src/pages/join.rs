@@ -351,6 +351,8 @@ struct StatusPage {
     c: membership::Card,
     /// `(union id, name)` the member may ask to transfer to.
     transfer_offer: Option<(i64, String)>,
+    /// Double-submit token of the transfer form.
+    csrf: String,
     status_label: &'static str,
     member_no: String,
     decided_on: String,
@@ -456,8 +458,12 @@ async fn status(
     };
     let status = MembershipStatus::from_code(&c.status).unwrap_or(MembershipStatus::Applied);
     let transfer_offer = transfer_target(&state, &c, query.transfer_to.as_deref()).await?;
+    let csrf = cookie(&headers, JOIN_CSRF_COOKIE)
+        .filter(|c| c.len() == 43)
+        .unwrap_or_else(sessions::random_token);
     let page = StatusPage {
         transfer_offer,
+        csrf: csrf.clone(),
         status_label: status.label_zh(),
         member_no: c.member_no.clone().unwrap_or_default(),
         decided_on: c
@@ -486,6 +492,16 @@ async fn status(
         header::CACHE_CONTROL,
         "private, no-store".parse().expect("header"),
     );
+    if page.transfer_offer.is_some() {
+        let c = set_cookie(
+            JOIN_CSRF_COOKIE,
+            &csrf,
+            state.config.secure_cookies,
+            Some(3600),
+        );
+        res.headers_mut()
+            .append(header::SET_COOKIE, c.parse().expect("cookie header"));
+    }
     Ok(res)
 }
 
@@ -539,6 +555,7 @@ async fn verify(
 /// The worker asks, through their private link, to move their membership.
 async fn request_transfer(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(token): Path<String>,
     form: Result<
         axum::Form<std::collections::HashMap<String, String>>,
@@ -550,9 +567,17 @@ async fn request_transfer(
         Err(StoreError::NotFound) => return Ok(gone()),
         Err(e) => return Err(e.into()),
     };
-    let to = form
-        .ok()
-        .and_then(|axum::Form(f)| f.get("to_org_id").and_then(|v| super::parse_id(v)));
+    let form = form.ok().map(|axum::Form(f)| f).unwrap_or_default();
+    let expected = cookie(&headers, JOIN_CSRF_COOKIE).unwrap_or_default();
+    let sent = form.get("_csrf").map(String::as_str).unwrap_or("");
+    if expected.is_empty() || !same_secret(sent, &expected) {
+        let page = MessagePage {
+            title: "页面已过期".into(),
+            message: "请返回入会进度页面，重新提交转会申请。".into(),
+        };
+        return Ok(render(StatusCode::FORBIDDEN, &page));
+    }
+    let to = form.get("to_org_id").and_then(|v| super::parse_id(v));
     let target = match to {
         Some(id) => transfer_target(&state, &card, Some(&id.to_string())).await?,
         None => None,
