@@ -136,9 +136,7 @@ async fn join_page(
         Ok(x) => x,
         Err(e) => return closed_entry(e),
     };
-    let csrf = cookie(headers, JOIN_CSRF_COOKIE)
-        .filter(|c| c.len() == 43)
-        .unwrap_or_else(sessions::random_token);
+    let csrf = form_token(headers);
     let page = JoinPage {
         token: token.to_string(),
         union_name: entry.org_name,
@@ -154,15 +152,27 @@ async fn join_page(
         regions: work_regions(state, &entry.org_region),
     };
     let mut res = render(status, &page);
+    set_form_token(state, &mut res, &csrf);
+    Ok(res)
+}
+
+/// The double-submit token of the worker's forms: the one the browser
+/// already holds, or a new one.
+fn form_token(headers: &HeaderMap) -> String {
+    cookie(headers, JOIN_CSRF_COOKIE)
+        .filter(|c| c.len() == 43)
+        .unwrap_or_else(sessions::random_token)
+}
+
+fn set_form_token(state: &AppState, res: &mut Response, csrf: &str) {
     let c = set_cookie(
         JOIN_CSRF_COOKIE,
-        &csrf,
+        csrf,
         state.config.secure_cookies,
         Some(3600),
     );
     res.headers_mut()
         .append(header::SET_COOKIE, c.parse().expect("cookie header"));
-    Ok(res)
 }
 
 async fn show(
@@ -458,9 +468,7 @@ async fn status(
     };
     let status = MembershipStatus::from_code(&c.status).unwrap_or(MembershipStatus::Applied);
     let transfer_offer = transfer_target(&state, &c, query.transfer_to.as_deref()).await?;
-    let csrf = cookie(&headers, JOIN_CSRF_COOKIE)
-        .filter(|c| c.len() == 43)
-        .unwrap_or_else(sessions::random_token);
+    let csrf = form_token(&headers);
     let page = StatusPage {
         transfer_offer,
         csrf: csrf.clone(),
@@ -493,14 +501,7 @@ async fn status(
         "private, no-store".parse().expect("header"),
     );
     if page.transfer_offer.is_some() {
-        let c = set_cookie(
-            JOIN_CSRF_COOKIE,
-            &csrf,
-            state.config.secure_cookies,
-            Some(3600),
-        );
-        res.headers_mut()
-            .append(header::SET_COOKIE, c.parse().expect("cookie header"));
+        set_form_token(&state, &mut res, &csrf);
     }
     Ok(res)
 }
