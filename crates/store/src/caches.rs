@@ -34,12 +34,23 @@ pub(crate) struct Caches {
     pub orgs: Recent<i64, Org>,
 }
 
+/// When a database read began: taken before the read, handed to
+/// [`Recent::put`] with what the read returned. A change committed in this
+/// process after it moves the generation on, so a value that may predate the
+/// change is never trusted; a change by another process is trusted away at
+/// most [`RECHECK_AFTER`] after the read began, however long the read took.
+#[derive(Clone, Copy)]
+pub(crate) struct Stamp {
+    generation: u64,
+    at: Instant,
+}
+
 impl Caches {
-    /// Read before the database, and handed to [`Recent::put`] with what the
-    /// database returned: a change committed after this read moves the
-    /// generation on, so a value that may predate it is never trusted.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            generation: self.generation.load(Ordering::SeqCst),
+            at: Instant::now(),
+        }
     }
 
     /// Voids every entry. Called after the commit of a change.
@@ -49,7 +60,7 @@ impl Caches {
 
     /// A value still trusted at the current generation.
     pub fn get<K: Eq + Hash, V: Clone>(&self, cache: &Recent<K, V>, key: &K) -> Option<V> {
-        cache.get(key, self.generation())
+        cache.get(key, self.generation.load(Ordering::SeqCst))
     }
 }
 
@@ -60,13 +71,12 @@ pub(crate) struct Recent<K, V> {
 
 struct Stamped<V> {
     value: V,
-    generation: u64,
-    read_at: Instant,
+    stamp: Stamp,
 }
 
 impl<V> Stamped<V> {
     fn is_fresh(&self, generation: u64) -> bool {
-        self.generation == generation && self.read_at.elapsed() < RECHECK_AFTER
+        self.stamp.generation == generation && self.stamp.at.elapsed() < RECHECK_AFTER
     }
 }
 
@@ -87,23 +97,16 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
             .map(|e| e.value.clone())
     }
 
-    /// Remembers `value`, read from the database after `generation` was read.
-    pub fn put(&self, key: K, value: V, generation: u64) {
+    /// Remembers `value`, read from the database after `stamp` was taken.
+    pub fn put(&self, key: K, value: V, stamp: Stamp) {
         let mut entries = self.entries.lock().expect("cache lock");
         if entries.len() >= CAPACITY && !entries.contains_key(&key) {
-            entries.retain(|_, e| e.is_fresh(generation));
+            entries.retain(|_, e| e.is_fresh(stamp.generation));
             if entries.len() >= CAPACITY {
                 entries.clear();
             }
         }
-        entries.insert(
-            key,
-            Stamped {
-                value,
-                generation,
-                read_at: Instant::now(),
-            },
-        );
+        entries.insert(key, Stamped { value, stamp });
     }
 
     pub fn remove(&self, key: &K) {

@@ -59,7 +59,7 @@ pub async fn create(
     input: &NewEvent,
 ) -> StoreResult<EnrolmentEvent> {
     actor.require(Permission::ManageOrgs)?;
-    let org = crate::orgs::get(db, &actor.scope, org_id).await?;
+    let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let now = Utc::now();
     let mut e = ValidationErrors::new();
     let name = e.check(text::required_line("name", "活动名称", &input.name, 60));

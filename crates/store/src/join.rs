@@ -11,7 +11,7 @@ use crate::{Actor, Db, Query, StoreError, StoreResult};
 /// token: nothing personal, nothing guessable, in the URL).
 pub async fn link_for_org(db: &Db, actor: &Actor, org_id: i64) -> StoreResult<String> {
     actor.require(Permission::ManageOrgs)?;
-    let org = crate::orgs::get(db, &actor.scope, org_id).await?;
+    let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let mut tx = db.begin().await?;
     let existing: Option<(String,)> = tx
         .fetch_optional(&Query::new("SELECT token FROM join_links WHERE org_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC").bind(org_id))
@@ -42,7 +42,7 @@ pub async fn link_for_org(db: &Db, actor: &Actor, org_id: i64) -> StoreResult<St
 /// Replaces a union's join link: old printed codes stop working.
 pub async fn renew(db: &Db, actor: &Actor, org_id: i64) -> StoreResult<String> {
     actor.require(Permission::ManageOrgs)?;
-    crate::orgs::get(db, &actor.scope, org_id).await?;
+    crate::orgs::get_current(db, &actor.scope, org_id).await?;
     db.execute(
         &Query::new(
             "UPDATE join_links SET revoked_at = $1 WHERE org_id = $2 AND revoked_at IS NULL",

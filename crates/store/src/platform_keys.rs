@@ -42,7 +42,7 @@ pub async fn create(
     name: &str,
 ) -> StoreResult<(ApiKey, String)> {
     actor.require(Permission::ManageOrgs)?;
-    let org = crate::orgs::get(db, &actor.scope, org_id).await?;
+    let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let name = text::required_line("name", "密钥名称", name, 60)?;
     let secret = format!("{KEY_PREFIX}{}", random_token());
     let mut tx = db.begin().await?;

@@ -2,7 +2,7 @@
 //! keeps only its SHA-256, so a leaked database yields no live session.
 //!
 //! Hand-written rather than tower-sessions: the session row must join the
-//! account (disabled accounts and role changes end sessions at once) and run
+//! account (disabled accounts and role changes end sessions) and run
 //! on both backends through the same query code as everything else.
 //!
 //! A server remembers the sessions it has just checked (see `caches`), so a
@@ -123,14 +123,14 @@ pub async fn lookup(
 ) -> StoreResult<Option<Session>> {
     let id = token_hash(token);
     let caches = db.caches();
-    let generation = caches.generation();
+    let stamp = caches.stamp();
     if let Some(mut session) = caches.get(&caches.sessions, &id) {
         session.actor.ip = ip.map(str::to_string);
         return Ok(Some(session));
     }
     let found = lookup_hashed(db, &id, policy, ip).await?;
     match &found {
-        Some(session) => caches.sessions.put(id, session.clone(), generation),
+        Some(session) => caches.sessions.put(id, session.clone(), stamp),
         None => caches.sessions.remove(&id),
     }
     Ok(found)
@@ -209,7 +209,11 @@ pub async fn purge_expired(db: &Db, policy: &SessionPolicy) -> StoreResult<u64> 
             .bind(now - policy.absolute),
     )
     .await
-    .inspect(|_| db.caches().forget())
+    .inspect(|&deleted| {
+        if deleted > 0 {
+            db.caches().forget();
+        }
+    })
 }
 
 /// Moves a session's clocks into the past: for tests of the timeouts.

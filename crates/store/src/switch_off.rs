@@ -24,7 +24,7 @@ pub(crate) async fn switch_off(
     id: i64,
     org_id: i64,
 ) -> StoreResult<()> {
-    let org = crate::orgs::get(db, &actor.scope, org_id).await?;
+    let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let mut tx = db.begin().await?;
     let sql = format!(
         "UPDATE {table} SET {column} = $1 WHERE id = $2 AND {column} IS NULL",

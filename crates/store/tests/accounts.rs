@@ -260,6 +260,11 @@ async fn sessions_time_out_and_end_when_the_account_is_disabled() {
             t.name
         );
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
+        // Looked up first, so the server remembers it: the change must void that.
+        assert!(sessions::lookup(db, &s.token, &policy, None)
+            .await
+            .unwrap()
+            .is_some());
         accounts::set_disabled(db, &sys, acc.id, true)
             .await
             .unwrap();
@@ -279,6 +284,10 @@ async fn sessions_time_out_and_end_when_the_account_is_disabled() {
             .await
             .unwrap();
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
+        assert!(sessions::lookup(db, &s.token, &policy, None)
+            .await
+            .unwrap()
+            .is_some());
         sessions::delete(db, &s.token).await.unwrap();
         assert!(
             sessions::lookup(db, &s.token, &policy, None)
@@ -307,6 +316,12 @@ async fn password_change_ends_sessions_and_checks_policy() {
         .await
         .unwrap();
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
+        assert!(
+            sessions::lookup(db, &s.token, &SessionPolicy::default(), None)
+                .await
+                .unwrap()
+                .is_some()
+        );
         assert_eq!(
             field_code(
                 accounts::set_password(db, &sys, &policy, acc.id, "short")

@@ -115,6 +115,16 @@ async fn changes_behind_the_servers_back_arrive_within_the_recheck_time() {
         )
         .await
         .unwrap();
+        // Until the recheck this server answers from what it read, so the
+        // bound below is the one that matters.
+        assert!(
+            sessions::lookup(db, &session.token, &policy, None)
+                .await
+                .unwrap()
+                .is_some(),
+            "{}: remembered",
+            t.name
+        );
         tokio::time::sleep(RECHECK_AFTER + std::time::Duration::from_millis(100)).await;
         assert!(
             sessions::lookup(db, &session.token, &policy, None)

@@ -83,7 +83,7 @@ pub async fn passwd(settings: &Settings, args: &PasswordArgs) -> anyhow::Result<
     db.close().await;
     result.with_context(|| format!("cannot set the password of {}", account.username))?;
     println!(
-        "Password of {} changed; its sessions have ended",
+        "Password of {} changed; its sessions have ended (running servers drop them within two seconds)",
         account.username
     );
     print_password(&chosen);
@@ -102,7 +102,7 @@ pub async fn set_disabled(
     let after = result?;
     if disabled {
         println!(
-            "Account {} disabled; its sessions have ended",
+            "Account {} disabled; its sessions have ended (running servers drop them within two seconds)",
             after.username
         );
     } else {

@@ -837,7 +837,7 @@ pub async fn set_settings(
         )
         .into());
     }
-    let org = crate::orgs::get(db, &actor.scope, org_id).await?;
+    let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let mut tx = db.begin().await?;
     let before = settings_in_tx(&mut tx, org_id).await?;
     tx.execute(

@@ -22,7 +22,7 @@ pub async fn reroute(
 ) -> StoreResult<Member> {
     actor.require(Permission::Review)?;
     let reason = text::required_line("reason", "改派理由", reason, 200)?;
-    let target = match crate::orgs::get(db, &actor.scope, to_org_id).await {
+    let target = match crate::orgs::get_current(db, &actor.scope, to_org_id).await {
         Err(crate::StoreError::NotFound) => return Err(not_a_target().into()),
         other => other?,
     };

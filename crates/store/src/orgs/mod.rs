@@ -105,18 +105,16 @@ fn by_id_in_scope(scope: &Scope, id: i64) -> Query {
 ///
 /// Nearly every request opens an organisation, so this process remembers
 /// the ones read a moment ago (see `caches`), whoever read them, and checks
-/// the caller's scope against the remembered path.
+/// the caller's scope against the remembered path. A decision that writes
+/// uses [`get_current`].
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Org> {
     let caches = db.caches();
-    let generation = caches.generation();
+    let stamp = caches.stamp();
     let org = match caches.get(&caches.orgs, &id) {
         Some(org) => org,
         None => {
-            let row: Option<OrgRow> = db
-                .fetch_optional(&by_id_in_scope(&Scope::everything(), id))
-                .await?;
-            let org: Org = row.ok_or(StoreError::NotFound)?.try_into()?;
-            caches.orgs.put(id, org.clone(), generation);
+            let org = get_current(db, &Scope::everything(), id).await?;
+            caches.orgs.put(id, org.clone(), stamp);
             org
         }
     };
@@ -125,6 +123,14 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Org> {
     } else {
         Err(StoreError::NotFound)
     }
+}
+
+/// One organisation inside `scope` as the database holds it now, for checks
+/// before a write (is the union open, is it still inside the owner's
+/// subtree): a change another server made a moment ago is seen.
+pub async fn get_current(db: &Db, scope: &Scope, id: i64) -> StoreResult<Org> {
+    let row: Option<OrgRow> = db.fetch_optional(&by_id_in_scope(scope, id)).await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
 }
 
 async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Org> {

@@ -194,7 +194,7 @@ pub async fn import(
     progress: Arc<Progress>,
 ) -> StoreResult<ImportReport> {
     actor.require(Permission::Review)?;
-    let entry = crate::orgs::get(db, &actor.scope, req.entry_org_id).await?;
+    let entry = crate::orgs::get_current(db, &actor.scope, req.entry_org_id).await?;
     // A check writes nothing, so it needs no confirmation yet.
     if !req.consent && req.mode != ImportMode::Check {
         return Err(consent_required().into());

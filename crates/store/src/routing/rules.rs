@@ -138,7 +138,7 @@ pub async fn create(
     target_org_id: i64,
 ) -> StoreResult<Rule> {
     actor.require(Permission::ManageOrgs)?;
-    let owner = crate::orgs::get(db, &actor.scope, owner_org_id).await?;
+    let owner = crate::orgs::get_current(db, &actor.scope, owner_org_id).await?;
     if owner.status == OrgStatus::Closed {
         return Err(FieldError::new(
             "owner_org_id",
@@ -154,7 +154,7 @@ pub async fn create(
         org_id: owner.id,
         path: owner.path.clone(),
     };
-    let target = match crate::orgs::get(db, &owner_scope, target_org_id).await {
+    let target = match crate::orgs::get_current(db, &owner_scope, target_org_id).await {
         Ok(t) => t,
         Err(StoreError::NotFound) => {
             return Err(FieldError::new(
