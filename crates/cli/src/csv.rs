@@ -1,7 +1,7 @@
-//! A small CSV reader for import files: a header row, comma-separated
-//! fields, optional double quotes (with `""` for a quote inside), CRLF line
-//! ends and the UTF-8 byte-order mark Excel writes. Enough for the region
-//! and roster files offices produce, without another dependency.
+//! CSV import files (regions, the demo's streets): a header row,
+//! comma-separated fields, optional double quotes, CRLF line ends and the
+//! UTF-8 byte-order mark Excel writes, with the line number of every row for
+//! error reports.
 
 /// One data row with its 1-based line number in the file (the header is line 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,71 +20,38 @@ pub struct LineError {
 /// The header (trimmed) and the data rows; blank lines are skipped.
 pub fn parse(text: &str) -> (Vec<String>, Vec<Result<Record, LineError>>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let header = match lines.next() {
-        Some((_, l)) => split(l)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|h| h.trim().to_string())
-            .collect(),
-        None => Vec::new(),
-    };
-    let rows = lines
-        .map(|(line, l)| {
-            split(l)
-                .map(|fields| Record { line, fields })
-                .map_err(|message| LineError { line, message })
-        })
-        .collect();
-    (header, rows)
-}
-
-/// Splits one line into fields. Quoted fields may contain commas, not line
-/// breaks: no legitimate region or roster cell needs one.
-fn split(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (false, '"') if at_start && cur.trim().is_empty() => {
-                cur.clear();
-                quoted = true;
-            }
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cur.push('"');
-            }
-            (true, '"') => {
-                quoted = false;
-                // Only spaces may follow a closing quote before the comma.
-                while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-                    chars.next();
+    let mut reader = nuanxin_store::csv_lines::CsvLines::new(text);
+    let mut record = ::csv::StringRecord::new();
+    let mut header = None;
+    let mut rows = Vec::new();
+    loop {
+        let row = match reader.read(&mut record) {
+            Ok(None) => break,
+            Ok(Some(line)) => {
+                let fields: Vec<String> = record.iter().map(str::to_string).collect();
+                if fields.iter().all(|f| f.trim().is_empty()) {
+                    continue;
                 }
-                if chars.peek().is_some_and(|c| *c != ',') {
-                    return Err("unexpected text after a closing quote".into());
+                // No region cell holds a line break: a field that does is a
+                // quote left open, which would swallow the lines after it.
+                if fields.iter().any(|f| f.contains('\n')) {
+                    Err(LineError {
+                        line,
+                        message: "a quoted field is not closed on its line".into(),
+                    })
+                } else {
+                    Ok(Record { line, fields })
                 }
             }
-            (false, ',') => {
-                fields.push(std::mem::take(&mut cur));
-                at_start = true;
-                continue;
-            }
-            (_, c) => cur.push(c),
+            Err((line, message)) => Err(LineError { line, message }),
+        };
+        match (&header, row) {
+            (None, Ok(r)) => header = Some(r.fields.iter().map(|h| h.trim().to_string()).collect()),
+            (None, Err(_)) => header = Some(Vec::new()),
+            (Some(_), row) => rows.push(row),
         }
-        at_start = false;
     }
-    if quoted {
-        return Err("a quoted field is not closed".into());
-    }
-    fields.push(cur);
-    Ok(fields)
+    (header.unwrap_or_default(), rows)
 }
 
 #[cfg(test)]
@@ -103,12 +70,19 @@ mod tests {
 
     #[test]
     fn quotes() {
+        let (_, rows) = parse("h\na,\"b, c\",\"say \"\"hi\"\"\"\na,,\n");
         assert_eq!(
-            split(r#"a,"b, c","say ""hi""""#).unwrap(),
+            rows[0].as_ref().unwrap().fields,
             ["a", "b, c", r#"say "hi""#]
         );
-        assert_eq!(split("a,,").unwrap(), ["a", "", ""]);
-        assert!(split(r#"a,"b"#).is_err());
-        assert!(split(r#""a"x,b"#).is_err());
+        assert_eq!(rows[1].as_ref().unwrap().fields, ["a", "", ""]);
+    }
+
+    #[test]
+    fn an_open_quote_is_an_error_on_its_line() {
+        let (_, rows) = parse("h1,h2\n1,2\n3,\"four\n5,6\n");
+        assert_eq!(rows[0].as_ref().unwrap().fields, ["1", "2"]);
+        assert_eq!(rows[1].as_ref().unwrap_err().line, 3);
+        assert_eq!(rows.len(), 2);
     }
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 mod caches;
+pub mod csv_lines;
 mod db;
 mod error;
 pub mod events;

@@ -108,18 +108,16 @@ impl RosterFile {
                 Ok(())
             }
             RosterFile::Csv(text) => {
-                let mut reader = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(text.as_bytes());
+                let mut reader = crate::csv_lines::CsvLines::new(text);
                 let mut record = csv::StringRecord::new();
                 loop {
-                    match reader.read_record(&mut record) {
-                        Ok(false) => return Ok(()),
-                        Ok(true) => {}
-                        Err(e) => return Err(unreadable(e)),
-                    }
-                    let line = record.position().map_or(0, |p| p.line()) as u32;
+                    let line = match reader.read(&mut record) {
+                        Ok(None) => return Ok(()),
+                        Ok(Some(line)) => line as u32,
+                        Err((line, message)) => {
+                            return Err(unreadable(format!("line {line}: {message}")))
+                        }
+                    };
                     cells.clear();
                     cells.extend(record.iter().map(str::to_string));
                     if !blank(&cells) && f(line, &cells).is_break() {
@@ -194,6 +192,19 @@ mod tests {
         assert_eq!(r[0], (1, vec!["姓名".to_string(), "手机号".to_string()]));
         assert_eq!(r[2].0, 4, "row numbers count the blank line");
         assert_eq!(r[2].1[0], "李娜");
+    }
+
+    #[test]
+    fn csv_with_windows_line_ends_numbers_rows_by_their_line() {
+        let mut f =
+            RosterFile::open("姓名,手机号\r\n张伟,13812345678\r\n\r\n李娜,13912345678\r\n".into())
+                .unwrap();
+        let numbers: Vec<u32> = rows(&mut f).iter().map(|r| r.0).collect();
+        assert_eq!(
+            numbers,
+            [1, 2, 4],
+            "the row a report names is the line a user opens"
+        );
     }
 
     #[test]
