@@ -148,6 +148,18 @@ async fn valid_rows_are_enrolled_failed_rows_reported_and_a_rerun_adds_nobody() 
         numbers.sort();
         numbers.dedup();
         assert_eq!(numbers.len(), 4, "every member has their own number");
+        let mut by_number: Vec<_> = members
+            .iter()
+            .map(|m| (m.member_no.clone().unwrap(), m.name.clone()))
+            .collect();
+        by_number.sort();
+        let names: Vec<_> = by_number.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["张伟", "李娜", "刘洋", "赵磊"],
+            "{}: numbers follow the file's order",
+            t.name
+        );
         let history = membership::history(db, &Scope::everything(), members[0].id)
             .await
             .unwrap();

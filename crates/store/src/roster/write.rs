@@ -144,19 +144,21 @@ async fn write_batch(
         .filter(|p| !open.contains(&p.person_key))
         .collect();
     let now = Utc::now();
+    // Numbers follow the file's order.
     let numbers = issue_numbers(tx, &fresh, regions, now).await?;
+    // Inserted in key order, consecutive rows land on neighbouring leaves of
+    // the person index: each leaf is found once per batch, not per member.
+    let mut numbered: Vec<(&Prepared, MemberNo)> = fresh.into_iter().zip(numbers).collect();
+    numbered.sort_unstable_by(|a, b| a.0.person_key.cmp(&b.0.person_key));
 
-    let mut inserted: Vec<(i64, i64)> = Vec::with_capacity(fresh.len());
-    for chunk in fresh
-        .chunks(ROWS_PER_INSERT)
-        .zip(numbers.chunks(ROWS_PER_INSERT))
-    {
+    let mut inserted: Vec<(i64, i64)> = Vec::with_capacity(numbered.len());
+    for chunk in numbered.chunks(ROWS_PER_INSERT) {
         let mut q = Query::new(
             "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
                 occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
                 reject_reason, applied_at, due_at, decided_at, updated_at) VALUES ",
         );
-        for (i, (p, no)) in chunk.0.iter().zip(chunk.1).enumerate() {
+        for (i, (p, no)) in chunk.iter().enumerate() {
             q.push(if i == 0 { "(" } else { ", (" });
             q.push_bind(p.person_key.as_str()).push(", ");
             q.push_bind(p.name.as_str()).push(", ");
