@@ -185,7 +185,12 @@ async fn the_demo_city_has_its_federations_unions_and_accounts() {
         )
         .await
         .unwrap();
-        assert_eq!(route.org_id, rule.target_org_id, "{}", t.name);
+        assert_eq!(
+            (route.org_id, route.rule),
+            (rule.target_org_id, format!("rule:{}", rule.id)),
+            "{}",
+            t.name
+        );
 
         // A second load is refused as a user mistake and writes nothing.
         let err = load_demo(&t.db, DEFAULT_ORGS, 11).await.unwrap_err();

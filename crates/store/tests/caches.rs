@@ -117,6 +117,8 @@ async fn changes_behind_the_servers_back_arrive_within_the_recheck_time() {
         .unwrap();
         // Until the recheck this server answers from what it read, so the
         // bound below is the one that matters.
+        let remembered = orgs::get(db, &sys.scope, tr.union_b.id).await.unwrap();
+        assert_eq!(remembered.name, tr.union_b.name, "{}", t.name);
         assert!(
             sessions::lookup(db, &session.token, &policy, None)
                 .await

@@ -110,6 +110,17 @@ async fn keys_authenticate_until_revoked_and_idempotency_keys_are_reserved() {
             "{}",
             t.name
         );
+        // Taking over reserves the key again: a second retry waits.
+        assert_eq!(
+            conflict_code(
+                platform_keys::begin_push(db, key.id, "k2", "other")
+                    .await
+                    .unwrap_err()
+            ),
+            "push.in_progress",
+            "{}",
+            t.name
+        );
 
         // Scope: another district neither creates, sees nor revokes keys
         // of this union; a viewer creates none.

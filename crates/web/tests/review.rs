@@ -447,12 +447,20 @@ async fn the_receiving_union_accepts_a_transfer_in_the_console() {
     assert_eq!(r.status(), 422);
     let r = b
         .post(&url)
-        .form(&[("_csrf", csrf.as_str()), ("decision", "maybe")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("decision", "maybe"),
+            ("reason", "不清楚"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 422, "an unknown decision is no refusal");
     assert!(r.text().await.unwrap().contains("请选择接收或拒绝"));
+    let still_open = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 5)
+        .await
+        .unwrap();
+    assert_eq!(still_open.first().map(|t| t.id), Some(tid));
     let (a, _) = app.console("a_admin", PW).await;
     let a_page = a
         .get(app.url(&format!("/console/orgs/{}/members", app.union_a.id)))

@@ -51,7 +51,7 @@ async fn admins_keep_rules_in_scope_and_applications_follow_them() {
             (status, p["errors"][0]["field"].as_str()),
             (422, Some("occupation"))
         );
-        let (status, _) = app
+        let (status, p) = app
             .send(
                 Method::POST,
                 &a,
@@ -60,6 +60,7 @@ async fn admins_keep_rules_in_scope_and_applications_follow_them() {
             )
             .await;
         assert_eq!(status, 422, "a rule needs a target");
+        assert!(p.to_string().contains("target_org_id"), "{p}");
         let (status, p) = app
             .send(
                 Method::POST,
@@ -119,12 +120,50 @@ async fn admins_keep_rules_in_scope_and_applications_follow_them() {
                 .0,
             403
         );
-        let (status, list) = app.send(Method::POST, &a, &move_path, up).await;
+        // A second rule of the same stage moves ahead of the first.
+        let second = json!({ "employer": "京东", "target_org_id": app.union_a.id });
+        let (status, created) = app.send(Method::POST, &a, &rules_path(da), second).await;
+        assert_eq!(status, 201, "{}: {created}", app.backend);
+        let id2 = created["id"].as_i64().unwrap();
+        let (status, list) = app
+            .send(
+                Method::POST,
+                &a,
+                &format!("/api/v1/routing-rules/{id2}/move"),
+                up,
+            )
+            .await;
+        let order: Vec<_> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!((status, order), (200, vec![id2, id]), "{}", app.backend);
         assert_eq!(
-            (status, list[0]["id"].as_i64()),
-            (200, Some(id)),
-            "{}",
-            app.backend
+            app.send(
+                Method::DELETE,
+                &a,
+                &format!("/api/v1/routing-rules/{id2}"),
+                Value::Null
+            )
+            .await
+            .0,
+            204
+        );
+        // A district's admin cannot read or try the city's rules above it.
+        let city_rules = rules_path(app.city.id);
+        assert_eq!(app.get(&a, &city_rules).await.0, 404, "{}", app.backend);
+        assert_eq!(
+            app.send(
+                Method::POST,
+                &a,
+                &format!("/api/v1/orgs/{}/routing-trial", app.city.id),
+                json!({ "occupation": "courier", "work_region": "320104" }),
+            )
+            .await
+            .0,
+            404
         );
         let trial =
             json!({ "occupation": "courier", "employer": "顺丰速运", "work_region": "320102" });
