@@ -9,7 +9,7 @@ use nuanxin_domain::account::Role;
 use nuanxin_domain::org::{OrgKind, OrgStatus};
 use nuanxin_store::accounts;
 use nuanxin_store::orgs::{self, Org, OrgFilter};
-use nuanxin_store::routing::{rules, try_route, RuleCache, Trial};
+use nuanxin_store::routing::{rules, try_route, Trial};
 use nuanxin_store::testing::TestDb;
 use nuanxin_store::{Db, Scope};
 
@@ -173,18 +173,10 @@ async fn the_demo_city_has_its_federations_unions_and_accounts() {
             employer: format!("{}（玄武）", rule.employer.as_deref().unwrap()),
             work_region: district.region_code.clone(),
         };
-        let cache = RuleCache::default();
         let regions = nuanxin_store::regions::load(&t.db).await.unwrap();
-        let route = try_route(
-            &t.db,
-            &cache,
-            &Scope::everything(),
-            &regions,
-            city.id,
-            &trial,
-        )
-        .await
-        .unwrap();
+        let route = try_route(&t.db, &Scope::everything(), &regions, city.id, &trial)
+            .await
+            .unwrap();
         assert_eq!(
             (route.org_id, route.rule),
             (rule.target_org_id, format!("rule:{}", rule.id)),

@@ -249,23 +249,7 @@ impl ApplicationForm {
             Some(&self.employer),
             100,
         ));
-        let region = e.check(
-            regions
-                .validate(&self.work_region)
-                .map_err(|err| err.at("work_region"))
-                .and_then(|r| {
-                    if r.level() == RegionLevel::Province || r.level() == RegionLevel::City {
-                        Err(FieldError::new(
-                            "work_region",
-                            "work_region.too_coarse",
-                            "请选择工作所在的区县",
-                            "choose the district or county where you work",
-                        ))
-                    } else {
-                        Ok(r)
-                    }
-                }),
-        );
+        let region = e.check(parse_work_region(regions, &self.work_region));
         if !self.consent {
             e.push(FieldError::new(
                 "consent",
@@ -284,6 +268,21 @@ impl ApplicationForm {
             work_region: region.expect("checked"),
         })
     }
+}
+
+/// Where the applicant works: a known district, county or street, as the
+/// application form asks and as a routing trial checks it.
+pub fn parse_work_region(regions: &Regions, raw: &str) -> Result<RegionCode, FieldError> {
+    let r = regions.validate(raw).map_err(|err| err.at("work_region"))?;
+    if r.level() == RegionLevel::Province || r.level() == RegionLevel::City {
+        return Err(FieldError::new(
+            "work_region",
+            "work_region.too_coarse",
+            "请选择工作所在的区县",
+            "choose the district or county where you work",
+        ));
+    }
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::orgs::Org;
+use crate::routing::RuleCache;
 use crate::sessions::Session;
 
 /// How long an entry read from the database is trusted.
@@ -32,6 +33,9 @@ pub(crate) struct Caches {
     pub sessions: Recent<String, Session>,
     /// Organisations by id, whatever the scope of the reader.
     pub orgs: Recent<i64, Org>,
+    /// The routing rules, compiled; they carry their own version check, as a
+    /// rule change must reach every server before its next application.
+    pub rules: RuleCache,
 }
 
 /// When a database read began: taken before the read, handed to

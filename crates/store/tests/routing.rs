@@ -63,28 +63,18 @@ async fn applications_go_to_the_right_union() {
         .await
         .unwrap()
         .org;
-        let r = routing::route(
-            db,
-            &routing::RuleCache::default(),
-            tr.union_a.id,
-            &app("courier"),
-        )
-        .await
-        .unwrap();
+        let r = routing::route(db, tr.union_a.id, &app("courier"))
+            .await
+            .unwrap();
         assert_eq!(
             (r.org_id, r.rule.as_str()),
             (tr.union_a.id, "scanned_union"),
             "{}",
             t.name
         );
-        let r = routing::route(
-            db,
-            &routing::RuleCache::default(),
-            tr.district_a.id,
-            &app("courier"),
-        )
-        .await
-        .unwrap();
+        let r = routing::route(db, tr.district_a.id, &app("courier"))
+            .await
+            .unwrap();
         assert_eq!(
             (r.org_id, r.rule.as_str()),
             (express.id, "industry_federation"),
@@ -92,28 +82,18 @@ async fn applications_go_to_the_right_union() {
             t.name
         );
         assert!(r.reason_zh.contains("玄武区快递行业工会联合会"));
-        let r = routing::route(
-            db,
-            &routing::RuleCache::default(),
-            tr.city.id,
-            &app("security_guard"),
-        )
-        .await
-        .unwrap();
+        let r = routing::route(db, tr.city.id, &app("security_guard"))
+            .await
+            .unwrap();
         assert_eq!(
             (r.org_id, r.rule.as_str()),
             (catch_all.id, "catch_all_union"),
             "{}",
             t.name
         );
-        let e = routing::route(
-            db,
-            &routing::RuleCache::default(),
-            tr.district_b.id,
-            &app("courier"),
-        )
-        .await
-        .unwrap_err();
+        let e = routing::route(db, tr.district_b.id, &app("courier"))
+            .await
+            .unwrap_err();
         assert!(
             matches!(e, StoreError::Validation(v) if v.0[0].code == "routing.no_union"),
             "{}",
@@ -182,14 +162,9 @@ async fn reviewers_reroute_pending_applications_within_their_scope() {
         .await
         .unwrap()
         .org;
-        let route = routing::route(
-            db,
-            &routing::RuleCache::default(),
-            tr.union_a.id,
-            &app("courier"),
-        )
-        .await
-        .unwrap();
+        let route = routing::route(db, tr.union_a.id, &app("courier"))
+            .await
+            .unwrap();
         let id = match membership::apply(db, &Sealer::from_key(&[9u8; 64]), &route, &app("courier"))
             .await
             .unwrap()

@@ -7,8 +7,8 @@ use nuanxin_domain::org::OrgStatus;
 use nuanxin_domain::routing_rule::{RuleForm, Stage};
 use nuanxin_store::audit::{self, AuditFilter};
 use nuanxin_store::orgs::{self, Org};
+use nuanxin_store::routing;
 use nuanxin_store::routing::rules::{self, Direction};
-use nuanxin_store::routing::{self, RuleCache};
 use nuanxin_store::testing::TestDb;
 use nuanxin_store::{Actor, Db, StoreError};
 
@@ -57,8 +57,8 @@ async fn add(db: &Db, actor: &Actor, owner: &Org, f: RuleForm, target: &Org) -> 
 }
 
 /// Routes through the city's code, as a worker scanning the city poster.
-async fn routed(db: &Db, cache: &RuleCache, entry: &Org, a: &Application) -> (i64, String, String) {
-    let r = routing::route(db, cache, entry.id, a).await.unwrap();
+async fn routed(db: &Db, entry: &Org, a: &Application) -> (i64, String, String) {
+    let r = routing::route(db, entry.id, a).await.unwrap();
     (r.org_id, r.rule, r.reason_zh)
 }
 
@@ -67,7 +67,6 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
     for t in TestDb::all().await {
         let db = &t.db;
         let tr = tree(db).await;
-        let cache = RuleCache::default();
         let partner = union(db, &tr.street_a, "enterprise", "美团玄武合作商工会", None).await;
         let express = union(
             db,
@@ -105,7 +104,7 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
         .await;
 
         let (org, rule, reason) =
-            routed(db, &cache, &tr.city, &app("courier", "顺丰 速运", "320102")).await;
+            routed(db, &tr.city, &app("courier", "顺丰 速运", "320102")).await;
         assert_eq!(
             (org, rule),
             (tr.union_a.id, format!("rule:{by_employer}")),
@@ -113,8 +112,7 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
             t.name
         );
         assert_eq!(reason, "已分派至 某快递公司工会：您的工作单位已建立工会");
-        let (org, rule, reason) =
-            routed(db, &cache, &tr.city, &app("courier", "美团外卖", "320102")).await;
+        let (org, rule, reason) = routed(db, &tr.city, &app("courier", "美团外卖", "320102")).await;
         assert_eq!(
             (org, rule),
             (partner.id, format!("rule:{by_partner}")),
@@ -125,7 +123,7 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
             reason,
             "已分派至 美团玄武合作商工会：您的平台在本区的合作商已建会"
         );
-        let (org, rule, _) = routed(db, &cache, &tr.city, &app("courier", "", "320102")).await;
+        let (org, rule, _) = routed(db, &tr.city, &app("courier", "", "320102")).await;
         assert_eq!(
             (org, rule),
             (express.id, format!("rule:{by_occupation}")),
@@ -134,7 +132,7 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
         );
 
         // A district's rules cover only its own area.
-        let e = routing::route(db, &cache, tr.city.id, &app("courier", "顺丰", "320104"))
+        let e = routing::route(db, tr.city.id, &app("courier", "顺丰", "320104"))
             .await
             .unwrap_err();
         assert!(
@@ -146,14 +144,9 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
         // covers district B's area, but its target lies in district A.
         let city_admin = actor_at(&tr.city, Role::UnionAdmin);
         add(db, &city_admin, &tr.city, form("京东", "", ""), &tr.union_a).await;
-        let e = routing::route(
-            db,
-            &cache,
-            tr.district_b.id,
-            &app("courier", "京东", "320104"),
-        )
-        .await
-        .unwrap_err();
+        let e = routing::route(db, tr.district_b.id, &app("courier", "京东", "320104"))
+            .await
+            .unwrap_err();
         assert!(
             matches!(&e, StoreError::Validation(v) if v.0[0].code == "routing.no_union"),
             "{}: {e:?}",
@@ -161,8 +154,7 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
         );
         // A union's own code still takes the application itself, even where
         // a rule would have sent it to the same union.
-        let (org, rule, _) =
-            routed(db, &cache, &tr.union_a, &app("courier", "顺丰", "320102")).await;
+        let (org, rule, _) = routed(db, &tr.union_a, &app("courier", "顺丰", "320102")).await;
         assert_eq!(
             (org, rule.as_str()),
             (tr.union_a.id, "scanned_union"),
@@ -192,7 +184,6 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
     for t in TestDb::all().await {
         let db = &t.db;
         let tr = tree(db).await;
-        let cache = RuleCache::default();
         let express = union(
             db,
             &tr.district_a,
@@ -229,7 +220,7 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
         .await;
         let courier = app("courier", "", "320102");
         assert_eq!(
-            routed(db, &cache, &tr.city, &courier).await.0,
+            routed(db, &tr.city, &courier).await.0,
             tr.union_a.id,
             "{}",
             t.name
@@ -239,7 +230,7 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
             .await
             .unwrap();
         assert_eq!(
-            routed(db, &cache, &tr.city, &courier).await.0,
+            routed(db, &tr.city, &courier).await.0,
             express.id,
             "{}",
             t.name
@@ -259,13 +250,13 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
         // Outside district A, the city's rule applies.
         let elsewhere = app("courier", "", "320104");
         assert_eq!(
-            routed(db, &cache, &tr.city, &elsewhere).await.0,
+            routed(db, &tr.city, &elsewhere).await.0,
             tr.union_b.id,
             "{}",
             t.name
         );
 
-        // Renaming the target is seen by the same cache at once.
+        // Renaming the target is seen by the rule cache at once.
         let rename = orgs::OrgUpdate {
             name: "玄武区快递业工会联合会".into(),
             region_code: express.region_code.clone(),
@@ -275,17 +266,17 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
         orgs::update(db, &Actor::system(), &regions(), express.id, &rename)
             .await
             .unwrap();
-        let (_, _, reason) = routed(db, &cache, &tr.city, &courier).await;
+        let (_, _, reason) = routed(db, &tr.city, &courier).await;
         assert!(
             reason.contains("玄武区快递业工会联合会"),
             "{}: {reason}",
             t.name
         );
 
-        // Deleting and closing are seen by the same cache at once.
+        // Deleting and closing are seen by the rule cache at once.
         rules::delete(db, &admin, second).await.unwrap();
         assert_eq!(
-            routed(db, &cache, &tr.city, &courier).await.0,
+            routed(db, &tr.city, &courier).await.0,
             tr.union_a.id,
             "{}",
             t.name
@@ -294,7 +285,7 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
             .await
             .unwrap();
         assert_eq!(
-            routed(db, &cache, &tr.city, &courier).await.0,
+            routed(db, &tr.city, &courier).await.0,
             tr.union_b.id,
             "{}",
             t.name
@@ -371,6 +362,24 @@ async fn bad_rules_are_refused_with_the_field_named_and_nothing_written() {
         assert_eq!(
             code(e),
             ("employer".into(), "routing_rule.keyword_too_short"),
+            "{}",
+            t.name
+        );
+        // A union's own admin cannot pull in its federations' applications.
+        let union_admin = actor_at(&tr.union_a, Role::UnionAdmin);
+        let e = rules::create(
+            db,
+            &union_admin,
+            &regions(),
+            tr.union_a.id,
+            &form("", "courier", ""),
+            tr.union_a.id,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            code(e),
+            ("owner_org_id".into(), "routing_rule.owner_grassroots"),
             "{}",
             t.name
         );

@@ -48,8 +48,6 @@ pub struct StateInner {
     pub event_rate: crate::event_rate::EventRate,
     /// Roster imports running or finished in this process.
     pub imports: crate::roster_jobs::RosterJobs,
-    /// The routing rules compiled in memory, reloaded when they change.
-    pub rules: nuanxin_store::routing::RuleCache,
     regions: RwLock<Arc<Regions>>,
 }
 
@@ -68,7 +66,6 @@ impl AppState {
             applications: nuanxin_store::membership::ApplyQueue::start(db.clone()),
             imports: crate::roster_jobs::RosterJobs::new(),
             event_rate: crate::event_rate::EventRate::default(),
-            rules: Default::default(),
             db,
             config,
             sealer: Arc::new(sealer),

@@ -35,6 +35,21 @@ fn explained(status: StatusCode) -> (&'static str, &'static str, &'static str) {
             "提交内容的类型不正确",
             "the body has the wrong content type",
         ),
+        s if s.is_server_error() => (
+            "internal",
+            "服务器出错，请稍后重试",
+            "something went wrong on the server; try again later",
+        ),
+        StatusCode::NOT_FOUND => (
+            "not_found",
+            "没有找到这个地址",
+            "there is nothing at this address",
+        ),
+        StatusCode::TOO_MANY_REQUESTS => (
+            "rate_limited",
+            "请求过于频繁，请稍后重试",
+            "too many requests; try again later",
+        ),
         _ => (
             "bad_request",
             "提交的内容无法读取，请检查后重试",

@@ -207,9 +207,7 @@ pub async fn import(
             "a closed union takes no members",
         )));
     }
-    // A fresh book: an import runs rarely and long, so it keeps no cache.
-    let rules = crate::routing::RuleCache::default();
-    let router = Arc::new(Router::load(db, entry.id, &rules).await?);
+    let router = Arc::new(Router::load(db, entry.id).await?);
     let default_region = default_work_region(&entry.region_code)
         .map(|r| r.as_str().to_string())
         .unwrap_or_default();

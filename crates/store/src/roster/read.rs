@@ -115,7 +115,9 @@ impl RosterFile {
                         Ok(None) => return Ok(()),
                         Ok(Some(line)) => line as u32,
                         Err((line, message)) => {
-                            return Err(unreadable(format!("line {line}: {message}")))
+                            return Err(unreadable(format!(
+                                "第 {line} 行 / line {line}: {message}"
+                            )))
                         }
                     };
                     cells.clear();

@@ -90,8 +90,8 @@ pub struct Router {
 impl Router {
     /// Loads what decides for applications that came in through
     /// `entry_org_id`. A union's own code needs no rules, so only a
-    /// federation's asks `rules` for the current book.
-    pub async fn load(db: &Db, entry_org_id: i64, rules: &RuleCache) -> StoreResult<Router> {
+    /// federation's asks this process's rule cache for the current book.
+    pub async fn load(db: &Db, entry_org_id: i64) -> StoreResult<Router> {
         let entry: Candidate = db
             .fetch_optional(&Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE id = $1").bind(entry_org_id))
             .await?
@@ -109,7 +109,10 @@ impl Router {
             let mut q = Query::new("SELECT id, name, kind, region_code, industry, status, path FROM orgs WHERE kind IN ('industry', 'catch_all') AND status <> 'closed' AND");
             subtree.push_filter(&mut q, "path");
             q.push(" ORDER BY path");
-            (db.fetch_all(&q).await?, rules.current(db).await?)
+            (
+                db.fetch_all(&q).await?,
+                db.caches().rules.current(db).await?,
+            )
         };
         Ok(Router {
             grassroots: kind.is_grassroots(),
@@ -201,13 +204,8 @@ impl Router {
 
 /// Picks the union for an application that came in through `entry_org_id`,
 /// with this server's compiled rules.
-pub async fn route(
-    db: &Db,
-    rules: &RuleCache,
-    entry_org_id: i64,
-    app: &Application,
-) -> StoreResult<Route> {
-    Ok(Router::load(db, entry_org_id, rules).await?.route(app)?)
+pub async fn route(db: &Db, entry_org_id: i64, app: &Application) -> StoreResult<Route> {
+    Ok(Router::load(db, entry_org_id).await?.route(app)?)
 }
 
 /// What an admin asks when trying the routing out: where would this
@@ -223,7 +221,6 @@ pub struct Trial {
 /// storing anything; field problems are reported as for a real one.
 pub async fn try_route(
     db: &Db,
-    rules: &RuleCache,
     scope: &Scope,
     regions: &Regions,
     entry_org_id: i64,
@@ -232,15 +229,15 @@ pub async fn try_route(
     crate::orgs::get(db, scope, entry_org_id).await?;
     let mut e = ValidationErrors::new();
     let occupation = e.check(Occupation::parse(&t.occupation));
-    let work_region = e.check(regions.validate(&t.work_region).map_err(|mut f| {
-        f.field = "work_region".into();
-        f
-    }));
+    let work_region = e.check(nuanxin_domain::membership::parse_work_region(
+        regions,
+        &t.work_region,
+    ));
     let (Some(occupation), Some(work_region)) = (occupation, work_region) else {
         return Err(e.into());
     };
     let employer = Some(t.employer.trim()).filter(|s| !s.is_empty());
-    let router = Router::load(db, entry_org_id, rules).await?;
+    let router = Router::load(db, entry_org_id).await?;
     Ok(router.route_parts(occupation, employer, &work_region)?)
 }
 

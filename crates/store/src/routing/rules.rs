@@ -148,6 +148,17 @@ pub async fn create(
         )
         .into());
     }
+    if owner.kind.is_grassroots() {
+        // Its own code already routes to itself; a rule here would only
+        // pull in the applications that come through its federations' codes.
+        return Err(FieldError::new(
+            "owner_org_id",
+            "routing_rule.owner_grassroots",
+            "基层工会直接受理扫描本会二维码的申请，分派规则由上级工会设置",
+            "a grassroots union takes the applications of its own code; routing rules belong to federations",
+        )
+        .into());
+    }
     let owner_region = RegionCode::parse(&owner.region_code)?;
     let conditions = form.check(regions, &owner_region)?;
     let owner_scope = Scope {

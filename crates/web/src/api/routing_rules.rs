@@ -206,7 +206,6 @@ pub async fn trial(
     };
     let route = routing::try_route(
         &state.db,
-        &state.rules,
         &user.session.actor.scope,
         &state.regions(),
         id,

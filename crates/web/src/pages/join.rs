@@ -279,7 +279,7 @@ async fn submit(
             .await
         }
     };
-    let route = match routing::route(&state.db, &state.rules, entry, &app).await {
+    let route = match routing::route(&state.db, entry, &app).await {
         Ok(r) => r,
         Err(StoreError::Validation(errors)) => {
             return join_page(

@@ -312,7 +312,7 @@ pub async fn pick_org(
     if raw.is_empty() {
         return Err(err(
             format!("请填写{label_zh}的名称或编号"),
-            format!("enter the {field}'s name or id"),
+            "enter the organisation's name or id".to_string(),
         ));
     }
     let filter = nuanxin_store::orgs::OrgFilter {

@@ -72,6 +72,8 @@ struct RoutingPage {
     l: Layout,
     org_id: i64,
     org_name: String,
+    /// A grassroots union keeps no rules: its own code routes to itself.
+    grassroots: bool,
     can_manage: bool,
     rules: Vec<RuleRow>,
     occupations: Vec<(&'static str, &'static str)>,
@@ -134,16 +136,7 @@ async fn page(
                 employer: input.trial.trial_employer.clone(),
                 work_region: input.trial.trial_region.clone(),
             };
-            match routing::try_route(
-                &state.db,
-                &state.rules,
-                &actor.scope,
-                &regions,
-                org_id,
-                &trial,
-            )
-            .await
-            {
+            match routing::try_route(&state.db, &actor.scope, &regions, org_id, &trial).await {
                 Ok(r) => (Some(describe(&r)), vec![]),
                 Err(StoreError::Validation(v)) => {
                     let no_union = v.0.iter().any(|f| f.code == "routing.no_union");
@@ -167,8 +160,9 @@ async fn page(
         &RoutingPage {
             l: layout(),
             org_id,
+            grassroots: org.kind.is_grassroots(),
             org_name: org.name,
-            can_manage: actor.role.can(Permission::ManageOrgs),
+            can_manage: actor.role.can(Permission::ManageOrgs) && !org.kind.is_grassroots(),
             rules: rows,
             occupations: Occupation::ALL
                 .iter()
