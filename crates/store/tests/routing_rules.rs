@@ -176,6 +176,18 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
             "{}",
             t.name
         );
+
+        // A target moved out of the owner's subtree no longer receives
+        // through the owner's rule.
+        orgs::move_to(db, &Actor::system(), tr.union_a.id, tr.district_b.id)
+            .await
+            .unwrap();
+        let after_move = routing::route(db, tr.city.id, &app("courier", "顺丰", "320102")).await;
+        assert!(
+            !matches!(&after_move, Ok(r) if r.rule == format!("rule:{by_employer}")),
+            "{}: {after_move:?}",
+            t.name
+        );
     }
 }
 

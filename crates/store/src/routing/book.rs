@@ -175,7 +175,8 @@ impl RuleBook {
         self.rules.get(best as usize)
     }
 
-    /// Loads and compiles every rule whose owner and target are open.
+    /// Loads and compiles every rule whose owner and target are open and
+    /// whose target still lies in the owner's subtree (a move may take it out).
     pub async fn load(db: &Db) -> StoreResult<RuleBook> {
         // The version first: a write landing between the two reads makes
         // this book look older than it is, never newer, so it is reloaded.
@@ -188,7 +189,8 @@ impl RuleBook {
                  FROM routing_rules r
                  JOIN orgs o ON o.id = r.owner_org_id
                  JOIN orgs t ON t.id = r.target_org_id
-                 WHERE o.status <> 'closed' AND t.status <> 'closed'",
+                 WHERE o.status <> 'closed' AND t.status <> 'closed'
+                   AND substr(t.path, 1, length(o.path)) = o.path",
             ))
             .await?;
         let rules = rows
