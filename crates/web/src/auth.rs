@@ -156,6 +156,8 @@ pub struct PageUser {
 pub enum PageReject {
     Login(String),
     Error(ApiError),
+    /// An error shown as a console page, in the user's language.
+    Page(crate::pages::PageError),
 }
 
 impl IntoResponse for PageReject {
@@ -165,6 +167,7 @@ impl IntoResponse for PageReject {
                 Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
             }
             PageReject::Error(e) => e.into_response(),
+            PageReject::Page(e) => e.into_response(),
         }
     }
 }
@@ -246,19 +249,26 @@ impl FromRequest<AppState> for PostForm {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageReject> {
         let (mut parts, body) = req.into_parts();
         let user = PageUser::from_request_parts(&mut parts, state).await?;
+        let Ok(t) = crate::i18n::Tr::from_request_parts(&mut parts, state).await;
+        let uri = parts.uri.clone();
+        let page = |user: &PageUser, e: ApiError| {
+            PageReject::Page(crate::pages::PageError::new(
+                crate::pages::Layout::for_user(t, user, &uri),
+                e,
+            ))
+        };
         let req = Request::from_parts(parts, body);
-        let axum::Form(fields) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
-            .await
-            .map_err(|e| {
-                PageReject::Error(ApiError::bad_request(
-                    "form",
-                    "表单格式不正确",
-                    format!("malformed form: {e}"),
-                ))
-            })?;
+        let fields = match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
+            Ok(axum::Form(fields)) => fields,
+            Err(e) => {
+                let e =
+                    ApiError::bad_request("form", "表单格式不正确", format!("malformed form: {e}"));
+                return Err(page(&user, e));
+            }
+        };
         let form = PostForm { user, fields };
         if !same_secret(form.get(CSRF_FIELD), &form.user.session.csrf) {
-            return Err(PageReject::Error(ApiError::csrf()));
+            return Err(page(&form.user, ApiError::csrf()));
         }
         Ok(form)
     }

@@ -135,6 +135,12 @@ async fn console_login_scope_and_errors() {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
+        let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+        let page = r.text().await.unwrap();
+        assert!(
+            content_type.starts_with("text/html") && page.contains("页面已过期"),
+            "a console page in the user's language, not JSON: {content_type} {page}"
+        );
         // Posting into another district is a 404, not a write.
         let r = c
             .post(app.url(&format!("/console/orgs/{}/edit", app.union_b.id)))

@@ -185,7 +185,22 @@ impl IntoResponse for PageError {
                     },
                 )
             }
-            internal => internal.into_response(),
+            ApiError::Internal(cause) => {
+                tracing::error!(cause = %cause, "internal error");
+                let message = if self.l.t.en() {
+                    "something went wrong on the server; try again later"
+                } else {
+                    "服务器出错，请稍后重试"
+                };
+                render(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &ErrorPage {
+                        l: *self.l,
+                        status: 500,
+                        message: message.into(),
+                    },
+                )
+            }
         }
     }
 }
