@@ -223,6 +223,11 @@ pub struct RosterArgs {
     /// Confirm that everyone listed accepted the personal-information notice
     #[arg(long)]
     pub consent: bool,
+    /// Rows per transaction. Larger batches import faster; smaller ones hold
+    /// the database's write lock for less time on a server in use.
+    #[arg(long, value_name = "ROWS", default_value_t = nuanxin_store::roster::BATCH_ROWS as u32,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub batch_rows: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

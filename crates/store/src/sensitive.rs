@@ -77,8 +77,10 @@ impl Sealer {
 
     /// Random nonce ‖ ciphertext, base64. The same input seals differently each time.
     pub fn seal(&self, plaintext: &str) -> String {
+        // A random 192-bit nonce from the thread's CSPRNG (ChaCha, seeded
+        // and reseeded from the OS) rather than a system call per seal.
         let mut nonce = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        rand::thread_rng().fill_bytes(&mut nonce);
         let ct = self
             .cipher
             .encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes())

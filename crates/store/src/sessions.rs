@@ -47,7 +47,9 @@ pub fn record_token() -> String {
     let mut b = [0u8; 32];
     let ms = chrono::Utc::now().timestamp_millis().max(0) as u64;
     b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
-    rand::rngs::OsRng.fill_bytes(&mut b[6..]);
+    // The thread's CSPRNG (ChaCha, seeded and reseeded from the OS): a
+    // system call per token cost a roster import two per member.
+    rand::thread_rng().fill_bytes(&mut b[6..]);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 

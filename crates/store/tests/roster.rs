@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use common::*;
 use nuanxin_domain::account::Role;
-use nuanxin_domain::membership::MembershipStatus;
+use nuanxin_domain::membership::{MemberNo, MembershipStatus};
 use nuanxin_store::audit::{self, AuditFilter};
 use nuanxin_store::membership::{self, MemberFilter};
 use nuanxin_store::roster::{self, ImportMode, ImportReport, Progress, RosterFile, RosterRequest};
@@ -52,11 +52,7 @@ async fn run(
         sealer(),
         Arc::new(regions()),
         file,
-        &RosterRequest {
-            entry_org_id: org_id,
-            mode,
-            consent: true,
-        },
+        &RosterRequest::new(org_id, mode, true),
         Arc::new(Progress::default()),
     )
     .await
@@ -166,18 +162,11 @@ async fn valid_rows_are_enrolled_failed_rows_reported_and_a_rerun_adds_nobody() 
         assert_eq!(history.len(), 1);
         assert_eq!(history[0].reason.as_deref(), Some("名单导入"));
         assert_eq!(history[0].actor_name, officer.username);
-        let (audit_rows, _) = audit::list(
-            db,
-            &officer.scope,
-            &AuditFilter {
-                action: Some("member.roster_import".into()),
-                limit: 10,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(audit_rows.len(), 1, "one audit row for the one batch");
+        assert_eq!(
+            batch_audits(db, &officer).await,
+            [(4, 4)],
+            "one audit row for the one batch"
+        );
 
         let again = run(
             db,
@@ -220,23 +209,67 @@ async fn all_or_nothing_and_check_write_nothing_when_a_row_fails() {
     }
 }
 
+async fn run_in_batches(
+    db: &Db,
+    actor: &Actor,
+    org_id: i64,
+    batch_rows: usize,
+    bytes: Vec<u8>,
+) -> Result<ImportReport, StoreError> {
+    roster::import(
+        db,
+        actor,
+        sealer(),
+        Arc::new(regions()),
+        RosterFile::open(bytes).unwrap(),
+        &RosterRequest {
+            batch_rows,
+            ..RosterRequest::new(org_id, ImportMode::ValidRows, true)
+        },
+        Arc::new(Progress::default()),
+    )
+    .await
+}
+
+/// The audit rows of roster batches, oldest first, as (rows, enrolled).
+async fn batch_audits(db: &Db, officer: &Actor) -> Vec<(u64, u64)> {
+    let (rows, _) = audit::list(
+        db,
+        &officer.scope,
+        &AuditFilter {
+            action: Some("member.roster_import".into()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut batches: Vec<(u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            let after: serde_json::Value =
+                serde_json::from_str(r.after_json.as_deref().expect("batch figures")).unwrap();
+            (
+                after["rows"].as_u64().unwrap(),
+                after["enrolled"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    batches.reverse();
+    batches
+}
+
 #[tokio::test]
 async fn batches_commit_whole_and_numbers_stay_unique_across_them() {
     for t in TestDb::all().await {
         let db = &t.db;
         let tr = tree(db).await;
         let officer = actor_at(&tr.union_a, Role::UnionAdmin);
-        let n = roster::BATCH_ROWS as u32 * 2 + 321;
+        let n = 2 * 1000 + 321;
         let rows: Vec<String> = (0..n).map(|k| row("张伟", k)).collect();
-        let report = run(
-            db,
-            &officer,
-            tr.union_a.id,
-            ImportMode::ValidRows,
-            csv(&rows),
-        )
-        .await
-        .unwrap();
+        let report = run_in_batches(db, &officer, tr.union_a.id, 1000, csv(&rows))
+            .await
+            .unwrap();
         assert_eq!(report.enrolled, n, "{}", t.name);
         let distinct: i64 = db
             .scalar(
@@ -248,18 +281,65 @@ async fn batches_commit_whole_and_numbers_stay_unique_across_them() {
             .await
             .unwrap();
         assert_eq!(distinct, i64::from(n));
-        let (audit_rows, _) = audit::list(
+        assert_eq!(
+            batch_audits(db, &officer).await,
+            [(1000, 1000), (1000, 1000), (321, 321)],
+            "one audit row per batch, on {}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_batch_that_fails_midway_leaves_nothing_of_itself() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let officer = actor_at(&tr.union_a, Role::UnionAdmin);
+        // One member first, who then holds the number the import will
+        // issue to its 1,499th row: in the second batch of 1,000, after
+        // that batch's first chunks have been written.
+        let first = run(
             db,
-            &officer.scope,
-            &AuditFilter {
-                action: Some("member.roster_import".into()),
-                limit: 10,
-                ..Default::default()
-            },
+            &officer,
+            tr.union_a.id,
+            ImportMode::ValidRows,
+            csv(&[row("王芳", 9_000)]),
         )
         .await
         .unwrap();
-        assert_eq!(audit_rows.len(), 3, "one audit row per batch");
+        assert_eq!(first.enrolled, 1);
+        let issued: String = db
+            .scalar(&nuanxin_store::Query::new("SELECT member_no FROM members"))
+            .await
+            .unwrap();
+        let region = nuanxin_domain::region::RegionCode::parse(&issued[..6]).unwrap();
+        let year = 2000 + issued[6..8].parse::<i32>().unwrap();
+        let taken = MemberNo::issue(&region, year, 1_500).unwrap();
+        db.execute(
+            &nuanxin_store::Query::new("UPDATE members SET member_no = $1").bind(taken.as_str()),
+        )
+        .await
+        .unwrap();
+
+        let rows: Vec<String> = (0..2_321).map(|k| row("张伟", k)).collect();
+        let outcome = run_in_batches(db, &officer, tr.union_a.id, 1000, csv(&rows)).await;
+        assert!(outcome.is_err(), "the clash stops the import on {}", t.name);
+        let members: i64 = db
+            .scalar(&nuanxin_store::Query::new("SELECT COUNT(*) FROM members"))
+            .await
+            .unwrap();
+        assert_eq!(
+            members,
+            1 + 1000,
+            "the first batch stays, nothing of the second, on {}",
+            t.name
+        );
+        assert_eq!(
+            batch_audits(db, &officer).await,
+            [(1, 1), (1000, 1000)],
+            "no audit row for the batch that failed"
+        );
     }
 }
 
@@ -375,11 +455,7 @@ async fn bad_files_and_requests_are_refused_whole() {
             sealer(),
             Arc::new(regions()),
             file,
-            &RosterRequest {
-                entry_org_id: tr.union_a.id,
-                mode: ImportMode::ValidRows,
-                consent: false,
-            },
+            &RosterRequest::new(tr.union_a.id, ImportMode::ValidRows, false),
             Arc::new(Progress::default()),
         )
         .await

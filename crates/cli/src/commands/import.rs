@@ -188,9 +188,8 @@ pub async fn roster(settings: &Settings, args: &RosterArgs) -> anyhow::Result<()
         known,
         file,
         &RosterRequest {
-            entry_org_id: args.org,
-            mode,
-            consent: args.consent,
+            batch_rows: args.batch_rows as usize,
+            ..RosterRequest::new(args.org, mode, args.consent)
         },
         std::sync::Arc::new(Progress::default()),
     )

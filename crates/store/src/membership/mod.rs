@@ -513,13 +513,14 @@ async fn decide(
         // what was read: a re-route or another decision committed meanwhile
         // wins, and this one is told so.
         &Query::new("UPDATE members SET status = $1, member_no = $2, reject_reason = $3, decided_at = $4, updated_at = $4,
-                closed_seq = CASE WHEN $6 THEN id ELSE closed_seq END WHERE id = $5 AND status = $7 AND org_id = $8")
+                closed_seq = $6 WHERE id = $5 AND status = $7 AND org_id = $8")
             .bind(next.code())
             .bind(member_no)
             .bind(if next == MembershipStatus::Rejected { reason } else { before.reject_reason.as_deref() })
             .bind(now)
             .bind(id)
-            .bind(!next.is_open())
+            // Open records hold 0; one that ends becomes history under its id.
+            .bind(if next.is_open() { 0 } else { id })
             .bind(before.status.code())
             .bind(before.org_id),
     )

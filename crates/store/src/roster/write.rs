@@ -1,5 +1,7 @@
 //! The enrolling pass: batches of valid rows, each in one transaction with
-//! its audit row, sealed on a reader thread while the last batch is written.
+//! its audit row. A reader thread seals and routes the rows in chunks while
+//! the database writes the chunk before, so a batch can be far larger than
+//! what is held in memory at once.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -12,22 +14,35 @@ use nuanxin_domain::region::RegionCode;
 use nuanxin_domain::roster::Columns;
 use serde_json::json;
 
-use super::{prepared_row, Progress, RosterFile, RowContext, BATCH_ROWS};
+use super::{prepared_row, Progress, RosterFile, RowContext};
 use crate::audit::{self, Event};
 use crate::membership::{reserve_numbers, Prepared};
 use crate::sensitive::Sealer;
-use crate::{Actor, Db, Query, StoreError, StoreResult, Tx};
+use crate::{Actor, Backend, Db, Query, StoreError, StoreResult, Tx};
 
-/// Members written to the database per statement's bind limit: 20 values a
-/// row stays under SQLite's 32,766 and PostgreSQL's 65,535.
+/// Rows sealed and handed to the writer at a time: what bounds the memory
+/// of the pipeline (two chunks, about 10 MB), whatever the batch size.
+const CHUNK_ROWS: usize = 10_000;
+/// Rows per multi-row insert (PostgreSQL, and history events everywhere):
+/// 20 values a row stays under PostgreSQL's 65,535 parameters and
+/// SQLite's 32,766.
 const ROWS_PER_INSERT: usize = 1000;
-/// SQLite page cache during an import, in KiB: with batches of
-/// [`BATCH_ROWS`](super::BATCH_ROWS) rows it holds most pages a batch
-/// touches, and keeps a million-row import under 300 MB in all.
+/// One-row inserts sent to SQLite in one call: enough that the hop to the
+/// connection's thread is paid once for many rows.
+const ROWS_PER_SQLITE_CALL: usize = 100;
+/// SQLite page cache during an import, in KiB: it holds most of the
+/// person and phone index pages a batch touches, and keeps a million-row
+/// import under 300 MB in all.
 const IMPORT_CACHE_KIB: i64 = 65_536;
 
-/// Enrols every row not in `failed_rows`; returns (new members, people
-/// already holding a membership).
+/// Rows sealed by the reader; `ends_batch` marks the last chunk of a batch.
+struct Chunk {
+    rows: Vec<Prepared>,
+    ends_batch: bool,
+}
+
+/// Enrols every row not in `failed_rows` in batches of `batch_rows`;
+/// returns (new members, people already holding a membership).
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn enrol(
     db: &Db,
@@ -38,13 +53,18 @@ pub(super) async fn enrol(
     failed_rows: HashSet<u32>,
     ctx: RowContext,
     sealer: Arc<Sealer>,
+    batch_rows: usize,
     progress: &Progress,
 ) -> StoreResult<(u32, u32)> {
-    // At most one sealed batch waits while another is written and the next
+    // Even a small batch is handed over in a few chunks, so the writer
+    // starts on a batch while the reader still seals its end.
+    let chunk_rows = CHUNK_ROWS.min(batch_rows.div_ceil(4));
+    // At most one sealed chunk waits while another is written and the next
     // is sealed: enough to keep both cores busy, little memory.
-    let (batches, mut rx) = tokio::sync::mpsc::channel::<Vec<Prepared>>(1);
+    let (chunks, mut rx) = tokio::sync::mpsc::channel::<Chunk>(1);
     let reader = tokio::task::spawn_blocking(move || {
-        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        let mut chunk = Vec::with_capacity(chunk_rows);
+        let mut in_batch = 0;
         let mut header = true;
         let mut stopped = false;
         file.for_each_row(|n, cells| {
@@ -52,26 +72,34 @@ pub(super) async fn enrol(
                 return ControlFlow::Continue(());
             }
             if let Some(p) = prepared_row(&ctx, &sealer, &columns, cells) {
-                batch.push(p);
+                chunk.push(p);
+                in_batch += 1;
             }
-            if batch.len() == BATCH_ROWS {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                if batches.blocking_send(full).is_err() {
+            let ends_batch = in_batch == batch_rows;
+            if chunk.len() == chunk_rows || ends_batch {
+                if ends_batch {
+                    in_batch = 0;
+                }
+                let rows = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_rows));
+                if chunks.blocking_send(Chunk { rows, ends_batch }).is_err() {
                     stopped = true;
                     return ControlFlow::Break(());
                 }
             }
             ControlFlow::Continue(())
         })?;
-        if !batch.is_empty() && !stopped {
-            let _ = batches.blocking_send(batch);
+        if in_batch > 0 && !stopped {
+            let _ = chunks.blocking_send(Chunk {
+                rows: chunk,
+                ends_batch: true,
+            });
         }
         Ok::<(), nuanxin_domain::FieldError>(())
     });
 
     // SQLite: a larger page cache while the import runs keeps the indexes'
     // hot pages in memory across a batch; the server's normal size after.
-    let sqlite = db.backend() == crate::Backend::Sqlite;
+    let sqlite = db.backend() == Backend::Sqlite;
     if sqlite {
         db.execute(&Query::new(&format!(
             "PRAGMA cache_size = -{IMPORT_CACHE_KIB}"
@@ -92,42 +120,89 @@ pub(super) async fn enrol(
         .await
         .map_err(|e| StoreError::Internal(format!("roster reader stopped: {e}")))?
         .map_err(|e| StoreError::Validation(e.into()))?;
-    let (enrolled, existing) = written?;
-    Ok((enrolled, existing))
+    written
 }
 
-/// Writes each batch from the reader in its own transaction.
+/// What one batch has written so far.
+#[derive(Default)]
+struct Tally {
+    rows: u32,
+    enrolled: u32,
+    first_id: Option<i64>,
+    last_id: Option<i64>,
+}
+
+/// Writes the chunks from the reader, each batch in its own transaction,
+/// committed with its audit row after its last chunk.
 async fn write_all(
     db: &Db,
     actor: &Actor,
     entry_path: &str,
-    rx: &mut tokio::sync::mpsc::Receiver<Vec<Prepared>>,
+    rx: &mut tokio::sync::mpsc::Receiver<Chunk>,
     progress: &Progress,
 ) -> StoreResult<(u32, u32)> {
     let mut regions: HashMap<i64, RegionCode> = HashMap::new();
     let (mut enrolled, mut existing) = (0u32, 0u32);
-    while let Some(batch) = rx.recv().await {
-        let rows = batch.len() as u32;
-        let mut tx = db.begin().await?;
-        let (new, old) = write_batch(&mut tx, actor, entry_path, &batch, &mut regions).await?;
-        tx.commit().await?;
-        enrolled += new;
-        existing += old;
-        progress.written.fetch_add(rows, Ordering::Relaxed);
+    let mut open: Option<(Tx, Tally)> = None;
+    while let Some(chunk) = rx.recv().await {
+        let (tx, tally) = match &mut open {
+            Some(batch) => batch,
+            None => open.insert((db.begin().await?, Tally::default())),
+        };
+        if !chunk.rows.is_empty() {
+            write_chunk(tx, &chunk.rows, &mut regions, actor, tally).await?;
+        }
+        if chunk.ends_batch {
+            let (mut tx, tally) = open.take().expect("opened above");
+            audit_batch(&mut tx, actor, entry_path, &tally).await?;
+            tx.commit().await?;
+            enrolled += tally.enrolled;
+            existing += tally.rows - tally.enrolled;
+            progress.written.fetch_add(tally.rows, Ordering::Relaxed);
+        }
     }
+    // The reader always ends its last batch; one left open means it stopped
+    // early, and dropping the transaction rolls that batch back.
     Ok((enrolled, existing))
 }
 
-/// Writes one batch inside `tx`: skips people with an open membership,
-/// numbers the rest from each union's regional sequence, inserts members
-/// and their first history event, and appends one audit row.
-async fn write_batch(
+/// One audit row per batch: how many rows, how many enrolled, and the
+/// range of new member ids.
+async fn audit_batch(
     tx: &mut Tx,
     actor: &Actor,
     entry_path: &str,
+    tally: &Tally,
+) -> StoreResult<()> {
+    audit::append(
+        tx,
+        actor,
+        Event {
+            action: "member.roster_import",
+            entity: "member",
+            entity_id: None,
+            org_path: entry_path,
+            before: None,
+            after: Some(json!({
+                "rows": tally.rows,
+                "enrolled": tally.enrolled,
+                "member_ids": [tally.first_id, tally.last_id],
+            })),
+        },
+    )
+    .await
+}
+
+/// Writes one chunk inside its batch's `tx`: skips people with an open
+/// membership, numbers the rest from each union's regional sequence, and
+/// inserts members and their first history event.
+async fn write_chunk(
+    tx: &mut Tx,
     batch: &[Prepared],
     regions: &mut HashMap<i64, RegionCode>,
-) -> StoreResult<(u32, u32)> {
+    actor: &Actor,
+    tally: &mut Tally,
+) -> StoreResult<()> {
     let mut q =
         Query::new("SELECT person_key FROM members WHERE closed_seq = 0 AND person_key IN (");
     for (i, p) in batch.iter().enumerate() {
@@ -147,46 +222,28 @@ async fn write_batch(
     // Numbers follow the file's order.
     let numbers = issue_numbers(tx, &fresh, regions, now).await?;
     // Inserted in key order, consecutive rows land on neighbouring leaves of
-    // the person index: each leaf is found once per batch, not per member.
+    // the person index: each leaf is found once per chunk, not per member.
     let mut numbered: Vec<(&Prepared, MemberNo)> = fresh.into_iter().zip(numbers).collect();
     numbered.sort_unstable_by(|a, b| a.0.person_key.cmp(&b.0.person_key));
 
-    let mut inserted: Vec<(i64, i64)> = Vec::with_capacity(numbered.len());
-    for chunk in numbered.chunks(ROWS_PER_INSERT) {
-        let mut q = Query::new(
-            "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
-                occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
-                reject_reason, applied_at, due_at, decided_at, updated_at) VALUES ",
-        );
-        for (i, (p, no)) in chunk.iter().enumerate() {
-            q.push(if i == 0 { "(" } else { ", (" });
-            q.push_bind(p.person_key.as_str()).push(", ");
-            q.push_bind(p.name.as_str()).push(", ");
-            q.push_bind(p.id_sealed.as_str()).push(", ");
-            q.push_bind(p.id_masked.as_str()).push(", ");
-            q.push_bind(p.phone_key.as_str()).push(", ");
-            q.push_bind(p.phone_sealed.as_str()).push(", ");
-            q.push_bind(p.phone_masked.as_str()).push(", ");
-            q.push_bind(p.occupation).push(", ");
-            q.push_bind(p.employer.as_deref()).push(", ");
-            q.push_bind(p.work_region.as_str()).push(", ");
-            q.push_bind(p.route.org_id).push(", ");
-            q.push_bind(no.as_str()).push(", 'active', ");
-            q.push_bind(p.status_token.as_str()).push(", ");
-            q.push_bind(p.card_token.as_str()).push(", ");
-            q.push_bind(&p.route.rule).push(", ");
-            q.push_bind(p.route.reason_zh.as_str()).push(", NULL, ");
-            q.push_bind(now).push(", ");
-            q.push_bind(now).push(", ");
-            q.push_bind(now).push(", ");
-            q.push_bind(now).push(")");
+    let inserted = match tx.backend() {
+        Backend::Sqlite => insert_members_sqlite(tx, &numbered, now).await?,
+        Backend::Postgres => {
+            let mut inserted = Vec::with_capacity(numbered.len());
+            for chunk in numbered.chunks(ROWS_PER_INSERT) {
+                let mut q = Query::new(INSERT_MEMBERS);
+                for (i, (p, no)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        q.push(", ");
+                    }
+                    push_member(&mut q, p, no, now);
+                }
+                q.push(ON_CONFLICT).push(" RETURNING id, org_id");
+                inserted.extend(tx.fetch_all::<(i64, i64)>(&q).await?);
+            }
+            inserted
         }
-        // A person enrolled by someone else since the check above is skipped
-        // here and counted as already a member.
-        // Only the one-person index: any other conflict is a fault, not a member.
-        q.push(" ON CONFLICT (person_key, closed_seq) DO NOTHING RETURNING id, org_id");
-        inserted.extend(tx.fetch_all::<(i64, i64)>(&q).await?);
-    }
+    };
 
     for chunk in inserted.chunks(ROWS_PER_INSERT) {
         let mut q = Query::new(
@@ -204,25 +261,80 @@ async fn write_batch(
         }
     }
 
-    let enrolled = inserted.len() as u32;
-    audit::append(
-        tx,
-        actor,
-        Event {
-            action: "member.roster_import",
-            entity: "member",
-            entity_id: None,
-            org_path: entry_path,
-            before: None,
-            after: Some(json!({
-                "rows": batch.len(),
-                "enrolled": enrolled,
-                "member_ids": [inserted.iter().map(|m| m.0).min(), inserted.iter().map(|m| m.0).max()],
-            })),
-        },
+    tally.rows += batch.len() as u32;
+    tally.enrolled += inserted.len() as u32;
+    let ids = inserted.iter().map(|m| m.0);
+    tally.first_id = tally.first_id.into_iter().chain(ids.clone()).min();
+    tally.last_id = tally.last_id.into_iter().chain(ids).max();
+    Ok(())
+}
+
+const INSERT_MEMBERS: &str = "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
+    occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
+    reject_reason, applied_at, due_at, decided_at, updated_at) VALUES ";
+/// A person enrolled by someone else since the check for open memberships
+/// is skipped and counted as already a member. Only the one-person index:
+/// any other conflict is a fault, and fails the batch.
+const ON_CONFLICT: &str = " ON CONFLICT (person_key, closed_seq) DO NOTHING";
+
+/// SQLite: inserts `numbered` and returns the new members' (id, org_id).
+///
+/// SQLite gives a statement a statement journal (a copy of each page it
+/// changes that the transaction changed before, so that the statement alone
+/// can be undone) when it writes many rows or has a RETURNING clause, which
+/// runs as a trigger. With the person and phone indexes keyed at random that
+/// is nearly every page: it cost half of an import's time. A one-row insert
+/// without RETURNING needs none, so the rows go as runs of such statements,
+/// one run per call, and the new ids are read back after them. Only this
+/// transaction can have added rows above the highest id read at its start:
+/// it holds SQLite's one write lock from its first insert, and a commit by
+/// another connection before that fails the insert rather than slip in.
+async fn insert_members_sqlite(
+    tx: &mut Tx,
+    numbered: &[(&Prepared, MemberNo)],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<(i64, i64)>> {
+    let before: i64 = tx
+        .scalar(&Query::new("SELECT COALESCE(MAX(id), 0) FROM members"))
+        .await?;
+    for chunk in numbered.chunks(ROWS_PER_SQLITE_CALL) {
+        let mut q = Query::new("");
+        for (p, no) in chunk {
+            q.push(INSERT_MEMBERS);
+            push_member(&mut q, p, no, now);
+            q.push(ON_CONFLICT).push(";\n");
+        }
+        tx.execute(&q).await?;
+    }
+    tx.fetch_all(
+        &Query::new("SELECT id, org_id FROM members WHERE id > $1 ORDER BY id").bind(before),
     )
-    .await?;
-    Ok((enrolled, batch.len() as u32 - enrolled))
+    .await
+}
+
+/// One member's values, in the columns of [`INSERT_MEMBERS`].
+fn push_member(q: &mut Query, p: &Prepared, no: &MemberNo, now: DateTime<Utc>) {
+    q.push("(");
+    q.push_bind(p.person_key.as_str()).push(", ");
+    q.push_bind(p.name.as_str()).push(", ");
+    q.push_bind(p.id_sealed.as_str()).push(", ");
+    q.push_bind(p.id_masked.as_str()).push(", ");
+    q.push_bind(p.phone_key.as_str()).push(", ");
+    q.push_bind(p.phone_sealed.as_str()).push(", ");
+    q.push_bind(p.phone_masked.as_str()).push(", ");
+    q.push_bind(p.occupation).push(", ");
+    q.push_bind(p.employer.as_deref()).push(", ");
+    q.push_bind(p.work_region.as_str()).push(", ");
+    q.push_bind(p.route.org_id).push(", ");
+    q.push_bind(no.as_str()).push(", 'active', ");
+    q.push_bind(p.status_token.as_str()).push(", ");
+    q.push_bind(p.card_token.as_str()).push(", ");
+    q.push_bind(&p.route.rule).push(", ");
+    q.push_bind(p.route.reason_zh.as_str()).push(", NULL, ");
+    q.push_bind(now).push(", ");
+    q.push_bind(now).push(", ");
+    q.push_bind(now).push(", ");
+    q.push_bind(now).push(")");
 }
 
 /// Membership numbers for `fresh`, in order: one sequence reservation per
