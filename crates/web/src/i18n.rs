@@ -101,6 +101,395 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("common.all", "全部", "All"),
     ("common.actions", "操作", "Actions"),
     ("common.back", "返回", "Back"),
+    ("common.list_sep", "、", ", "),
+    (
+        "routing.title",
+        "入会分派规则",
+        "Routing rules",
+    ),
+    // Keys ending in `_html` hold markup and are rendered unescaped (`|safe`).
+    (
+        "routing.intro_html",
+        "劳动者扫描本组织或上级组织的入会二维码后，系统按以下顺序把申请分派到一个基层工会：先按<strong>工作单位</strong>（该单位自己的工会），再按<strong>平台合作商</strong>（平台在某一地区的合作商工会），再按<strong>职业群体</strong>，最后按<strong>地区兜底</strong>。同一阶段内，下级组织的规则先于上级组织，本组织的规则按下表顺序。规则只适用于在本组织所在地区工作的人。没有规则命中时，按默认：所在地的行业工会联合会，再是兜底工会。劳动者能看到分派结果和理由。",
+        "When a worker scans the join QR code of this organisation or of one above it, the application is routed to one grassroots union in this order: first by <strong>employer</strong> (the employer's own union), then by <strong>platform partner</strong> (the union of a platform's partner companies in an area), then by <strong>occupation group</strong>, and last by <strong>area catch-all</strong>. Within a stage, the rules of lower organisations come before those of higher ones, and this organisation's rules apply in the order below. Rules apply only to people who work in this organisation's area. When no rule matches, the default is the local industry federation, then the catch-all union. Workers can see where they were routed and why.",
+    ),
+    (
+        "routing.none",
+        "本组织还没有分派规则。",
+        "This organisation has no routing rules yet.",
+    ),
+    ("routing.id", "编号", "ID"),
+    ("routing.stage", "阶段", "Stage"),
+    ("routing.employer_keyword", "工作单位关键词", "Employer keyword"),
+    ("routing.occupation", "职业群体", "Occupation group"),
+    ("routing.region", "地区", "Area"),
+    ("routing.target", "受理工会", "Receiving union"),
+    (
+        "routing.reason",
+        "告知申请人的理由",
+        "Reason shown to the applicant",
+    ),
+    (
+        "routing.target_closed",
+        "已撤销，规则不生效",
+        "closed: the rule has no effect",
+    ),
+    ("routing.move_up", "上移", "Move up"),
+    ("routing.move_down", "下移", "Move down"),
+    (
+        "routing.delete_confirm",
+        "删除后新的申请不再按这条规则分派。确定删除？",
+        "New applications will no longer be routed by this rule. Delete it?",
+    ),
+    ("routing.delete", "删除", "Delete"),
+    (
+        "routing.grassroots_note",
+        "基层工会直接受理扫描本会二维码的申请；分派规则由上级总工会或工会联合会设置。",
+        "A grassroots union receives the applications made with its own QR code directly; routing rules are set by the federations above it.",
+    ),
+    ("routing.add", "添加规则", "Add rule"),
+    (
+        "routing.add_help",
+        "条件都不填，即本组织所在地区的全部申请都分派给该工会。只填工作单位关键词：该单位的工会；关键词加地区：平台在该地区的合作商工会；只填职业群体：该群体的行业工会。关键词比较时忽略空格、全半角和大小写，名称中含有关键词即命中。",
+        "With no conditions, every application from this organisation's area goes to the union. An employer keyword alone: that employer's union; a keyword and an area: the union of the platform's partners in that area; an occupation group alone: that group's industry union. Keywords ignore spaces, full- and half-width forms and case; a name that contains the keyword matches.",
+    ),
+    (
+        "routing.employer_label",
+        "工作单位或平台关键词",
+        "Employer or platform keyword",
+    ),
+    (
+        "routing.employer_placeholder",
+        "如：顺丰、美团",
+        "e.g. SF Express, Meituan",
+    ),
+    ("routing.any", "（不限）", "(any)"),
+    ("routing.region_code", "地区代码", "Area code"),
+    (
+        "routing.region_placeholder",
+        "不填即本组织所在地区",
+        "Leave empty for this organisation's area",
+    ),
+    (
+        "routing.target_label",
+        "受理工会（名称或编号）",
+        "Receiving union (name or id)",
+    ),
+    (
+        "routing.reason_placeholder",
+        "不填则按阶段使用默认说明",
+        "Leave empty to use the stage's default wording",
+    ),
+    ("routing.trial", "试一试", "Try it out"),
+    (
+        "routing.trial_help",
+        "一份从本组织二维码提交的申请会分派到哪里？只是试算，不保存任何数据。",
+        "Where would an application made with this organisation's QR code go? This is only a trial: nothing is saved.",
+    ),
+    ("routing.trial_employer", "工作单位或平台", "Employer or platform"),
+    ("routing.trial_region", "工作地区代码", "Work area code"),
+    ("routing.trial_submit", "试算分派", "Try routing"),
+    ("routing.stage.employer", "工作单位", "Employer"),
+    ("routing.stage.platform_partner", "平台合作商", "Platform partner"),
+    ("routing.stage.occupation", "职业群体", "Occupation group"),
+    ("routing.stage.region", "地区兜底", "Area catch-all"),
+    ("routing.by_rule", "分派规则 #{}", "routing rule #{}"),
+    (
+        "routing.by_scanned_union",
+        "扫描的即为该工会的二维码",
+        "the code scanned is this union's own",
+    ),
+    (
+        "routing.by_industry_federation",
+        "无规则命中，按默认：行业工会联合会",
+        "no rule matched, so the default: the industry federation",
+    ),
+    (
+        "routing.by_catch_all_union",
+        "无规则命中，按默认：兜底工会",
+        "no rule matched, so the default: the catch-all union",
+    ),
+    ("roster.title", "名单导入", "Roster import"),
+    (
+        "roster.heading",
+        "集中入会名单导入",
+        "Roster import for group enrolment",
+    ),
+    (
+        "roster.intro",
+        "上传平台企业或用工单位提供的名单（.xlsx 或 .csv，最多 100 万行）。每一行都会像扫码入会一样校验并分派到相应的基层工会；通过的人员直接成为会员并获得会员编号。同一人重复导入不会产生第二个会籍。",
+        "Upload a roster from a platform company or an employer (.xlsx or .csv, up to 1 million rows). Each row is checked and routed to its grassroots union just like an application made with a QR code; people who pass become members at once and get a membership number. Importing the same person again never creates a second membership.",
+    ),
+    (
+        "roster.download_template",
+        "下载名单模板",
+        "Download the roster template",
+    ),
+    ("roster.column_name", "列名", "Column"),
+    ("roster.column_required", "是否必填", "Required"),
+    ("roster.required", "必填", "Required"),
+    (
+        "roster.required_no_default",
+        "必填（本工会不在区县一级，无法默认）",
+        "Required (this union is not at district level, so there is no default)",
+    ),
+    ("roster.optional", "选填", "Optional"),
+    ("roster.file", "名单文件", "Roster file"),
+    ("roster.mode", "导入方式", "Import mode"),
+    (
+        "roster.mode_check_help",
+        "只检查，不导入（先看看哪些行有问题）",
+        "Check only, import nothing (see first which rows have problems)",
+    ),
+    (
+        "roster.mode_valid_rows_help",
+        "导入有效行，问题行列入报告",
+        "Import the valid rows; list the problem rows in the report",
+    ),
+    (
+        "roster.mode_all_or_nothing_help",
+        "全部有效才导入，有任何问题行则一行都不导入",
+        "Import only if every row is valid; with any problem row, import nothing",
+    ),
+    (
+        "roster.consent",
+        "我确认名单中的每个人都已阅读并同意《个人信息处理告知书》并自愿申请入会",
+        "I confirm that everyone on the roster has read and agreed to the personal information notice and applies to join of their own free will",
+    ),
+    ("roster.submit", "上传并开始", "Upload and start"),
+    ("roster.mode.check", "只检查，不导入", "Check only"),
+    ("roster.mode.valid_rows", "导入有效行", "Import valid rows"),
+    (
+        "roster.mode.all_or_nothing",
+        "全部有效才导入",
+        "Import only if all are valid",
+    ),
+    ("roster.file_and_mode", "文件：{} · 方式：{}", "File: {} · Mode: {}"),
+    (
+        "roster.checking",
+        "正在检查：已检查 {} 行……（本页每 2 秒自动刷新）",
+        "Checking: {} rows checked… (this page refreshes every 2 seconds)",
+    ),
+    (
+        "roster.enrolling",
+        "正在导入：{} / {} 行……（本页每 2 秒自动刷新）",
+        "Importing: {} of {} rows… (this page refreshes every 2 seconds)",
+    ),
+    (
+        "roster.job_failed",
+        "导入因系统故障中止。已提交的批次完整保留，重新导入同一文件不会产生重复会员。",
+        "The import stopped because of a system fault. Batches already committed are kept in full; importing the same file again will not create duplicate members.",
+    ),
+    (
+        "roster.refused",
+        "文件未能导入，没有写入任何数据：",
+        "The file could not be imported; nothing was written:",
+    ),
+    ("roster.rows", "数据行", "Data rows"),
+    ("roster.valid_rows", "有效行", "Valid rows"),
+    ("roster.problem_rows", "问题行", "Problem rows"),
+    ("roster.enrolled", "新入会", "Newly enrolled"),
+    (
+        "roster.already_members",
+        "已是会员（未重复入会）",
+        "Already members (not enrolled again)",
+    ),
+    ("roster.imported", "已导入。", "Imported. "),
+    ("roster.view_members", "查看会员", "View members"),
+    (
+        "roster.nothing_written_all_or_nothing",
+        "没有写入任何数据：名单中有问题行，按“全部有效才导入”的方式一行都未导入。",
+        "Nothing was written: the roster has problem rows, so under “import only if all are valid” no row was imported.",
+    ),
+    (
+        "roster.nothing_written_check",
+        "没有写入任何数据（只检查）。",
+        "Nothing was written (check only).",
+    ),
+    (
+        "roster.nothing_written_no_valid",
+        "没有写入任何数据：没有有效行。",
+        "Nothing was written: there are no valid rows.",
+    ),
+    (
+        "roster.ignored_columns",
+        "以下列未使用：{}",
+        "These columns were not used: {}",
+    ),
+    (
+        "roster.download_report",
+        "下载问题行报告（.xlsx）",
+        "Download the problem-row report (.xlsx)",
+    ),
+    ("roster.row", "行号", "Row"),
+    ("roster.column", "列", "Column"),
+    ("roster.problem", "问题", "Problem"),
+    (
+        "roster.more_errors",
+        "页面只列出前 200 条，更多内容请下载报告。",
+        "Only the first 200 are listed here; download the report for the rest.",
+    ),
+    (
+        "roster.errors_truncated",
+        "问题过多，报告只列出前 10000 条；请先修正这些行再重新检查。",
+        "Too many problems: the report lists only the first 10,000. Fix these rows first, then check again.",
+    ),
+    ("roster.again", "再导入一份名单", "Import another roster"),
+    ("apikey.title", "平台接口密钥", "Platform API keys"),
+    (
+        "apikey.intro_html",
+        "平台企业用密钥调用 <code>POST /api/v1/platform/roster</code> 推送骑手、司机名单（每次最多 5000 人，须带 <code>Idempotency-Key</code> 请求头），校验和分派规则与名单导入相同。密钥只绑定本工会，可随时停用。",
+        "Platform companies use a key to call <code>POST /api/v1/platform/roster</code> and push rosters of riders and drivers (up to 5,000 people per call, with an <code>Idempotency-Key</code> header); checks and routing rules are the same as for a roster import. A key is bound to this union only and can be revoked at any time. ",
+    ),
+    (
+        "apikey.new_key",
+        "新密钥（只显示这一次，请立即复制并安全转交平台）：",
+        "New key (shown only this once: copy it now and pass it to the platform securely):",
+    ),
+    (
+        "apikey.name_placeholder",
+        "密钥名称，如：某外卖平台南京站",
+        "Key name, e.g. Delivery platform, Nanjing",
+    ),
+    ("apikey.create", "创建密钥", "Create key"),
+    ("apikey.name", "名称", "Name"),
+    ("apikey.prefix", "密钥开头", "Key starts with"),
+    ("apikey.created", "创建时间", "Created"),
+    ("apikey.last_used", "最近使用", "Last used"),
+    ("apikey.status", "状态", "Status"),
+    ("apikey.revoked", "已停用", "Revoked"),
+    ("apikey.active", "有效", "Active"),
+    (
+        "apikey.revoke_confirm",
+        "停用后该平台立即无法推送名单。确定停用？",
+        "The platform will no longer be able to push rosters. Revoke this key?",
+    ),
+    ("apikey.revoke", "停用", "Revoke"),
+    ("event.ends_at_is", "结束时间 {}", "Ends {}"),
+    (
+        "event.per_minute_is",
+        "每分钟最多 {} 份申请",
+        "Up to {} applications a minute",
+    ),
+    ("event.open", "进行中", "Open"),
+    ("event.ended", "已结束", "Ended"),
+    (
+        "event.download_svg",
+        "下载二维码（SVG，可任意放大打印）",
+        "Download the QR code (SVG, prints at any size)",
+    ),
+    (
+        "event.download_png",
+        "下载二维码（PNG，1200 像素以上）",
+        "Download the QR code (PNG, 1200 pixels or more)",
+    ),
+    (
+        "event.close_confirm",
+        "结束后该二维码立即失效。确定结束？",
+        "The QR code will stop working at once. End the event?",
+    ),
+    ("event.close", "立即结束活动", "End the event now"),
+    (
+        "event.ended_note",
+        "活动已结束，二维码不再受理入会申请。",
+        "The event has ended; its QR code no longer accepts applications.",
+    ),
+    ("event.back", "返回入会二维码", "Back to the join QR code"),
+    ("event.new", "新建入会活动", "New enrolment event"),
+    (
+        "event.new_help",
+        "入会活动有自己的二维码，到结束时间自动失效。同一场地的所有人都能同时提交；为防止二维码外流被滥用，每分钟通过该二维码的提交数有上限。",
+        "An enrolment event has its own QR code, which stops working at the end time. Everyone at the venue can apply at the same time; so that a leaked code cannot be misused, the number of applications per minute through it is capped.",
+    ),
+    ("event.name", "活动名称", "Event name"),
+    (
+        "event.name_placeholder",
+        "如：物流园区新就业形态劳动者集中入会仪式",
+        "e.g. Group enrolment for gig workers at the logistics park",
+    ),
+    ("event.ends_at", "结束时间", "Ends at"),
+    ("event.per_minute", "每分钟提交上限", "Applications per minute (limit)"),
+    ("event.create", "创建并生成二维码", "Create and make the QR code"),
+    ("member.title", "会员", "Members"),
+    ("member.heading", "会员与入会申请", "Members and applications"),
+    (
+        "member.search_placeholder",
+        "姓名或会员编号",
+        "Name or membership number",
+    ),
+    ("member.all_statuses", "全部状态", "All statuses"),
+    ("member.name", "姓名", "Name"),
+    ("member.id_number", "身份证号", "ID number"),
+    ("member.phone", "手机", "Mobile"),
+    ("member.occupation", "职业群体", "Occupation group"),
+    ("member.employer", "工作单位", "Employer"),
+    ("member.member_no", "会员编号", "Membership number"),
+    ("member.status", "状态", "Status"),
+    ("member.route_reason", "分派理由", "Routing reason"),
+    ("member.applied_at", "申请时间", "Applied on"),
+    ("member.select", "选择 {}", "Select {}"),
+    ("member.approve", "批准所选申请", "Approve selected"),
+    (
+        "member.reject_reason_placeholder",
+        "不予通过的理由（会告知申请人）",
+        "Reason for rejection (shown to the applicant)",
+    ),
+    ("member.reject", "不予通过", "Reject"),
+    (
+        "member.reroute_placeholder",
+        "改派到的基层工会名称或编号",
+        "Grassroots union to re-route to (name or id)",
+    ),
+    (
+        "member.reroute",
+        "改派所选申请（理由填在上方，会告知申请人）",
+        "Re-route selected (enter the reason above; it is shown to the applicant)",
+    ),
+    ("member.transfers", "会籍转接", "Membership transfers"),
+    ("member.transfer_member", "会员", "Member"),
+    ("member.transfer_from", "转出工会", "From union"),
+    ("member.transfer_to", "转入工会", "To union"),
+    ("member.transfer_requested_by", "申请人", "Requested by"),
+    ("member.transfer_accept", "接收", "Accept"),
+    (
+        "member.transfer_refuse_reason_placeholder",
+        "不予接收的理由",
+        "Reason for refusing",
+    ),
+    ("member.transfer_refuse", "不予接收", "Refuse"),
+    ("member.transfer_pending", "待接收", "Pending"),
+    ("member.transfer_accepted", "已接收", "Accepted"),
+    ("member.transfer_refused", "未接收", "Refused"),
+    ("member.settings", "入会办理设置", "Enrolment settings"),
+    (
+        "member.auto_approve",
+        "自动批准入会申请（职工提交后立即获得会员卡）",
+        "Approve applications automatically (workers get their membership card as soon as they apply)",
+    ),
+    (
+        "member.review_days",
+        "审核时限（天，超过后提示上级工会）",
+        "Review time limit (days; the union above is alerted once it passes)",
+    ),
+    ("roll.title", "会员名册", "Member roll"),
+    ("roll.search", "姓名或会员编号", "Name or membership number"),
+    ("roll.id_number_exact", "身份证号（精确）", "ID number (exact)"),
+    ("roll.phone_exact", "手机号（精确）", "Mobile number (exact)"),
+    ("roll.union", "所在工会", "Union"),
+    (
+        "roll.reveal_confirm",
+        "查看完整证件号和手机号将被记录在审计日志中。继续？",
+        "Viewing the full ID number and mobile number is recorded in the audit trail. Continue?",
+    ),
+    ("roll.reveal", "查看完整信息", "View full details"),
+    ("reveal.title", "完整信息", "Full details"),
+    (
+        "reveal.warning",
+        "此次查看已记录在审计日志中。请勿截屏、转发或另行保存。",
+        "This view has been recorded in the audit trail. Do not take screenshots, forward or keep a copy.",
+    ),
+    ("reveal.phone", "手机号", "Mobile number"),
+    ("reveal.back", "返回会员名册", "Back to the member roll"),
     ("account.username", "用户名", "Username"),
     ("account.display_name", "姓名", "Name"),
     ("account.role", "角色", "Role"),
@@ -170,6 +559,17 @@ impl Tr {
         self.s(key).replacen("{}", &arg.to_string(), 1)
     }
 
+    /// A word with its two `{}` replaced by `a` and `b`, in that order.
+    pub fn f2(&self, key: &str, a: impl std::fmt::Display, b: impl std::fmt::Display) -> String {
+        let s = self.s(key);
+        match s.split_once("{}") {
+            Some((head, tail)) => {
+                format!("{head}{a}{}", tail.replacen("{}", &b.to_string(), 1))
+            }
+            None => s.to_string(),
+        }
+    }
+
     pub fn en(&self) -> bool {
         self.lang == Lang::En
     }
@@ -202,5 +602,46 @@ mod tests {
     #[test]
     fn keys_are_unique() {
         assert_eq!(table().len(), WORDS.len());
+    }
+
+    #[test]
+    fn two_placeholders() {
+        let t = Tr { lang: Lang::Zh };
+        assert_eq!(
+            t.f2("roster.enrolling", 3, 10),
+            "正在导入：3 / 10 行……（本页每 2 秒自动刷新）"
+        );
+        let t = Tr { lang: Lang::En };
+        assert_eq!(
+            t.f2("roster.file_and_mode", "{}.csv", "x"),
+            "File: {}.csv · Mode: x"
+        );
+    }
+
+    /// Every key named in a template or a page module is in the table: a
+    /// missing one would only show up at run time.
+    #[test]
+    fn used_keys_exist() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = vec![];
+        let mut seen = 0;
+        for dir in ["templates", "src/pages"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                for call in ["t.s(\"", "t.f(\"", "t.f2(\""] {
+                    for (i, _) in text.match_indices(call) {
+                        let rest = &text[i + call.len()..];
+                        let key = &rest[..rest.find('"').unwrap()];
+                        seen += 1;
+                        if !table().contains_key(key) {
+                            missing.push(format!("{}: {key}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "only {seen} uses found");
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
     }
 }

@@ -212,11 +212,7 @@ pub async fn push(
     }));
     // The work runs on its own task: a client that hangs up, or the request
     // timeout, must not leave the key reserved with no answer behind it.
-    let request = RosterRequest {
-        entry_org_id: platform.org_id,
-        mode,
-        consent: push.consent,
-    };
+    let request = RosterRequest::new(platform.org_id, mode, push.consent);
     let (status, body) = tokio::spawn(async move {
         let answered = async {
             let report = roster::import(
@@ -245,7 +241,11 @@ pub async fn push(
             // No answer was kept (refused as a whole, say without consent, or
             // a fault): the key is free for the retry. Rows already enrolled
             // are counted as members by it, never enrolled twice.
-            platform_keys::abandon_push(&state.db, platform.key_id, &key).await?;
+            // The push's own error is the answer; a key that cannot be freed
+            // is only logged: a retry takes it over once the reservation is stale.
+            if let Err(e) = platform_keys::abandon_push(&state.db, platform.key_id, &key).await {
+                tracing::error!(error = %e, "a failed roster push kept its idempotency key");
+            }
         }
         answered
     })

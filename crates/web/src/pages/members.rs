@@ -49,12 +49,12 @@ pub struct TransferRow {
     pub incoming: bool,
 }
 
-fn transfer_label(status: &str) -> &'static str {
-    match status {
-        "pending" => "待接收",
-        "accepted" => "已接收",
-        _ => "未接收",
-    }
+fn transfer_label(t: Tr, status: &str) -> &'static str {
+    t.s(match status {
+        "pending" => "member.transfer_pending",
+        "accepted" => "member.transfer_accepted",
+        _ => "member.transfer_refused",
+    })
 }
 
 pub struct MemberRow {
@@ -173,7 +173,9 @@ async fn members_page(
         settings: membership::settings(&state.db, scope, id)
             .await
             .or_page(layout)?,
-        transfers: transfer_rows(state, id, &org_path).await.or_page(layout)?,
+        transfers: transfer_rows(state, t, id, &org_path)
+            .await
+            .or_page(layout)?,
         form,
         errors,
     };
@@ -488,6 +490,7 @@ async fn decide_transfer(
 /// The union's transfers in and out, newest first.
 async fn transfer_rows(
     state: &AppState,
+    t: Tr,
     org_id: i64,
     org_path: &str,
 ) -> Result<Vec<TransferRow>, nuanxin_store::StoreError> {
@@ -500,7 +503,7 @@ async fn transfer_rows(
         .into_iter()
         .map(|tr| TransferRow {
             incoming: tr.to_org_id == org_id && tr.status == "pending",
-            status_label: transfer_label(&tr.status),
+            status_label: transfer_label(t, &tr.status),
             id: tr.id,
             member_name: tr.member_name,
             member_no: tr.member_no.unwrap_or_default(),
@@ -509,4 +512,22 @@ async fn transfer_rows(
             requested_by: tr.requested_by,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn transfer_statuses_have_both_labels() {
+        let zh = Tr { lang: Lang::Zh };
+        let en = Tr { lang: Lang::En };
+        assert_eq!(transfer_label(zh, "pending"), "待接收");
+        assert_eq!(transfer_label(zh, "accepted"), "已接收");
+        assert_eq!(transfer_label(zh, "refused"), "未接收");
+        assert_eq!(transfer_label(en, "pending"), "Pending");
+        assert_eq!(transfer_label(en, "accepted"), "Accepted");
+        assert_eq!(transfer_label(en, "refused"), "Refused");
+    }
 }

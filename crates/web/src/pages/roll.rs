@@ -216,6 +216,7 @@ async fn export(
     if let Some(e) = errors.into_iter().next() {
         return Err(super::PageError::new(layout(), e.into()));
     }
+    let en = t.en();
     let rows: Vec<Vec<String>> = found
         .into_iter()
         .map(|m| {
@@ -223,11 +224,11 @@ async fn export(
                 m.name,
                 m.id_number_masked,
                 m.phone_masked,
-                m.occupation.label_zh().into(),
+                m.occupation.label(en).into(),
                 m.employer.unwrap_or_default(),
                 m.member_no.unwrap_or_default(),
                 m.org_name,
-                m.status.label_zh().into(),
+                m.status.label(en).into(),
                 nuanxin_domain::time::format_local(m.applied_at),
             ]
         })
@@ -235,15 +236,15 @@ async fn export(
     let bytes = crate::export::xlsx(
         "members",
         &[
-            "姓名",
-            "身份证号",
-            "手机",
-            "职业群体",
-            "工作单位",
-            "会员编号",
-            "所在工会",
-            "状态",
-            "申请时间",
+            t.s("member.name"),
+            t.s("member.id_number"),
+            t.s("member.phone"),
+            t.s("member.occupation"),
+            t.s("member.employer"),
+            t.s("member.member_no"),
+            t.s("roll.union"),
+            t.s("member.status"),
+            t.s("member.applied_at"),
         ],
         &rows,
     )

@@ -41,6 +41,8 @@ pub fn routes() -> Router<AppState> {
 
 pub struct ColumnView {
     pub header: &'static str,
+    /// The field name, which the import also takes as a header.
+    pub field: &'static str,
     pub required: bool,
 }
 
@@ -99,6 +101,7 @@ fn page(
                 .iter()
                 .map(|c| ColumnView {
                     header: c.header_zh,
+                    field: c.field,
                     required: c.required,
                 })
                 .collect(),
@@ -250,11 +253,7 @@ async fn upload(
         upload.file_name,
         mode,
     );
-    let request = RosterRequest {
-        entry_org_id: org.id,
-        mode,
-        consent: upload.consent,
-    };
+    let request = RosterRequest::new(org.id, mode, upload.consent);
     let running = job.clone();
     tokio::spawn(async move {
         let _turn = turn;
@@ -309,12 +308,12 @@ struct JobPage {
     more_errors: bool,
 }
 
-fn mode_label(m: ImportMode) -> &'static str {
-    match m {
-        ImportMode::Check => "只检查，不导入",
-        ImportMode::ValidRows => "导入有效行",
-        ImportMode::AllOrNothing => "全部有效才导入",
-    }
+fn mode_label(t: Tr, m: ImportMode) -> &'static str {
+    t.s(match m {
+        ImportMode::Check => "roster.mode.check",
+        ImportMode::ValidRows => "roster.mode.valid_rows",
+        ImportMode::AllOrNothing => "roster.mode.all_or_nothing",
+    })
 }
 
 fn job_of(
@@ -346,7 +345,7 @@ async fn job_page(
         org_id: job.org_id,
         org_name: job.org_name.clone(),
         file_name: job.file_name.clone(),
-        mode: mode_label(job.mode),
+        mode: mode_label(t, job.mode),
         mode_code: match job.mode {
             ImportMode::Check => "check",
             ImportMode::ValidRows => "valid_rows",
@@ -421,12 +420,12 @@ async fn report(
             ]
         })
         .collect();
-    let header: &[&str] = if t.en() {
-        &["Row", "Column", "Problem"]
-    } else {
-        &["行号", "列", "问题"]
-    };
-    let bytes = crate::export::xlsx("report", header, &rows)
+    let header = [
+        t.s("roster.row"),
+        t.s("roster.column"),
+        t.s("roster.problem"),
+    ];
+    let bytes = crate::export::xlsx("report", &header, &rows)
         .map_err(|e| ApiError::Internal(e.to_string()))
         .or_page(|| Layout::for_user(t, &user, &uri))?;
     Ok(xlsx_download(bytes, "roster-report.xlsx"))
@@ -453,4 +452,27 @@ async fn template(_user: PageUser, t: Tr, uri: Uri) -> PageResult {
         .map_err(|e| ApiError::Internal(e.to_string()))
         .or_page(|| Layout::anonymous(t, &uri))?;
     Ok(xlsx_download(bytes, "roster-template.xlsx"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn modes_have_both_labels() {
+        for m in [
+            ImportMode::Check,
+            ImportMode::ValidRows,
+            ImportMode::AllOrNothing,
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                assert!(!mode_label(Tr { lang }, m).is_empty());
+            }
+        }
+        assert_eq!(
+            mode_label(Tr { lang: Lang::Zh }, ImportMode::Check),
+            "只检查，不导入"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
 use nuanxin_domain::membership::Occupation;
-use nuanxin_domain::routing_rule::RuleForm;
+use nuanxin_domain::routing_rule::{RuleForm, Stage};
 use nuanxin_domain::FieldError;
 use nuanxin_store::routing::rules::{self, Direction};
 use nuanxin_store::routing::{self, Trial};
@@ -113,9 +113,9 @@ async fn page(
         .enumerate()
         .map(|(i, r)| RuleRow {
             id: r.id,
-            stage: r.stage.label_zh(),
+            stage: stage_label(t, r.stage),
             employer: r.employer.clone().unwrap_or_default(),
-            occupation: r.occupation.map(Occupation::label_zh).unwrap_or(""),
+            occupation: r.occupation.map(|o| o.label(t.en())).unwrap_or(""),
             region: r
                 .region_code
                 .as_deref()
@@ -137,11 +137,13 @@ async fn page(
                 work_region: input.trial.trial_region.clone(),
             };
             match routing::try_route(&state.db, &actor.scope, &regions, org_id, &trial).await {
-                Ok(r) => (Some(describe(&r)), vec![]),
+                Ok(r) => (Some(describe(t, &r)), vec![]),
                 Err(StoreError::Validation(v)) => {
                     let no_union = v.0.iter().any(|f| f.code == "routing.no_union");
                     if no_union {
-                        (Some(v.0[0].message_zh.clone()), vec![])
+                        let f = &v.0[0];
+                        let message = if t.en() { &f.message_en } else { &f.message_zh };
+                        (Some(message.clone()), vec![])
                     } else {
                         (None, v.0)
                     }
@@ -166,7 +168,7 @@ async fn page(
             rules: rows,
             occupations: Occupation::ALL
                 .iter()
-                .map(|o| (o.code(), o.label_zh()))
+                .map(|o| (o.code(), o.label(t.en())))
                 .collect(),
             v: input.v,
             errors: input.errors,
@@ -177,18 +179,34 @@ async fn page(
     ))
 }
 
-/// The decision in words, naming what decided it.
-fn describe(r: &routing::Route) -> String {
+/// A rule's stage in the page's language.
+fn stage_label(t: Tr, stage: Stage) -> &'static str {
+    t.s(match stage {
+        Stage::Employer => "routing.stage.employer",
+        Stage::PlatformPartner => "routing.stage.platform_partner",
+        Stage::Occupation => "routing.stage.occupation",
+        Stage::Region => "routing.stage.region",
+    })
+}
+
+/// The decision in words, naming what decided it. In Chinese it quotes the
+/// reason the worker is shown (which is Chinese only); in English it names
+/// the union.
+fn describe(t: Tr, r: &routing::Route) -> String {
     let by = match r.rule.strip_prefix("rule:") {
-        Some(id) => format!("分派规则 #{id}"),
+        Some(id) => t.f("routing.by_rule", id),
         None => match r.rule.as_str() {
-            "scanned_union" => "扫描的即为该工会的二维码".into(),
-            "industry_federation" => "无规则命中，按默认：行业工会联合会".into(),
-            "catch_all_union" => "无规则命中，按默认：兜底工会".into(),
+            "scanned_union" => t.s("routing.by_scanned_union").into(),
+            "industry_federation" => t.s("routing.by_industry_federation").into(),
+            "catch_all_union" => t.s("routing.by_catch_all_union").into(),
             other => other.into(),
         },
     };
-    format!("{}（依据：{by}）", r.reason_zh)
+    if t.en() {
+        format!("Goes to {} (decided by: {by})", r.org_name)
+    } else {
+        format!("{}（依据：{by}）", r.reason_zh)
+    }
 }
 
 async fn show(
@@ -331,4 +349,49 @@ async fn delete(
         .await
         .or_page(|| Layout::for_user(t, &form.user, &uri))?;
     Ok(see_other(&format!("/console/orgs/{org_id}/routing")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    const ZH: Tr = Tr { lang: Lang::Zh };
+    const EN: Tr = Tr { lang: Lang::En };
+
+    #[test]
+    fn stages_have_both_labels() {
+        for s in [
+            Stage::Employer,
+            Stage::PlatformPartner,
+            Stage::Occupation,
+            Stage::Region,
+        ] {
+            assert_eq!(stage_label(ZH, s), s.label_zh());
+            assert!(stage_label(EN, s).is_ascii());
+        }
+    }
+
+    #[test]
+    fn describe_names_what_decided() {
+        let mut r = routing::Route {
+            org_id: 7,
+            org_name: "顺丰工会".into(),
+            rule: "rule:3".into(),
+            reason_zh: "已分派至 顺丰工会：您的工作单位已建立工会".into(),
+        };
+        assert_eq!(
+            describe(ZH, &r),
+            "已分派至 顺丰工会：您的工作单位已建立工会（依据：分派规则 #3）"
+        );
+        assert_eq!(
+            describe(EN, &r),
+            "Goes to 顺丰工会 (decided by: routing rule #3)"
+        );
+        for rule in ["scanned_union", "industry_federation", "catch_all_union"] {
+            r.rule = rule.into();
+            assert!(!describe(ZH, &r).contains(rule));
+            assert!(!describe(EN, &r).contains(rule));
+        }
+    }
 }
