@@ -297,9 +297,20 @@ async fn insert_members_sqlite(
     let before: i64 = tx
         .scalar(&Query::new("SELECT COALESCE(MAX(id), 0) FROM members"))
         .await?;
-    for chunk in numbered.chunks(ROWS_PER_SQLITE_CALL) {
+    let mut rest = numbered;
+    while !rest.is_empty() {
+        // Each distinct run length is a statement sqlx prepares and keeps:
+        // full runs, then a power of two for the remainder, so a batch
+        // leaves at most eight of them in the connection's cache.
+        let len = if rest.len() >= ROWS_PER_SQLITE_CALL {
+            ROWS_PER_SQLITE_CALL
+        } else {
+            1 << rest.len().ilog2()
+        };
+        let (run, after) = rest.split_at(len);
+        rest = after;
         let mut q = Query::new("");
-        for (p, no) in chunk {
+        for (p, no) in run {
             q.push(INSERT_MEMBERS);
             push_member(&mut q, p, no, now);
             q.push(ON_CONFLICT).push(";\n");
