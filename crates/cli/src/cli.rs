@@ -223,8 +223,8 @@ pub struct RosterArgs {
     /// Confirm that everyone listed accepted the personal-information notice
     #[arg(long)]
     pub consent: bool,
-    /// Rows per transaction. Larger batches import faster; smaller ones hold
-    /// the database's write lock for less time on a server in use.
+    /// Rows per transaction. Larger batches (100000) import faster but hold
+    /// SQLite's write lock for seconds, so a running server's joins wait.
     #[arg(long, value_name = "ROWS", default_value_t = nuanxin_store::roster::BATCH_ROWS as u32,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub batch_rows: u32,

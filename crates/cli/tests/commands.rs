@@ -516,18 +516,14 @@ async fn roster_imports_report_rows_and_enrol_once() {
     )
     .unwrap();
     let (path, org) = (file.to_str().unwrap(), union.id.to_string());
-    let o = d.run(
-        &[
-            "import",
-            "roster",
-            path,
-            "--org",
-            &org,
-            "--mode",
-            "valid-rows",
-        ],
-        &[],
-    );
+    let import = |more: &[&str]| {
+        let args: Vec<&str> = ["import", "roster", path, "--org", &org]
+            .into_iter()
+            .chain(more.iter().copied())
+            .collect();
+        d.run(&args, &[])
+    };
+    let o = import(&["--mode", "valid-rows"]);
     assert_exit(&o, 2);
     assert!(
         stderr(&o).contains("personal-information notice"),
@@ -536,41 +532,19 @@ async fn roster_imports_report_rows_and_enrol_once() {
     );
     // A check needs no confirmation: it writes nothing, and a file with a
     // bad row fails it.
-    let o = d.run(&["import", "roster", path, "--org", &org], &[]);
+    let o = import(&[]);
     assert_exit(&o, 2);
     assert!(stdout(&o).contains("nothing was written"), "{}", stdout(&o));
     assert!(
-        stderr(&o).contains("1 of 2 rows were refused"),
+        stderr(&o).contains("1 of 2 rows have problems"),
         "{}",
         stderr(&o)
     );
     // All or nothing: the bad row stops the good one, and the exit says so.
-    let o = d.run(
-        &[
-            "import",
-            "roster",
-            path,
-            "--org",
-            &org,
-            "--mode",
-            "all-or-nothing",
-            "--consent",
-        ],
-        &[],
-    );
+    let o = import(&["--mode", "all-or-nothing", "--consent"]);
     assert_exit(&o, 2);
     assert!(stdout(&o).contains("0 enrolled"), "{}", stdout(&o));
-    let args = [
-        "import",
-        "roster",
-        path,
-        "--org",
-        &org,
-        "--mode",
-        "valid-rows",
-        "--consent",
-    ];
-    let o = d.run(&args, &[]);
+    let o = import(&["--mode", "valid-rows", "--consent"]);
     assert_exit(&o, 0);
     assert!(stderr(&o).contains("row 3 (手机号)"), "{}", stderr(&o));
     assert!(
@@ -578,11 +552,15 @@ async fn roster_imports_report_rows_and_enrol_once() {
         "{}",
         stdout(&o)
     );
-    let o = d.run(&args, &[]);
+    let o = import(&["--mode", "valid-rows", "--consent", "--batch-rows", "1"]);
+    assert_exit(&o, 0);
     assert!(
         stdout(&o).contains("0 enrolled, 1 already members"),
         "{}",
         stdout(&o)
     );
+    let o = import(&["--batch-rows", "0"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--batch-rows"), "{}", stderr(&o));
     db.close().await;
 }

@@ -301,6 +301,69 @@ async fn sessions_time_out_and_end_when_the_account_is_disabled() {
 }
 
 #[tokio::test]
+async fn moving_an_account_ends_its_sessions_and_the_next_one_sees_the_new_scope() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let tr = tree(db).await;
+        let sys = Actor::system();
+        let acc = accounts::create(
+            db,
+            &sys,
+            &PasswordPolicy::default(),
+            &new_account("qian", "union_admin", tr.district_a.id),
+        )
+        .await
+        .unwrap();
+        let policy = SessionPolicy::default();
+        let s = sessions::create(db, acc.id, None, None).await.unwrap();
+        // Looked up first, so the server remembers it: the move must void that.
+        let before = sessions::lookup(db, &s.token, &policy, None)
+            .await
+            .unwrap()
+            .expect("live");
+        assert!(
+            nuanxin_store::orgs::get(db, &before.actor.scope, tr.union_a.id)
+                .await
+                .is_ok()
+        );
+        accounts::update(
+            db,
+            &sys,
+            acc.id,
+            &accounts::AccountUpdate {
+                display_name: "钱七".into(),
+                role: "union_admin".into(),
+                org_id: tr.district_b.id,
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            sessions::lookup(db, &s.token, &policy, None)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: the old scope's session ended",
+            t.name
+        );
+        let s = sessions::create(db, acc.id, None, None).await.unwrap();
+        let after = sessions::lookup(db, &s.token, &policy, None)
+            .await
+            .unwrap()
+            .expect("live");
+        assert_eq!(after.actor.scope.path, tr.district_b.path, "{}", t.name);
+        assert!(
+            matches!(
+                nuanxin_store::orgs::get(db, &after.actor.scope, tr.union_a.id).await,
+                Err(StoreError::NotFound)
+            ),
+            "{}: the old district's union is out of reach",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
 async fn password_change_ends_sessions_and_checks_policy() {
     for t in TestDb::all().await {
         let db = &t.db;

@@ -182,10 +182,11 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
         orgs::move_to(db, &Actor::system(), tr.union_a.id, tr.district_b.id)
             .await
             .unwrap();
-        let after_move = routing::route(db, tr.city.id, &app("courier", "顺丰", "320102")).await;
-        assert!(
-            !matches!(&after_move, Ok(r) if r.rule == format!("rule:{by_employer}")),
-            "{}: {after_move:?}",
+        let (org, rule, _) = routed(db, &tr.city, &app("courier", "顺丰", "320102")).await;
+        assert_eq!(
+            (org, rule),
+            (express.id, format!("rule:{by_occupation}")),
+            "the next rule decides instead, on {}",
             t.name
         );
     }

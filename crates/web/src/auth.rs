@@ -155,7 +155,6 @@ pub struct PageUser {
 
 pub enum PageReject {
     Login(String),
-    Error(ApiError),
     /// An error shown as a console page, in the user's language.
     Page(crate::pages::PageError),
 }
@@ -166,7 +165,6 @@ impl IntoResponse for PageReject {
             PageReject::Login(next) => {
                 Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
             }
-            PageReject::Error(e) => e.into_response(),
             PageReject::Page(e) => e.into_response(),
         }
     }
@@ -188,7 +186,15 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageReject;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageReject> {
-        match resolve(parts, state).await.map_err(PageReject::Error)? {
+        let resolved = match resolve(parts, state).await {
+            Ok(r) => r,
+            Err(e) => {
+                let Ok(t) = crate::i18n::Tr::from_request_parts(parts, state).await;
+                let l = crate::pages::Layout::anonymous(t, &parts.uri);
+                return Err(PageReject::Page(crate::pages::PageError::new(l, e)));
+            }
+        };
+        match resolved {
             Some(r) if r.via_cookie => Ok(PageUser {
                 session: r.session,
                 token: r.token,

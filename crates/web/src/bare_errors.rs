@@ -13,7 +13,8 @@ use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::pages::{Layout, PageError};
 
-fn explained(status: StatusCode) -> (&'static str, &'static str, &'static str) {
+/// The code and the Chinese and English message for an error status.
+pub(crate) fn explained(status: StatusCode) -> (&'static str, &'static str, &'static str) {
     match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
             "body_too_large",

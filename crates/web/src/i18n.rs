@@ -396,6 +396,37 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("event.back", "返回入会二维码", "Back to the join QR code"),
     ("event.new", "新建入会活动", "New enrolment event"),
+    ("joinqr.title", "入会二维码", "Join QR code"),
+    (
+        "joinqr.help",
+        "职工用手机（含微信）扫码即可在线申请入会。",
+        "Workers scan it with their phone (WeChat works) to apply online. ",
+    ),
+    (
+        "joinqr.federation_help",
+        "这是上级工会的二维码：申请会按职业和工作地点自动分派到下属的基层工会。",
+        "This is a federation's code: applications are routed by occupation and place of work to a grassroots union below it.",
+    ),
+    (
+        "joinqr.renew_confirm",
+        "更换后，已印制的旧二维码将失效。确定更换？",
+        "Printed copies of the old QR code will stop working. Replace it?",
+    ),
+    ("joinqr.renew", "更换二维码", "Replace the QR code"),
+    ("joinqr.events", "入会活动", "Enrolment events"),
+    (
+        "joinqr.events_help",
+        "集中入会仪式、园区入会行动等可使用专门的活动二维码：到结束时间自动失效，同一场地的人可同时提交。",
+        "Group enrolment ceremonies and campaigns can use an event's own QR code: it stops working at the end time, and everyone at the venue can apply at once.",
+    ),
+    ("joinqr.event", "活动", "Event"),
+    ("joinqr.per_minute", "每分钟上限", "Per minute"),
+    ("joinqr.status", "状态", "Status"),
+    (
+        "org.overdue",
+        "下辖工会有 {} 份入会申请已超过审核时限，请督促办理。",
+        "{} applications in unions below have waited past their review time limit; follow them up.",
+    ),
     (
         "event.new_help",
         "入会活动有自己的二维码，到结束时间自动失效。同一场地的所有人都能同时提交；为防止二维码外流被滥用，每分钟通过该二维码的提交数有上限。",
@@ -426,7 +457,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("member.member_no", "会员编号", "Membership number"),
     ("member.status", "状态", "Status"),
     ("member.route_reason", "分派理由", "Routing reason"),
-    ("member.applied_at", "申请时间", "Applied on"),
+    ("member.applied_at", "申请时间", "Applied at"),
     ("member.select", "选择 {}", "Select {}"),
     ("member.approve", "批准所选申请", "Approve selected"),
     (

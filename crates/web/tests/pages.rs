@@ -189,6 +189,47 @@ async fn english_is_one_click_away() {
         .await
         .unwrap();
     assert!(html.contains("Accounts") && html.contains("lang=\"en\""));
+    // The membership pages follow the switch too: an English heading, and
+    // not the Chinese one.
+    let u = app.union_a.id;
+    let city = app.city.id;
+    for (path, en, zh) in [
+        (
+            format!("/console/orgs/{city}"),
+            "Routing rules",
+            "入会分派规则",
+        ),
+        (
+            format!("/console/orgs/{city}/routing"),
+            "Routing rules",
+            "入会分派规则",
+        ),
+        (
+            format!("/console/orgs/{u}/members"),
+            "Members and applications",
+            "会员与入会申请",
+        ),
+        (
+            format!("/console/orgs/{u}/roster"),
+            "Roster import",
+            "名单导入",
+        ),
+        (
+            format!("/console/orgs/{u}/join"),
+            "Enrolment events",
+            "入会活动",
+        ),
+        (
+            format!("/console/orgs/{u}/api-keys"),
+            "Platform API keys",
+            "平台接口密钥",
+        ),
+    ] {
+        let r = c.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(en) && !html.contains(zh), "{path}");
+    }
     let r = c
         .get(app.url("/lang/en?back=//evil.example"))
         .send()

@@ -220,8 +220,13 @@ pub async fn roster(settings: &Settings, args: &RosterArgs) -> anyhow::Result<()
     );
     // A script must notice a roster that enrolled nobody because of bad rows.
     if report.failed > 0 && !report.written {
+        let why = if mode == ImportMode::Check {
+            "have problems (listed above)"
+        } else {
+            "were refused (listed above); nothing was written"
+        };
         return Err(user_error(format!(
-            "{} of {} rows were refused (listed above); nothing was written",
+            "{} of {} rows {why}",
             report.failed, report.rows
         )));
     }

@@ -44,18 +44,26 @@ pub async fn reroute(
         .into());
     }
     let route_reason = format!("已由审核人员改派至 {}：{reason}", target.name);
-    // Still pending at the moment of writing: a decision taken meanwhile wins.
+    // Still pending and where it was read at the moment of writing: a
+    // decision or another re-route committed meanwhile wins.
     let moved = tx
         .execute(
-            &Query::new("UPDATE members SET org_id = $1, route_rule = 'reviewer', route_reason = $2, updated_at = $3 WHERE id = $4 AND status = 'applied'")
+            &Query::new("UPDATE members SET org_id = $1, route_rule = 'reviewer', route_reason = $2, updated_at = $3 WHERE id = $4 AND status = 'applied' AND org_id = $5")
                 .bind(to_org_id)
                 .bind(&route_reason)
                 .bind(Utc::now())
-                .bind(id),
+                .bind(id)
+                .bind(before.org_id),
         )
         .await?;
     if moved == 0 {
-        return Err(decided().into());
+        return Err(FieldError::new(
+            "id",
+            "membership.reroute_decided",
+            "这份申请刚被他人审核或改派，请刷新后查看",
+            "the application was just decided or re-routed by someone else; reload it",
+        )
+        .into());
     }
     record_event(
         &mut tx,

@@ -34,13 +34,13 @@ use crate::routing::Router;
 use crate::sensitive::Sealer;
 use crate::{Actor, Db, StoreError, StoreResult};
 
-/// Rows written per transaction by default. Every transaction rewrites the
-/// index pages its rows touch, and the person and phone indexes are keyed
-/// by random blind keys, so a batch that touches each page for many members
-/// is what makes a large import fast (1.4× from 10,000 to 100,000 rows, see
-/// BENCHMARKS.md). The cost: on SQLite a running batch holds the write lock
-/// for about two seconds, and other writes wait for it.
-pub const BATCH_ROWS: usize = 100_000;
+/// Rows written per transaction by default. On SQLite a batch holds the
+/// one write lock while it runs (about half a second at this size), and
+/// every other write of a server in use waits for it. Larger batches import
+/// faster, because each commit rewrites the index pages its rows touched and
+/// the person and phone indexes are keyed at random (BENCHMARKS.md); the
+/// command line takes them with `--batch-rows` for loads off hours.
+pub const BATCH_ROWS: usize = 10_000;
 /// Row errors kept for the report; beyond this they are only counted.
 pub const MAX_REPORTED_ERRORS: usize = 10_000;
 

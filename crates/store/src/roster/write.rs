@@ -198,14 +198,14 @@ async fn audit_batch(
 /// inserts members and their first history event.
 async fn write_chunk(
     tx: &mut Tx,
-    batch: &[Prepared],
+    chunk: &[Prepared],
     regions: &mut HashMap<i64, RegionCode>,
     actor: &Actor,
     tally: &mut Tally,
 ) -> StoreResult<()> {
     let mut q =
         Query::new("SELECT person_key FROM members WHERE closed_seq = 0 AND person_key IN (");
-    for (i, p) in batch.iter().enumerate() {
+    for (i, p) in chunk.iter().enumerate() {
         if i > 0 {
             q.push(", ");
         }
@@ -214,7 +214,7 @@ async fn write_chunk(
     q.push(")");
     let open: Vec<(String,)> = tx.fetch_all(&q).await?;
     let open: HashSet<String> = open.into_iter().map(|(k,)| k).collect();
-    let fresh: Vec<&Prepared> = batch
+    let fresh: Vec<&Prepared> = chunk
         .iter()
         .filter(|p| !open.contains(&p.person_key))
         .collect();
@@ -230,9 +230,9 @@ async fn write_chunk(
         Backend::Sqlite => insert_members_sqlite(tx, &numbered, now).await?,
         Backend::Postgres => {
             let mut inserted = Vec::with_capacity(numbered.len());
-            for chunk in numbered.chunks(ROWS_PER_INSERT) {
+            for rows in numbered.chunks(ROWS_PER_INSERT) {
                 let mut q = Query::new(INSERT_MEMBERS);
-                for (i, (p, no)) in chunk.iter().enumerate() {
+                for (i, (p, no)) in rows.iter().enumerate() {
                     if i > 0 {
                         q.push(", ");
                     }
@@ -245,23 +245,21 @@ async fn write_chunk(
         }
     };
 
-    for chunk in inserted.chunks(ROWS_PER_INSERT) {
+    for events in inserted.chunks(ROWS_PER_INSERT) {
         let mut q = Query::new(
             "INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason) VALUES ",
         );
-        for (i, (member_id, org_id)) in chunk.iter().enumerate() {
+        for (i, (member_id, org_id)) in events.iter().enumerate() {
             q.push(if i == 0 { "(" } else { ", (" });
             q.push_bind(*member_id).push(", ");
             q.push_bind(now).push(", NULL, 'active', ");
             q.push_bind(*org_id).push(", ");
             q.push_bind(actor.username.as_str()).push(", '名单导入')");
         }
-        if !chunk.is_empty() {
-            tx.execute(&q).await?;
-        }
+        tx.execute(&q).await?;
     }
 
-    tally.rows += batch.len() as u32;
+    tally.rows += chunk.len() as u32;
     tally.enrolled += inserted.len() as u32;
     let ids = inserted.iter().map(|m| m.0);
     tally.first_id = tally.first_id.into_iter().chain(ids.clone()).min();
@@ -294,6 +292,9 @@ async fn insert_members_sqlite(
     numbered: &[(&Prepared, MemberNo)],
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<(i64, i64)>> {
+    if numbered.is_empty() {
+        return Ok(Vec::new());
+    }
     let before: i64 = tx
         .scalar(&Query::new("SELECT COALESCE(MAX(id), 0) FROM members"))
         .await?;

@@ -144,7 +144,11 @@ fn back_of(uri: &Uri) -> String {
 pub fn render(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
+        Err(e) => {
+            tracing::error!(cause = %e, "template");
+            // A bare status: `bare_errors` turns it into the error page.
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 
@@ -187,11 +191,8 @@ impl IntoResponse for PageError {
             }
             ApiError::Internal(cause) => {
                 tracing::error!(cause = %cause, "internal error");
-                let message = if self.l.t.en() {
-                    "something went wrong on the server; try again later"
-                } else {
-                    "服务器出错，请稍后重试"
-                };
+                let (_, zh, en) = crate::bare_errors::explained(StatusCode::INTERNAL_SERVER_ERROR);
+                let message = if self.l.t.en() { en } else { zh };
                 render(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     &ErrorPage {
