@@ -21,6 +21,7 @@ pub mod routing;
 mod scope;
 pub mod sensitive;
 pub mod sessions;
+mod sqlite_direct;
 mod switch_off;
 pub mod testing;
 pub mod transfers;

@@ -167,9 +167,9 @@ async fn check_rows(
 
 pub async fn roster(settings: &Settings, args: &RosterArgs) -> anyhow::Result<()> {
     use nuanxin_store::roster::{self, ImportMode, Progress, RosterFile, RosterRequest};
-    let bytes = std::fs::read(&args.file)
+    let opened = std::fs::File::open(&args.file)
         .map_err(|e| user_error(format!("cannot read {}: {e}", args.file.display())))?;
-    let file = RosterFile::open(bytes).map_err(|e| user_error(describe_field_error(&e)))?;
+    let file = RosterFile::open_file(opened).map_err(|e| user_error(describe_field_error(&e)))?;
     let sealer = std::sync::Arc::new(crate::commands::serve::sealer(settings)?);
     let db = database::open(settings, true).await?;
     let known = std::sync::Arc::new(regions::load(&db).await?);

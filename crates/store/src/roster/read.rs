@@ -2,11 +2,14 @@
 //! rows: a million-row roster streams through in a few megabytes beyond the
 //! file itself (and, for `.xlsx`, its shared-string table).
 
-use std::io::Cursor;
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::ops::ControlFlow;
 
 use calamine::{Data, DataRef, Reader, Xlsx};
 use nuanxin_domain::FieldError;
+
+/// How a zip archive, and so an `.xlsx` file, begins.
+const XLSX_MAGIC: &[u8; 4] = b"PK\x03\x04";
 
 /// Most data rows one roster may have; larger lists are split.
 pub const MAX_ROWS: u32 = 1_000_000;
@@ -17,7 +20,7 @@ const MAX_COLUMNS: usize = 256;
 /// An opened roster.
 pub enum RosterFile {
     Xlsx {
-        book: Box<Xlsx<Cursor<Vec<u8>>>>,
+        book: Box<Xlsx<Box<dyn ReadSeek>>>,
         sheet: String,
     },
     /// The text of a `.csv` file, decoded to UTF-8.
@@ -27,6 +30,12 @@ pub enum RosterFile {
     /// items, and blank items are kept (and refused) rather than skipped.
     Rows(Vec<Vec<String>>),
 }
+
+/// Where an `.xlsx` roster is read from: its bytes in memory (an upload),
+/// or the file itself (the command line), which then never has to be held
+/// whole.
+pub trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
 
 fn unreadable(detail: impl std::fmt::Display) -> FieldError {
     FieldError::new(
@@ -38,6 +47,33 @@ fn unreadable(detail: impl std::fmt::Display) -> FieldError {
 }
 
 impl RosterFile {
+    /// Opens a roster file: an `.xlsx` is read from the file as it is
+    /// needed, anything else as [`RosterFile::open`] reads its bytes.
+    pub fn open_file(mut file: std::fs::File) -> Result<RosterFile, FieldError> {
+        let mut magic = [0u8; 4];
+        let is_xlsx = file.read_exact(&mut magic).is_ok() && magic == *XLSX_MAGIC;
+        file.rewind().map_err(unreadable)?;
+        if is_xlsx {
+            return Self::xlsx(Box::new(BufReader::new(file)));
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(unreadable)?;
+        Self::open(bytes)
+    }
+
+    fn xlsx(source: Box<dyn ReadSeek>) -> Result<RosterFile, FieldError> {
+        let book = Xlsx::new(source).map_err(unreadable)?;
+        let sheet = book
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or_else(|| unreadable("no worksheet"))?;
+        Ok(RosterFile::Xlsx {
+            book: Box::new(book),
+            sheet,
+        })
+    }
+
     /// Opens a roster from its bytes: a zip archive is read as `.xlsx` (its
     /// first sheet), anything else as `.csv` in UTF-8 (with or without a
     /// byte-order mark) or, as Excel saves it on Chinese systems, GB18030.
@@ -50,17 +86,8 @@ impl RosterFile {
                 "the file is empty",
             ));
         }
-        if bytes.starts_with(b"PK\x03\x04") {
-            let book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-            let sheet = book
-                .sheet_names()
-                .first()
-                .cloned()
-                .ok_or_else(|| unreadable("no worksheet"))?;
-            return Ok(RosterFile::Xlsx {
-                book: Box::new(book),
-                sheet,
-            });
+        if bytes.starts_with(XLSX_MAGIC) {
+            return Self::xlsx(Box::new(Cursor::new(bytes)));
         }
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             return Err(FieldError::new(
@@ -240,6 +267,41 @@ mod tests {
                 .code,
             "roster.unreadable"
         );
+    }
+
+    #[test]
+    fn a_file_on_disk_reads_as_its_bytes_do() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, cells) in [["姓名", "手机号"], ["张伟", "13812345678"]]
+            .iter()
+            .enumerate()
+        {
+            for (c, v) in cells.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        let xlsx = book.save_to_buffer().unwrap();
+        let csv = "姓名,手机号\n李娜,13912345678\n".as_bytes().to_vec();
+        for (name, bytes) in [("xlsx", xlsx), ("csv", csv)] {
+            let path =
+                std::env::temp_dir().join(format!("nuanxin-roster-{}-{name}", std::process::id()));
+            std::fs::write(&path, &bytes).unwrap();
+            let from_disk =
+                rows(&mut RosterFile::open_file(std::fs::File::open(&path).unwrap()).unwrap());
+            std::fs::remove_file(&path).unwrap();
+            let from_bytes = rows(&mut RosterFile::open(bytes).unwrap());
+            assert_eq!(from_disk.len(), 2, "{name}");
+            assert_eq!(from_disk, from_bytes, "{name}");
+        }
+        let empty =
+            std::env::temp_dir().join(format!("nuanxin-roster-{}-empty", std::process::id()));
+        std::fs::write(&empty, b"").unwrap();
+        let refused = RosterFile::open_file(std::fs::File::open(&empty).unwrap())
+            .err()
+            .unwrap();
+        std::fs::remove_file(&empty).unwrap();
+        assert_eq!(refused.code, "roster.empty");
     }
 
     #[test]

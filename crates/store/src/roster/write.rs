@@ -20,16 +20,18 @@ use crate::membership::{reserve_numbers, Prepared};
 use crate::sensitive::Sealer;
 use crate::{Actor, Backend, Db, Query, StoreError, StoreResult, Tx};
 
+/// Write-ahead log pages after which SQLite copies the log back into the
+/// database during an import (about 200 MB): see [`import_settings`].
+const IMPORT_CHECKPOINT_PAGES: u32 = 50_000;
+/// SQLite's default.
+const SQLITE_CHECKPOINT_PAGES: u32 = 1_000;
+
 /// Rows sealed and handed to the writer at a time: what bounds the memory
 /// of the pipeline (two chunks, about 10 MB), whatever the batch size.
 const CHUNK_ROWS: usize = 10_000;
-/// Rows per multi-row insert (PostgreSQL, and history events everywhere):
-/// 20 values a row stays under PostgreSQL's 65,535 parameters and
-/// SQLite's 32,766.
+/// Rows per multi-row insert on PostgreSQL: at 20 values a row, under its
+/// 65,535 parameters.
 const ROWS_PER_INSERT: usize = 1000;
-/// One-row inserts sent to SQLite in one call: enough that the hop to the
-/// connection's thread is paid once for many rows.
-const ROWS_PER_SQLITE_CALL: usize = 100;
 /// SQLite page cache during an import, in KiB: it holds most of the
 /// person and phone index pages a batch touches, and keeps a million-row
 /// import under 300 MB in all.
@@ -97,22 +99,13 @@ pub(super) async fn enrol(
         Ok::<(), nuanxin_domain::FieldError>(())
     });
 
-    // SQLite: a larger page cache while the import runs keeps the indexes'
-    // hot pages in memory across a batch; the server's normal size after.
     let sqlite = db.backend() == Backend::Sqlite;
     if sqlite {
-        db.execute(&Query::new(&format!(
-            "PRAGMA cache_size = -{IMPORT_CACHE_KIB}"
-        )))
-        .await?;
+        import_settings(db, true).await?;
     }
     let written = write_all(db, actor, entry_path, &mut rx, progress).await;
     if sqlite {
-        db.execute(&Query::new(&format!(
-            "PRAGMA cache_size = -{}",
-            crate::db::SQLITE_CACHE_KIB
-        )))
-        .await?;
+        import_settings(db, false).await?;
     }
     // Stop the reader before reporting, whatever happened to the writes.
     drop(rx);
@@ -121,6 +114,42 @@ pub(super) async fn enrol(
         .map_err(|e| StoreError::Internal(format!("roster reader stopped: {e}")))?
         .map_err(|e| StoreError::Validation(e.into()))?;
     written
+}
+
+/// SQLite settings of the writer connection while an import runs, and the
+/// server's own after it.
+///
+/// - A larger page cache keeps the indexes' hot pages in memory across a
+///   batch.
+/// - The write-ahead log is copied back into the database less often. With
+///   the person and phone indexes keyed at random, every batch changes most
+///   of their pages again; a checkpoint after each batch (SQLite's default
+///   is every 1,000 pages) wrote each page back once per batch, a larger log
+///   writes it back once per several. After the import the log is copied
+///   back and truncated, so the disk space returns.
+async fn import_settings(db: &Db, importing: bool) -> StoreResult<()> {
+    let (cache_kib, checkpoint_pages) = if importing {
+        (IMPORT_CACHE_KIB, IMPORT_CHECKPOINT_PAGES)
+    } else {
+        (crate::db::SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES)
+    };
+    db.execute(&Query::new(&format!("PRAGMA cache_size = -{cache_kib}")))
+        .await?;
+    db.execute(&Query::new(&format!(
+        "PRAGMA wal_autocheckpoint = {checkpoint_pages}"
+    )))
+    .await?;
+    if !importing {
+        // Waits for readers (the busy timeout); a log still in use is left
+        // for SQLite's next automatic checkpoint.
+        if let Err(e) = db
+            .execute(&Query::new("PRAGMA wal_checkpoint(TRUNCATE)"))
+            .await
+        {
+            tracing::warn!(error = %e, "the write-ahead log could not be truncated after the import");
+        }
+    }
+    Ok(())
 }
 
 /// What one batch has written so far.
@@ -203,21 +232,7 @@ async fn write_chunk(
     actor: &Actor,
     tally: &mut Tally,
 ) -> StoreResult<()> {
-    let mut q =
-        Query::new("SELECT person_key FROM members WHERE closed_seq = 0 AND person_key IN (");
-    for (i, p) in chunk.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.push_bind(p.person_key.as_str());
-    }
-    q.push(")");
-    let open: Vec<(String,)> = tx.fetch_all(&q).await?;
-    let open: HashSet<String> = open.into_iter().map(|(k,)| k).collect();
-    let fresh: Vec<&Prepared> = chunk
-        .iter()
-        .filter(|p| !open.contains(&p.person_key))
-        .collect();
+    let fresh = without_members(tx, chunk).await?;
     let now = Utc::now();
     // Numbers follow the file's order.
     let numbers = issue_numbers(tx, &fresh, regions, now).await?;
@@ -227,37 +242,9 @@ async fn write_chunk(
     numbered.sort_unstable_by(|a, b| a.0.person_key.cmp(&b.0.person_key));
 
     let inserted = match tx.backend() {
-        Backend::Sqlite => insert_members_sqlite(tx, &numbered, now).await?,
-        Backend::Postgres => {
-            let mut inserted = Vec::with_capacity(numbered.len());
-            for rows in numbered.chunks(ROWS_PER_INSERT) {
-                let mut q = Query::new(INSERT_MEMBERS);
-                for (i, (p, no)) in rows.iter().enumerate() {
-                    if i > 0 {
-                        q.push(", ");
-                    }
-                    push_member(&mut q, p, no, now);
-                }
-                q.push(ON_CONFLICT).push(" RETURNING id, org_id");
-                inserted.extend(tx.fetch_all::<(i64, i64)>(&q).await?);
-            }
-            inserted
-        }
+        Backend::Sqlite => insert_members_sqlite(tx, &numbered, now, actor).await?,
+        Backend::Postgres => insert_members_postgres(tx, &numbered, now, actor).await?,
     };
-
-    for events in inserted.chunks(ROWS_PER_INSERT) {
-        let mut q = Query::new(
-            "INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason) VALUES ",
-        );
-        for (i, (member_id, org_id)) in events.iter().enumerate() {
-            q.push(if i == 0 { "(" } else { ", (" });
-            q.push_bind(*member_id).push(", ");
-            q.push_bind(now).push(", NULL, 'active', ");
-            q.push_bind(*org_id).push(", ");
-            q.push_bind(actor.username.as_str()).push(", '名单导入')");
-        }
-        tx.execute(&q).await?;
-    }
 
     tally.rows += chunk.len() as u32;
     tally.enrolled += inserted.len() as u32;
@@ -274,54 +261,41 @@ const INSERT_MEMBERS: &str = "INSERT INTO members (person_key, name, id_number_s
 /// is skipped and counted as already a member. Only the one-person index:
 /// any other conflict is a fault, and fails the batch.
 const ON_CONFLICT: &str = " ON CONFLICT (person_key, closed_seq) DO NOTHING";
+/// The first history event of an enrolled member.
+const INSERT_EVENT: &str = "INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason) VALUES ";
 
-/// SQLite: inserts `numbered` and returns the new members' (id, org_id).
-///
-/// SQLite gives a statement a statement journal (a copy of each page it
-/// changes that the transaction changed before, so that the statement alone
-/// can be undone) when it writes many rows or has a RETURNING clause, which
-/// runs as a trigger. With the person and phone indexes keyed at random that
-/// is nearly every page: it cost half of an import's time. A one-row insert
-/// without RETURNING needs none, so the rows go as runs of such statements,
-/// one run per call, and the new ids are read back after them. Only this
-/// transaction can have added rows above the highest id read at its start:
-/// it holds SQLite's one write lock from its first insert, and a commit by
-/// another connection before that fails the insert rather than slip in.
-async fn insert_members_sqlite(
+/// PostgreSQL: inserts `numbered` and their first history events, in
+/// multi-row statements; returns the new members' (id, org_id).
+async fn insert_members_postgres(
     tx: &mut Tx,
     numbered: &[(&Prepared, MemberNo)],
     now: DateTime<Utc>,
+    actor: &Actor,
 ) -> StoreResult<Vec<(i64, i64)>> {
-    if numbered.is_empty() {
-        return Ok(Vec::new());
-    }
-    let before: i64 = tx
-        .scalar(&Query::new("SELECT COALESCE(MAX(id), 0) FROM members"))
-        .await?;
-    let mut rest = numbered;
-    while !rest.is_empty() {
-        // Each distinct run length is a statement sqlx prepares and keeps:
-        // full runs, then a power of two for the remainder, so a batch
-        // leaves at most eight of them in the connection's cache.
-        let len = if rest.len() >= ROWS_PER_SQLITE_CALL {
-            ROWS_PER_SQLITE_CALL
-        } else {
-            1 << rest.len().ilog2()
-        };
-        let (run, after) = rest.split_at(len);
-        rest = after;
-        let mut q = Query::new("");
-        for (p, no) in run {
-            q.push(INSERT_MEMBERS);
+    let mut inserted = Vec::with_capacity(numbered.len());
+    for rows in numbered.chunks(ROWS_PER_INSERT) {
+        let mut q = Query::new(INSERT_MEMBERS);
+        for (i, (p, no)) in rows.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
             push_member(&mut q, p, no, now);
-            q.push(ON_CONFLICT).push(";\n");
+        }
+        q.push(ON_CONFLICT).push(" RETURNING id, org_id");
+        inserted.extend(tx.fetch_all::<(i64, i64)>(&q).await?);
+    }
+    for events in inserted.chunks(ROWS_PER_INSERT) {
+        let mut q = Query::new(INSERT_EVENT);
+        for (i, (member_id, org_id)) in events.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(*member_id).push(", ");
+            q.push_bind(now).push(", NULL, 'active', ");
+            q.push_bind(*org_id).push(", ");
+            q.push_bind(actor.username.as_str()).push(", '名单导入')");
         }
         tx.execute(&q).await?;
     }
-    tx.fetch_all(
-        &Query::new("SELECT id, org_id FROM members WHERE id > $1 ORDER BY id").bind(before),
-    )
-    .await
+    Ok(inserted)
 }
 
 /// One member's values, in the columns of [`INSERT_MEMBERS`].
@@ -347,6 +321,111 @@ fn push_member(q: &mut Query, p: &Prepared, no: &MemberNo, now: DateTime<Utc>) {
     q.push_bind(now).push(", ");
     q.push_bind(now).push(", ");
     q.push_bind(now).push(")");
+}
+
+/// SQLite: inserts `numbered` and their first history events one row per
+/// statement, straight through the transaction's connection; returns the
+/// new members' (id, org_id).
+///
+/// One-row statements, because SQLite gives a statement that writes many
+/// rows, or has a RETURNING clause (run as a trigger), a statement journal:
+/// a copy of each page it changes that the transaction changed before, so
+/// that the statement alone can be undone. With the person and phone
+/// indexes keyed at random that is nearly every page, and it cost half of
+/// an import's time. The new id is the connection's last insert rowid.
+async fn insert_members_sqlite(
+    tx: &mut Tx,
+    numbered: &[(&Prepared, MemberNo)],
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> StoreResult<Vec<(i64, i64)>> {
+    if numbered.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The text sqlx writes for a timestamp, so these rows sort and parse
+    // like every other.
+    let now = now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+    let member_sql = format!(
+        "{INSERT_MEMBERS}(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14, ?15, ?16, NULL, ?17, ?17, ?17, ?17){ON_CONFLICT}"
+    );
+    let event_sql = format!("{INSERT_EVENT}(?1, ?2, NULL, 'active', ?3, ?4, '名单导入')");
+    tx.sqlite_direct(|conn| {
+        let mut member = conn.prepare(&member_sql)?;
+        let mut event = conn.prepare(&event_sql)?;
+        let mut inserted = Vec::with_capacity(numbered.len());
+        for (p, no) in numbered {
+            let added = member.execute(rusqlite::params![
+                p.person_key,
+                p.name,
+                p.id_sealed,
+                p.id_masked,
+                p.phone_key,
+                p.phone_sealed,
+                p.phone_masked,
+                p.occupation,
+                p.employer,
+                p.work_region,
+                p.route.org_id,
+                no.as_str(),
+                p.status_token,
+                p.card_token,
+                p.route.rule,
+                p.route.reason_zh,
+                now,
+            ])?;
+            if added == 0 {
+                continue;
+            }
+            let id = conn.last_insert_rowid();
+            event.execute(rusqlite::params![id, now, p.route.org_id, actor.username])?;
+            inserted.push((id, p.route.org_id));
+        }
+        Ok(inserted)
+    })
+    .await
+}
+
+/// The rows of `chunk` whose person holds no open membership, in order.
+/// They are asked for before numbers are issued, so that a re-run of a
+/// file leaves no gaps in the sequence.
+async fn without_members<'a>(tx: &mut Tx, chunk: &'a [Prepared]) -> StoreResult<Vec<&'a Prepared>> {
+    let open: HashSet<String> = match tx.backend() {
+        // One probe of the person index per row, on the connection itself:
+        // cheaper than binding ten thousand keys into one statement, and it
+        // brings the index pages the inserts will need into the cache.
+        Backend::Sqlite => {
+            tx.sqlite_direct(|conn| {
+                let mut probe =
+                    conn.prepare("SELECT 1 FROM members WHERE person_key = ?1 AND closed_seq = 0")?;
+                let mut open = HashSet::new();
+                for p in chunk {
+                    if probe.exists([&p.person_key])? {
+                        open.insert(p.person_key.clone());
+                    }
+                }
+                Ok(open)
+            })
+            .await?
+        }
+        Backend::Postgres => {
+            let mut q = Query::new(
+                "SELECT person_key FROM members WHERE closed_seq = 0 AND person_key IN (",
+            );
+            for (i, p) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push_bind(p.person_key.as_str());
+            }
+            q.push(")");
+            let open: Vec<(String,)> = tx.fetch_all(&q).await?;
+            open.into_iter().map(|(k,)| k).collect()
+        }
+    };
+    Ok(chunk
+        .iter()
+        .filter(|p| !open.contains(&p.person_key))
+        .collect())
 }
 
 /// Membership numbers for `fresh`, in order: one sequence reservation per
