@@ -1,6 +1,8 @@
 //! The only crate that knows SQL. One query codebase runs on SQLite (the
 //! embedded default) and PostgreSQL (for scale): queries are written once as
 //! [`Query`] values with `$n` placeholders and run on either backend by [`Db`].
+//! The one exception is the roster import's bulk insert on SQLite, which
+//! runs on the same transaction through rusqlite (see `sqlite_direct`).
 
 pub mod accounts;
 pub mod audit;
