@@ -155,10 +155,38 @@ pub async fn authenticate(db: &Db, secret: &str) -> StoreResult<Option<Platform>
 /// How a push with an idempotency key may go on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PushStart {
-    /// The key is new and now reserved: run the push, then [`finish_push`].
-    Fresh,
+    /// The key is new, or its stale reservation was taken over, and is now
+    /// reserved: run the push, then [`finish_push`] or [`abandon_push`].
+    Fresh(Reservation),
     /// The key was used before for the same request: its answer.
     Replay { status: u16, body: String },
+}
+
+/// One attempt's hold on an idempotency key. It names the moment it was
+/// taken, so an attempt whose reservation went stale and was taken over
+/// cannot finish or free the attempt that took it over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reservation {
+    key_id: i64,
+    idempotency_key: String,
+    since: DateTime<Utc>,
+}
+
+impl Reservation {
+    fn new(key_id: i64, idempotency_key: &str, since: DateTime<Utc>) -> Self {
+        Self {
+            key_id,
+            idempotency_key: idempotency_key.to_string(),
+            since,
+        }
+    }
+}
+
+/// Now, to the microsecond: what PostgreSQL keeps of a timestamp, so the
+/// moment read back compares equal to the one written.
+fn now_micros() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
 }
 
 fn in_progress() -> StoreError {
@@ -190,88 +218,108 @@ pub async fn begin_push(
     idempotency_key: &str,
     request_hash: &str,
 ) -> StoreResult<PushStart> {
-    let reserved = db
-        .execute(
-            &Query::new(
-                "INSERT INTO roster_pushes (api_key_id, idempotency_key, request_hash, status, response_json, created_at)
-                 VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(key_id)
-            .bind(idempotency_key)
-            .bind(request_hash)
-            .bind(Utc::now()),
-        )
-        .await?;
-    if reserved == 1 {
-        return Ok(PushStart::Fresh);
-    }
-    // A reservation that never got its answer (the server stopped mid-push)
-    // is taken over once it is older than any push could run.
-    let now = Utc::now();
-    let taken_over = db
-        .execute(
-            &Query::new(
-                "UPDATE roster_pushes SET created_at = $2
-                 WHERE request_hash = $1 AND api_key_id = $3 AND idempotency_key = $4 AND status = 0 AND created_at < $5",
-            )
-            .bind(request_hash)
-            .bind(now)
-            .bind(key_id)
-            .bind(idempotency_key)
-            .bind(now - STALE_RESERVATION),
-        )
-        .await?;
-    if taken_over == 1 {
-        return Ok(PushStart::Fresh);
-    }
-    let (hash, status, body): (String, i64, String) = db
-        .fetch_optional(
-            &Query::new("SELECT request_hash, CAST(status AS BIGINT), response_json FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2")
+    // Twice at most: a reservation freed by its attempt between the insert
+    // and the read below leaves the key free, and the insert is tried again.
+    for _ in 0..2 {
+        let since = now_micros();
+        let reserved = db
+            .execute(
+                &Query::new(
+                    "INSERT INTO roster_pushes (api_key_id, idempotency_key, request_hash, status, response_json, created_at)
+                     VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT DO NOTHING",
+                )
                 .bind(key_id)
-                .bind(idempotency_key),
-        )
-        .await?
-        // Released by its first attempt between the two statements: that
-        // attempt was refused, so this retry may simply try again.
-        .ok_or_else(in_progress)?;
-    if hash != request_hash {
-        return Err(reused());
+                .bind(idempotency_key)
+                .bind(request_hash)
+                .bind(since),
+            )
+            .await?;
+        if reserved == 1 {
+            return Ok(PushStart::Fresh(Reservation::new(
+                key_id,
+                idempotency_key,
+                since,
+            )));
+        }
+        // A reservation that never got its answer (the server stopped
+        // mid-push) is taken over once it is older than any push could run.
+        let taken_over = db
+            .execute(
+                &Query::new(
+                    "UPDATE roster_pushes SET created_at = $2
+                     WHERE request_hash = $1 AND api_key_id = $3 AND idempotency_key = $4 AND status = 0 AND created_at < $5",
+                )
+                .bind(request_hash)
+                .bind(since)
+                .bind(key_id)
+                .bind(idempotency_key)
+                .bind(since - STALE_RESERVATION),
+            )
+            .await?;
+        if taken_over == 1 {
+            return Ok(PushStart::Fresh(Reservation::new(
+                key_id,
+                idempotency_key,
+                since,
+            )));
+        }
+        let Some((hash, status, body)) = db
+            .fetch_optional::<(String, i64, String)>(
+                &Query::new("SELECT request_hash, CAST(status AS BIGINT), response_json FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2")
+                    .bind(key_id)
+                    .bind(idempotency_key),
+            )
+            .await?
+        else {
+            continue;
+        };
+        if hash != request_hash {
+            return Err(reused());
+        }
+        if status == 0 {
+            return Err(in_progress());
+        }
+        return Ok(PushStart::Replay {
+            status: u16::try_from(status).unwrap_or(200),
+            body,
+        });
     }
-    if status == 0 {
-        return Err(in_progress());
-    }
-    Ok(PushStart::Replay {
-        status: u16::try_from(status).unwrap_or(200),
-        body,
-    })
+    // Freed twice in a row under this request's feet: another attempt is
+    // busy with the key.
+    Err(in_progress())
 }
 
-/// Keeps the answer of a reserved push for its retries.
+/// Keeps the answer of a reserved push for its retries. False when the
+/// reservation went stale and another attempt took the key over: that
+/// attempt's answer is the one kept.
 pub async fn finish_push(
     db: &Db,
-    key_id: i64,
-    idempotency_key: &str,
+    reservation: &Reservation,
     status: u16,
     body: &str,
-) -> StoreResult<()> {
-    db.execute(
-        &Query::new("UPDATE roster_pushes SET status = $1, response_json = $2 WHERE api_key_id = $3 AND idempotency_key = $4")
-            .bind(i64::from(status))
-            .bind(body)
-            .bind(key_id)
-            .bind(idempotency_key),
-    )
-    .await?;
-    Ok(())
+) -> StoreResult<bool> {
+    let kept = db
+        .execute(
+            &Query::new("UPDATE roster_pushes SET status = $1, response_json = $2 WHERE api_key_id = $3 AND idempotency_key = $4 AND status = 0 AND created_at = $5")
+                .bind(i64::from(status))
+                .bind(body)
+                .bind(reservation.key_id)
+                .bind(reservation.idempotency_key.as_str())
+                .bind(reservation.since),
+        )
+        .await?;
+    Ok(kept == 1)
 }
 
 /// Releases the reservation of a push that was refused as a whole, so that
-/// the corrected request may use the key.
-pub async fn abandon_push(db: &Db, key_id: i64, idempotency_key: &str) -> StoreResult<()> {
+/// the corrected request may use the key. A reservation taken over by
+/// another attempt is left to it.
+pub async fn abandon_push(db: &Db, reservation: &Reservation) -> StoreResult<()> {
     db.execute(
-        &Query::new("DELETE FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2 AND status = 0")
-            .bind(key_id)
-            .bind(idempotency_key),
+        &Query::new("DELETE FROM roster_pushes WHERE api_key_id = $1 AND idempotency_key = $2 AND status = 0 AND created_at = $3")
+            .bind(reservation.key_id)
+            .bind(reservation.idempotency_key.as_str())
+            .bind(reservation.since),
     )
     .await?;
     Ok(())

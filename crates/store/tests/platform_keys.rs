@@ -39,85 +39,88 @@ async fn keys_authenticate_until_revoked_and_idempotency_keys_are_reserved() {
             .is_none());
 
         // Reserved, then in progress for a retry, then replayed once finished.
-        let begin = |hash: &'static str| platform_keys::begin_push(db, key.id, "k1", hash);
-        assert_eq!(begin("h1").await.unwrap(), PushStart::Fresh);
+        let begin = |idem: &'static str, hash: &'static str| {
+            platform_keys::begin_push(db, key.id, idem, hash)
+        };
+        let fresh = |start: PushStart| match start {
+            PushStart::Fresh(r) => r,
+            other => panic!("expected a fresh reservation, got {other:?}"),
+        };
+        let k1 = fresh(begin("k1", "h1").await.unwrap());
         assert_eq!(
-            conflict_code(begin("h1").await.unwrap_err()),
+            conflict_code(begin("k1", "h1").await.unwrap_err()),
             "push.in_progress"
         );
         assert_eq!(
-            conflict_code(begin("h2").await.unwrap_err()),
+            conflict_code(begin("k1", "h2").await.unwrap_err()),
             "push.idempotency_key_reused"
         );
-        platform_keys::finish_push(db, key.id, "k1", 200, "{\"ok\":1}")
+        assert!(platform_keys::finish_push(db, &k1, 200, "{\"ok\":1}")
             .await
-            .unwrap();
-        assert_eq!(
-            begin("h1").await.unwrap(),
-            PushStart::Replay {
-                status: 200,
-                body: "{\"ok\":1}".into()
-            }
-        );
+            .unwrap());
+        let replay = PushStart::Replay {
+            status: 200,
+            body: "{\"ok\":1}".into(),
+        };
+        assert_eq!(begin("k1", "h1").await.unwrap(), replay);
         // An abandoned push frees its key; a finished one stays.
-        assert_eq!(
-            platform_keys::begin_push(db, key.id, "k2", "h")
-                .await
-                .unwrap(),
-            PushStart::Fresh
-        );
-        platform_keys::abandon_push(db, key.id, "k2").await.unwrap();
-        assert_eq!(
-            platform_keys::begin_push(db, key.id, "k2", "other")
-                .await
-                .unwrap(),
-            PushStart::Fresh
-        );
-        platform_keys::abandon_push(db, key.id, "k1").await.unwrap();
-        assert!(matches!(
-            begin("h1").await.unwrap(),
-            PushStart::Replay { .. }
-        ));
+        let k2 = fresh(begin("k2", "h").await.unwrap());
+        platform_keys::abandon_push(db, &k2).await.unwrap();
+        let k2 = fresh(begin("k2", "other").await.unwrap());
+        platform_keys::abandon_push(db, &k1).await.unwrap();
+        assert_eq!(begin("k1", "h1").await.unwrap(), replay);
         // A reservation left by a server that stopped mid-push is taken
         // over once it is old enough, by the same request only.
         assert_eq!(
-            conflict_code(
-                platform_keys::begin_push(db, key.id, "k2", "other")
-                    .await
-                    .unwrap_err()
-            ),
+            conflict_code(begin("k2", "other").await.unwrap_err()),
             "push.in_progress"
         );
+        let stale = chrono::Utc::now() - chrono::Duration::hours(1);
         db.execute(
             &Query::new("UPDATE roster_pushes SET created_at = $1 WHERE idempotency_key = 'k2'")
-                .bind(chrono::Utc::now() - chrono::Duration::hours(1)),
+                .bind(stale),
         )
         .await
         .unwrap();
         assert_eq!(
-            conflict_code(
-                platform_keys::begin_push(db, key.id, "k2", "changed")
-                    .await
-                    .unwrap_err()
-            ),
+            conflict_code(begin("k2", "changed").await.unwrap_err()),
             "push.idempotency_key_reused"
         );
+        let taken_over = fresh(begin("k2", "other").await.unwrap());
+        // Taking over reserves the key again: a second retry waits.
         assert_eq!(
-            platform_keys::begin_push(db, key.id, "k2", "other")
-                .await
-                .unwrap(),
-            PushStart::Fresh,
+            conflict_code(begin("k2", "other").await.unwrap_err()),
+            "push.in_progress",
             "{}",
             t.name
         );
-        // Taking over reserves the key again: a second retry waits.
+        // The attempt that was taken over can neither free the key nor
+        // answer for it; the attempt that took it over does.
+        platform_keys::abandon_push(db, &k2).await.unwrap();
+        assert!(
+            !platform_keys::finish_push(db, &k2, 500, "{\"late\":1}")
+                .await
+                .unwrap(),
+            "{}",
+            t.name
+        );
         assert_eq!(
-            conflict_code(
-                platform_keys::begin_push(db, key.id, "k2", "other")
-                    .await
-                    .unwrap_err()
-            ),
+            conflict_code(begin("k2", "other").await.unwrap_err()),
             "push.in_progress",
+            "the stale attempt left the new reservation in place on {}",
+            t.name
+        );
+        assert!(
+            platform_keys::finish_push(db, &taken_over, 200, "{\"ok\":2}")
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            begin("k2", "other").await.unwrap(),
+            PushStart::Replay {
+                status: 200,
+                body: "{\"ok\":2}".into()
+            },
             "{}",
             t.name
         );

@@ -186,13 +186,14 @@ pub async fn push(
         ));
     }
     // Reserved before the work: a retry arriving meanwhile is told to wait.
-    match platform_keys::begin_push(&state.db, platform.key_id, &key, &request_hash).await? {
-        PushStart::Fresh => {}
-        PushStart::Replay { status, body } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            return Ok(json_response(status, body, true));
-        }
-    }
+    let reservation =
+        match platform_keys::begin_push(&state.db, platform.key_id, &key, &request_hash).await? {
+            PushStart::Fresh(reservation) => reservation,
+            PushStart::Replay { status, body } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                return Ok(json_response(status, body, true));
+            }
+        };
     let mut rows = Vec::with_capacity(push.members.len() + 1);
     rows.push(
         COLUMNS
@@ -232,8 +233,11 @@ pub async fn push(
             };
             let body = serde_json::to_string(&PushResult::from(report))
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
-            platform_keys::finish_push(&state.db, platform.key_id, &key, status.as_u16(), &body)
-                .await?;
+            if !platform_keys::finish_push(&state.db, &reservation, status.as_u16(), &body).await? {
+                tracing::warn!(
+                    "a roster push outlived its reservation; the attempt that took the key over keeps its answer"
+                );
+            }
             Ok::<_, ApiError>((status, body))
         }
         .await;
@@ -243,7 +247,7 @@ pub async fn push(
             // are counted as members by it, never enrolled twice.
             // The push's own error is the answer; a key that cannot be freed
             // is only logged: a retry takes it over once the reservation is stale.
-            if let Err(e) = platform_keys::abandon_push(&state.db, platform.key_id, &key).await {
+            if let Err(e) = platform_keys::abandon_push(&state.db, &reservation).await {
                 tracing::error!(error = %e, "a failed roster push kept its idempotency key");
             }
         }
