@@ -144,8 +144,13 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("routing.delete", "删除", "Delete"),
     (
         "routing.grassroots_note",
-        "基层工会直接受理扫描本会二维码的申请；分派规则由上级总工会或工会联合会设置。",
-        "A grassroots union receives the applications made with its own QR code directly; routing rules are set by the federations above it.",
+        "本会直接受理扫描本会二维码的入会申请；分派规则由上级总工会设置。",
+        "This union receives the applications made with its own QR code directly; routing rules are set by the federations above it.",
+    ),
+    (
+        "routing.grassroots_rules_unused",
+        "上面的规则添加于本会还可以设置规则之时，现在不会生效，可以删除。",
+        "The rules above were added when this union could still keep rules; they are no longer used and may be deleted.",
     ),
     ("routing.add", "添加规则", "Add rule"),
     (

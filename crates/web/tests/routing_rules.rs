@@ -418,3 +418,53 @@ async fn the_console_page_adds_orders_tries_and_deletes_rules() {
         assert_eq!(page.matches("data-rule=\"").count(), 1, "{}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn unused_rules_of_a_union_that_receives_members_can_be_deleted() {
+    for app in apps().await {
+        // A rule kept from before such unions could not own any.
+        app.db
+            .execute(
+                &nuanxin_store::Query::new(
+                    "INSERT INTO routing_rules (owner_org_id, position, occupation, target_org_id, created_by, created_at)
+                     VALUES ($1, 1, 'courier', $1, 'admin', $2)",
+                )
+                .bind(app.union_a.id)
+                .bind(chrono::Utc::now()),
+            )
+            .await
+            .unwrap();
+        let (c, _) = app.console("a_admin", PW).await;
+        let url = app.url(&format!("/console/orgs/{}/routing", app.union_a.id));
+        let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("现在不会生效，可以删除"),
+            "the page says the rule is unused ({})",
+            app.backend
+        );
+        assert!(
+            !page.contains("id=\"rule-form\""),
+            "no new rules here ({})",
+            app.backend
+        );
+        let id: String = page
+            .split("data-rule=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .into();
+        let r = c
+            .post(app.url(&format!(
+                "/console/orgs/{}/routing/{id}/delete",
+                app.union_a.id
+            )))
+            .form(&[("_csrf", field_value(&page, "_csrf").as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", app.backend);
+        let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("data-rule=\""), "{}", app.backend);
+        assert!(!page.contains("现在不会生效"), "{}", app.backend);
+    }
+}

@@ -154,8 +154,14 @@ pub async fn create(
         return Err(FieldError::new(
             "owner_org_id",
             "routing_rule.owner_grassroots",
-            "基层工会直接受理扫描本会二维码的申请，分派规则由上级工会设置",
-            "a grassroots union takes the applications of its own code; routing rules belong to federations",
+            format!(
+                "{}直接受理扫描本会二维码的申请，分派规则由上级总工会设置",
+                owner.kind.label_zh()
+            ),
+            format!(
+                "an organisation of kind {} takes the applications of its own code; routing rules belong to the level federations above it",
+                owner.kind.label_en()
+            ),
         )
         .into());
     }

@@ -72,9 +72,14 @@ struct RoutingPage {
     l: Layout,
     org_id: i64,
     org_name: String,
-    /// A grassroots union keeps no rules: its own code routes to itself.
+    /// A union that receives members keeps no rules: its own code routes
+    /// to itself.
     grassroots: bool,
+    /// May reorder and delete the rules shown (even the unused ones of a
+    /// union that receives members, kept from before it could not own any).
     can_manage: bool,
+    /// May add rules: a manager of a level federation.
+    can_add: bool,
     rules: Vec<RuleRow>,
     occupations: Vec<(&'static str, &'static str)>,
     v: Filled,
@@ -164,7 +169,8 @@ async fn page(
             org_id,
             grassroots: org.kind.is_grassroots(),
             org_name: org.name,
-            can_manage: actor.role.can(Permission::ManageOrgs) && !org.kind.is_grassroots(),
+            can_manage: actor.role.can(Permission::ManageOrgs),
+            can_add: actor.role.can(Permission::ManageOrgs) && !org.kind.is_grassroots(),
             rules: rows,
             occupations: Occupation::ALL
                 .iter()
