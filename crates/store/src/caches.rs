@@ -101,9 +101,16 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
             .map(|e| e.value.clone())
     }
 
-    /// Remembers `value`, read from the database after `stamp` was taken.
+    /// Remembers `value`, read from the database after `stamp` was taken,
+    /// unless a read begun after a later change already left its value.
     pub fn put(&self, key: K, value: V, stamp: Stamp) {
         let mut entries = self.entries.lock().expect("cache lock");
+        if entries
+            .get(&key)
+            .is_some_and(|e| e.stamp.generation > stamp.generation)
+        {
+            return;
+        }
         if entries.len() >= CAPACITY && !entries.contains_key(&key) {
             entries.retain(|_, e| e.is_fresh(stamp.generation));
             if entries.len() >= CAPACITY {
@@ -115,5 +122,25 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
 
     pub fn remove(&self, key: &K) {
         self.entries.lock().expect("cache lock").remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_read_before_a_change_neither_serves_nor_displaces_a_later_one() {
+        let caches = Caches::default();
+        let cache: Recent<i64, &str> = Recent::default();
+        let before = caches.stamp();
+        caches.forget();
+        assert_eq!(caches.get(&cache, &1), None);
+        cache.put(1, "stale", before);
+        assert_eq!(caches.get(&cache, &1), None, "read before the change");
+        let after = caches.stamp();
+        cache.put(1, "fresh", after);
+        cache.put(1, "stale", before);
+        assert_eq!(caches.get(&cache, &1), Some("fresh"));
     }
 }

@@ -4,6 +4,12 @@
 //! The `csv` crate's own line numbers leave out blank lines and count a
 //! Windows line end (`\r\n`, as Excel writes) one record late. Its byte
 //! offsets are exact, so the lines are counted from those.
+//!
+//! The crate also reads some broken quoting without a word: text after a
+//! closing quote (`"a"x` reads as `ax`) and a quote never closed (the rest
+//! of the file becomes one field). Either means the file was cut or
+//! written wrongly, so each record's text is checked and such a record
+//! refused with its line.
 
 use csv::{Reader, ReaderBuilder, StringRecord};
 
@@ -34,9 +40,15 @@ impl<'a> CsvLines<'a> {
     pub fn read(&mut self, record: &mut StringRecord) -> Result<Option<usize>, (usize, String)> {
         match self.reader.read_record(record) {
             Ok(false) => Ok(None),
-            Ok(true) => Ok(Some(
-                self.line_at(record.position().map_or(0, |p| p.byte())),
-            )),
+            Ok(true) => {
+                let start = record.position().map_or(0, |p| p.byte());
+                let line = self.line_at(start);
+                let end = self.reader.position().byte() as usize;
+                match self.text.get(start as usize..end).and_then(quoting_error) {
+                    Some(message) => Err((line, message.to_string())),
+                    None => Ok(Some(line)),
+                }
+            }
             Err(e) => {
                 let byte = e.position().map_or(self.counted_to as u64, |p| p.byte());
                 Err((self.line_at(byte), e.to_string()))
@@ -58,6 +70,44 @@ impl<'a> CsvLines<'a> {
             .count();
         self.counted_to = start;
         self.newlines + 1
+    }
+}
+
+/// What is wrong with the quoting of one record's text, if anything. A
+/// field that starts with a quote must end with the quote that closes it,
+/// right before a comma or the end of the record; `""` inside is a quote.
+/// Quotes inside a field that does not start with one are its text.
+fn quoting_error(record: &str) -> Option<&'static str> {
+    let bytes = record.as_bytes();
+    let mut i = 0;
+    loop {
+        // At the start of a field.
+        if bytes.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                match bytes.get(i) {
+                    None => return Some("引号没有闭合 / a quote is not closed"),
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            match bytes.get(i) {
+                None | Some(b'\r' | b'\n') => return None,
+                Some(b',') => i += 1,
+                Some(_) => {
+                    return Some("引号闭合后还有其他字符 / text after a closing quote")
+                }
+            }
+        } else {
+            match bytes[i..].iter().position(|b| matches!(b, b',' | b'\r' | b'\n')) {
+                Some(at) if bytes[i + at] == b',' => i += at + 1,
+                _ => return None,
+            }
+        }
     }
 }
 
@@ -88,5 +138,36 @@ mod tests {
         let got = lines("h\n\"a\nb\",c\n3\n");
         assert_eq!(got[1], (2, vec!["a\nb".to_string(), "c".to_string()]));
         assert_eq!(got[2].0, 4);
+    }
+
+    #[test]
+    fn broken_quoting_is_refused_on_its_line() {
+        let error = |text: &str| {
+            let mut reader = CsvLines::new(text);
+            let mut record = StringRecord::new();
+            loop {
+                match reader.read(&mut record) {
+                    Ok(Some(_)) => continue,
+                    Ok(None) => return None,
+                    Err((line, message)) => return Some((line, message)),
+                }
+            }
+        };
+        let (line, message) = error("h,i\n1,2\n\"a\"x,3\n").unwrap();
+        assert_eq!(line, 3);
+        assert!(message.contains("text after a closing quote"), "{message}");
+        let (line, message) = error("h,i\n1,\"2\n3,4\n").unwrap();
+        assert_eq!(line, 2);
+        assert!(message.contains("not closed"), "{message}");
+        // Good quoting, escaped quotes, quotes inside plain text and an
+        // empty quoted field all read.
+        for text in [
+            "h,i\n\"a,b\",\"c\"\"d\"\n",
+            "h,i\r\n5\"x,\"\"\r\n",
+            "h,i\n\"a\nb\",c",
+            "h,i\n,\n",
+        ] {
+            assert_eq!(error(text), None, "{text:?}");
+        }
     }
 }
