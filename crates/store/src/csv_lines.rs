@@ -98,12 +98,13 @@ fn quoting_error(record: &str) -> Option<&'static str> {
             match bytes.get(i) {
                 None | Some(b'\r' | b'\n') => return None,
                 Some(b',') => i += 1,
-                Some(_) => {
-                    return Some("引号闭合后还有其他字符 / text after a closing quote")
-                }
+                Some(_) => return Some("引号闭合后还有其他字符 / text after a closing quote"),
             }
         } else {
-            match bytes[i..].iter().position(|b| matches!(b, b',' | b'\r' | b'\n')) {
+            match bytes[i..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'\r' | b'\n'))
+            {
                 Some(at) if bytes[i + at] == b',' => i += at + 1,
                 _ => return None,
             }

@@ -560,6 +560,237 @@ const WORDS: &[(&str, &str, &str)] = &[
         "您没有执行此操作的权限",
         "You do not have permission to do this",
     ),
+    // The worker's pages.
+    (
+        "worker.brand",
+        "暖新",
+        "Nuanxin",
+    ),
+    (
+        "worker.bar",
+        "暖新 · 职工入会",
+        "Nuanxin · Join the union",
+    ),
+    (
+        "join.title",
+        "申请加入{}",
+        "Apply to join {}",
+    ),
+    (
+        "join.heading",
+        "申请加入工会",
+        "Apply to join the union",
+    ),
+    (
+        "join.event",
+        "入会活动：{}",
+        "Enrolment event: {}",
+    ),
+    (
+        "join.name",
+        "姓名",
+        "Name",
+    ),
+    (
+        "join.id_number",
+        "居民身份证号",
+        "Resident ID number",
+    ),
+    (
+        "join.phone",
+        "手机号码",
+        "Mobile phone number",
+    ),
+    (
+        "join.occupation",
+        "职业群体",
+        "Occupation group",
+    ),
+    (
+        "join.choose",
+        "请选择",
+        "Choose",
+    ),
+    (
+        "join.employer",
+        "工作单位或平台（选填）",
+        "Employer or platform (optional)",
+    ),
+    (
+        "join.work_region",
+        "工作所在区县",
+        "District where you work",
+    ),
+    (
+        "join.notice_title",
+        "《个人信息处理告知书》",
+        "Personal-information notice",
+    ),
+    (
+        "join.notice",
+        "工会收集您的姓名、身份证号、手机号码、职业和工作单位，仅用于办理入会、会籍管理和为您提供服务。身份证号和手机号加密保存，工作人员只能看到部分隐藏的号码；查看完整号码须经授权并留有记录。您可以随时申请查询、更正或删除您的信息。",
+        "The union collects your name, ID number, mobile number, occupation and employer only to enrol you, keep your membership and serve you. Your ID and mobile numbers are stored encrypted; staff see them partly hidden, and seeing a whole number needs permission and is recorded. You may ask at any time to see, correct or delete your information.",
+    ),
+    (
+        "join.consent",
+        "我已阅读并同意《个人信息处理告知书》",
+        "I have read and accept the personal-information notice",
+    ),
+    (
+        "join.submit",
+        "提交入会申请",
+        "Submit application",
+    ),
+    (
+        "join.unreadable",
+        "表单内容无法读取，请重新填写",
+        "The form could not be read; please fill it in again",
+    ),
+    (
+        "join.expired",
+        "页面已过期，请核对后重新提交",
+        "The page has expired; check the form and submit it again",
+    ),
+    (
+        "join.busy",
+        "此刻提交的人较多，请稍等一分钟再点提交，已填写的内容不会丢失",
+        "Many people are submitting right now; wait a minute and submit again. What you entered is kept.",
+    ),
+    (
+        "join.already",
+        "该身份证号已登记会籍或正在办理入会。请使用登记时的手机号提交以查看会员卡；如需转会，请联系原工会。",
+        "This ID number already holds a membership or an application. Submit with the mobile number you registered to see your card; to move your membership, contact your current union.",
+    ),
+    (
+        "join.gone_title",
+        "二维码无效",
+        "Invalid QR code",
+    ),
+    (
+        "join.gone",
+        "这个入会二维码无效或已停用，请向工会索取新的二维码。",
+        "This join QR code is invalid or no longer in use; ask the union for a new one.",
+    ),
+    (
+        "join.event_over",
+        "活动已结束",
+        "The event has ended",
+    ),
+    (
+        "status.title",
+        "我的入会申请",
+        "My application",
+    ),
+    (
+        "status.not_found_title",
+        "链接无效",
+        "Invalid link",
+    ),
+    (
+        "status.not_found",
+        "没有找到这份入会申请，请核对链接。",
+        "No application was found at this link; check it.",
+    ),
+    (
+        "status.transfer_offer",
+        "您已是{}的会员，无需重复入会。您扫描的是{}的入会二维码：如果您已到该单位或地区工作，可以申请把会籍转过去，会员编号不变。",
+        "You are already a member of {}, so you need not join again. You scanned the join code of {}: if you now work there, you can ask to move your membership there, and your membership number stays the same.",
+    ),
+    (
+        "status.transfer_button",
+        "申请转入{}",
+        "Ask to move to {}",
+    ),
+    (
+        "status.rejected",
+        "未通过的理由：{}",
+        "Reason for rejection: {}",
+    ),
+    (
+        "status.applied_hint",
+        "申请时间：{}。请收藏本页面，随时查看办理进度。",
+        "Applied at {}. Bookmark this page to follow your application.",
+    ),
+    (
+        "card.title",
+        "工会会员电子卡",
+        "Union membership e-card",
+    ),
+    (
+        "card.name",
+        "姓名",
+        "Name",
+    ),
+    (
+        "card.id_number",
+        "身份证号",
+        "ID number",
+    ),
+    (
+        "card.member_no",
+        "会员编号",
+        "Membership number",
+    ),
+    (
+        "card.union",
+        "所在工会",
+        "Union",
+    ),
+    (
+        "card.joined",
+        "入会日期",
+        "Joined on",
+    ),
+    (
+        "card.hint",
+        "扫描二维码可核验会籍真伪，不显示个人信息",
+        "Scan the QR code to check the membership; it shows no personal data",
+    ),
+    (
+        "transfer.expired_title",
+        "页面已过期",
+        "The page has expired",
+    ),
+    (
+        "transfer.expired",
+        "请返回入会进度页面，重新提交转会申请。",
+        "Go back to your application page and ask for the transfer again.",
+    ),
+    (
+        "transfer.refused_title",
+        "无法申请转会",
+        "The transfer cannot be requested",
+    ),
+    (
+        "transfer.only_active",
+        "只有有效会员可以申请转入另一个基层工会。",
+        "Only an active member can ask to move to another union.",
+    ),
+    (
+        "verify.title",
+        "会籍核验",
+        "Membership check",
+    ),
+    (
+        "verify.valid",
+        "会籍有效",
+        "Valid membership",
+    ),
+    (
+        "verify.union",
+        "所在工会：{}",
+        "Union: {}",
+    ),
+    (
+        "verify.lapsed",
+        "该会员卡已失效",
+        "This membership card is no longer valid",
+    ),
+    (
+        "verify.unknown",
+        "查无此会员卡",
+        "No such membership card",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -313,3 +313,121 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
         assert_eq!(r.status(), 422);
     }
 }
+
+#[tokio::test]
+async fn a_worker_can_apply_and_see_the_card_in_english() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
+        .await
+        .unwrap();
+    let c = client();
+    let join_url = format!("/join/{token}");
+    let page = c
+        .get(app.url(&join_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The switch is on the page and comes back to it.
+    assert!(page.contains(&format!("/lang/en?back=/join/{token}")));
+    let r = c
+        .get(app.url(&format!("/lang/en?back=/join/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), join_url);
+    let page = c
+        .get(app.url(&join_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Apply to join the union")
+            && page.contains("Courier")
+            && page.contains("lang=\"en\"")
+            && !page.contains("提交入会申请"),
+        "{page}"
+    );
+    let csrf = field_value(&page, "_csrf");
+    // Errors next to their fields, in English.
+    let r = c
+        .post(app.url(&join_url))
+        .form(&form(&csrf, &id_born("20120101"), "1234"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"phone-error\"") && !html.contains("年满 16 周岁"),
+        "{html}"
+    );
+    let idn = id_born("19900307");
+    let r = c
+        .post(app.url(&join_url))
+        .form(&form(&csrf, &idn, "13812345678"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let me = r.headers()["location"].to_str().unwrap().to_string();
+    let html = c
+        .get(app.url(&me))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("My application") && html.contains("Applied") && !html.contains("待审核"),
+        "{html}"
+    );
+    let m = membership::find_exact(
+        &app.db,
+        &Scope::everything(),
+        &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
+        Some(&idn),
+        None,
+    )
+    .await
+    .unwrap();
+    membership::approve(&app.db, &Actor::system(), m[0].id)
+        .await
+        .unwrap();
+    let html = c
+        .get(app.url(&me))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Union membership e-card") && html.contains("Membership number"),
+        "{html}"
+    );
+    let card = membership::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
+        .await
+        .unwrap();
+    let v = c
+        .get(app.url(&format!("/verify/{}", card.card_token)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        v.contains("Valid membership") && !v.contains("会籍有效"),
+        "{v}"
+    );
+    let r = c.get(app.url("/join/nope")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("Invalid QR code"));
+}

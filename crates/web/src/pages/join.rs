@@ -13,9 +13,10 @@ use nuanxin_domain::ValidationErrors;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::{join, routing, sessions, StoreError};
 
-use super::{absolute_url, render};
+use super::{absolute_url, back_of, render};
 use crate::auth::{cookie, same_secret, set_cookie};
 use crate::error::ApiError;
+use crate::i18n::Tr;
 use crate::AppState;
 
 /// Double-submit token of the join form (workers have no session).
@@ -55,9 +56,45 @@ pub struct JoinValues {
     pub consent: bool,
 }
 
+/// What every worker page knows: its language, and where the language
+/// switch comes back to.
+struct Worker {
+    t: Tr,
+    back: String,
+}
+
+impl Worker {
+    fn new(t: Tr, uri: &axum::http::Uri) -> Self {
+        Self {
+            t,
+            back: back_of(uri),
+        }
+    }
+
+    /// For the answer to a form whose own address shows nothing: the
+    /// switch goes back to `path` instead.
+    fn at(t: Tr, path: &str) -> Self {
+        Self {
+            t,
+            back: crate::auth::urlencode(path),
+        }
+    }
+
+    /// A field error, or a refusal, in the page's language.
+    fn says(&self, e: &nuanxin_domain::FieldError) -> String {
+        if self.t.en() {
+            e.message_en.clone()
+        } else {
+            e.message_zh.clone()
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "join.html")]
 struct JoinPage {
+    t: Tr,
+    back: String,
     token: String,
     union_name: String,
     event_name: Option<String>,
@@ -71,7 +108,13 @@ struct JoinPage {
 
 impl JoinPage {
     fn err(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field).map(|e| e.message_zh.as_str())
+        self.errors.for_field(field).map(|e| {
+            if self.t.en() {
+                e.message_en.as_str()
+            } else {
+                e.message_zh.as_str()
+            }
+        })
     }
 }
 
@@ -91,26 +134,37 @@ fn work_regions(state: &AppState, org_region: &str) -> Vec<(String, String)> {
 }
 
 /// A token that opens nothing: unknown, revoked, or an event that ended.
-fn closed_entry(e: StoreError) -> Result<Response, ApiError> {
+fn closed_entry(w: &Worker, e: StoreError) -> Result<Response, ApiError> {
     match e {
-        StoreError::NotFound => Ok(gone()),
-        StoreError::Conflict(f) => Ok(render(
+        StoreError::NotFound => Ok(gone(w)),
+        StoreError::Conflict(f) => Ok(message(
+            w,
             StatusCode::GONE,
-            &MessagePage {
-                title: "活动已结束".into(),
-                message: f.message_zh,
-            },
+            w.t.s("join.event_over"),
+            w.says(&f),
         )),
         e => Err(e.into()),
     }
 }
 
-fn gone() -> Response {
+fn gone(w: &Worker) -> Response {
+    message(
+        w,
+        StatusCode::NOT_FOUND,
+        w.t.s("join.gone_title"),
+        w.t.s("join.gone").into(),
+    )
+}
+
+/// A page that only says something.
+fn message(w: &Worker, status: StatusCode, title: &str, message: String) -> Response {
     let page = MessagePage {
-        title: "二维码无效".into(),
-        message: "这个入会二维码无效或已停用，请向工会索取新的二维码。".into(),
+        t: w.t,
+        back: w.back.clone(),
+        title: title.into(),
+        message,
     };
-    render(StatusCode::NOT_FOUND, &page)
+    render(status, &page)
 }
 
 #[derive(Template)]
@@ -119,12 +173,16 @@ fn gone() -> Response {
     ext = "html"
 )]
 struct MessagePage {
+    t: Tr,
+    back: String,
     title: String,
     message: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn join_page(
     state: &AppState,
+    w: &Worker,
     headers: &HeaderMap,
     token: &str,
     status: StatusCode,
@@ -134,10 +192,12 @@ async fn join_page(
 ) -> Result<Response, ApiError> {
     let entry = match join::resolve(&state.db, token).await {
         Ok(x) => x,
-        Err(e) => return closed_entry(e),
+        Err(e) => return closed_entry(w, e),
     };
     let csrf = form_token(headers);
     let page = JoinPage {
+        t: w.t,
+        back: w.back.clone(),
         token: token.to_string(),
         union_name: entry.org_name,
         event_name: entry.event.map(|e| e.name),
@@ -147,7 +207,7 @@ async fn join_page(
         message,
         occupations: Occupation::ALL
             .iter()
-            .map(|o| (o.code(), o.label_zh()))
+            .map(|o| (o.code(), o.label(w.t.en())))
             .collect(),
         regions: work_regions(state, &entry.org_region),
     };
@@ -177,11 +237,14 @@ fn set_form_token(state: &AppState, res: &mut Response, csrf: &str) {
 
 async fn show(
     State(state): State<AppState>,
+    t: Tr,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
     join_page(
         &state,
+        &Worker::new(t, &uri),
         &headers,
         &token,
         StatusCode::OK,
@@ -194,6 +257,8 @@ async fn show(
 
 async fn submit(
     State(state): State<AppState>,
+    t: Tr,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     Path(token): Path<String>,
     form: Result<
@@ -201,15 +266,17 @@ async fn submit(
         axum::extract::rejection::FormRejection,
     >,
 ) -> Result<Response, ApiError> {
+    let w = Worker::new(t, &uri);
     let Ok(axum::Form(f)) = form else {
         return join_page(
             &state,
+            &w,
             &headers,
             &token,
             StatusCode::BAD_REQUEST,
             JoinValues::default(),
             ValidationErrors::new(),
-            Some("表单内容无法读取，请重新填写".into()),
+            Some(t.s("join.unreadable").into()),
         )
         .await;
     };
@@ -227,29 +294,31 @@ async fn submit(
     if expected.is_empty() || !same_secret(&get("_csrf"), &expected) {
         return join_page(
             &state,
+            &w,
             &headers,
             &token,
             StatusCode::FORBIDDEN,
             v,
             ValidationErrors::new(),
-            Some("页面已过期，请核对后重新提交".into()),
+            Some(t.s("join.expired").into()),
         )
         .await;
     }
     let entry = match join::resolve(&state.db, &token).await {
         Ok(x) => x,
-        Err(e) => return closed_entry(e),
+        Err(e) => return closed_entry(&w, e),
     };
     if let Some(event) = &entry.event {
         if !state.event_rate.admit_now(event.id, event.per_minute) {
             return join_page(
                 &state,
+                &w,
                 &headers,
                 &token,
                 StatusCode::TOO_MANY_REQUESTS,
                 v,
                 ValidationErrors::new(),
-                Some("此刻提交的人较多，请稍等一分钟再点提交，已填写的内容不会丢失".into()),
+                Some(t.s("join.busy").into()),
             )
             .await;
         }
@@ -269,6 +338,7 @@ async fn submit(
         Err(errors) => {
             return join_page(
                 &state,
+                &w,
                 &headers,
                 &token,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -284,6 +354,7 @@ async fn submit(
         Err(StoreError::Validation(errors)) => {
             return join_page(
                 &state,
+                &w,
                 &headers,
                 &token,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -326,9 +397,10 @@ async fn submit(
             }
             Some(card) => Ok(Redirect::to(&format!("/me/{}", card.status_token)).into_response()),
             None => {
-                let msg = "该身份证号已登记会籍或正在办理入会。请使用登记时的手机号提交以查看会员卡；如需转会，请联系原工会。";
+                let msg = t.s("join.already");
                 join_page(
                     &state,
+                    &w,
                     &headers,
                     &token,
                     StatusCode::CONFLICT,
@@ -342,6 +414,7 @@ async fn submit(
         Err(StoreError::Validation(errors)) => {
             join_page(
                 &state,
+                &w,
                 &headers,
                 &token,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -358,6 +431,8 @@ async fn submit(
 #[derive(Template)]
 #[template(path = "join_status.html")]
 struct StatusPage {
+    t: Tr,
+    back: String,
     c: membership::Card,
     /// `(union id, name)` the member may ask to transfer to.
     transfer_offer: Option<(i64, String)>,
@@ -448,21 +523,25 @@ async fn transfer_target(
 
 async fn status(
     State(state): State<AppState>,
+    t: Tr,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     Path(token): Path<String>,
     query: axum::extract::Query<StatusQuery>,
 ) -> Result<Response, ApiError> {
+    let w = Worker::new(t, &uri);
     if token.len() > 64 {
-        return Ok(gone());
+        return Ok(gone(&w));
     }
     let c = match membership::card_by_status_token(&state.db, &token).await {
         Ok(c) => c,
         Err(StoreError::NotFound) => {
-            let page = MessagePage {
-                title: "链接无效".into(),
-                message: "没有找到这份入会申请，请核对链接。".into(),
-            };
-            return Ok(render(StatusCode::NOT_FOUND, &page));
+            return Ok(message(
+                &w,
+                StatusCode::NOT_FOUND,
+                t.s("status.not_found_title"),
+                t.s("status.not_found").into(),
+            ));
         }
         Err(e) => return Err(e.into()),
     };
@@ -470,9 +549,11 @@ async fn status(
     let transfer_offer = transfer_target(&state, &c, query.transfer_to.as_deref()).await?;
     let csrf = form_token(&headers);
     let page = StatusPage {
+        t,
+        back: w.back,
         transfer_offer,
         csrf: csrf.clone(),
-        status_label: status.label_zh(),
+        status_label: status.label(t.en()),
         member_no: c.member_no.clone().unwrap_or_default(),
         decided_on: c
             .decided_at
@@ -509,6 +590,8 @@ async fn status(
 #[derive(Template)]
 #[template(path = "verify.html")]
 struct VerifyPage {
+    t: Tr,
+    back: String,
     valid: bool,
     org_name: String,
     message: String,
@@ -516,8 +599,11 @@ struct VerifyPage {
 
 async fn verify(
     State(state): State<AppState>,
+    t: Tr,
+    uri: axum::http::Uri,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
+    let back = back_of(&uri);
     let found = if token.len() > 64 {
         Err(StoreError::NotFound)
     } else {
@@ -527,6 +613,8 @@ async fn verify(
         Ok(v) if v.status == MembershipStatus::Active.code() => (
             StatusCode::OK,
             VerifyPage {
+                t,
+                back,
                 valid: true,
                 org_name: v.org_name,
                 message: String::new(),
@@ -535,17 +623,21 @@ async fn verify(
         Ok(_) => (
             StatusCode::OK,
             VerifyPage {
+                t,
+                back,
                 valid: false,
                 org_name: String::new(),
-                message: "该会员卡已失效".into(),
+                message: t.s("verify.lapsed").into(),
             },
         ),
         Err(StoreError::NotFound) => (
             StatusCode::NOT_FOUND,
             VerifyPage {
+                t,
+                back,
                 valid: false,
                 org_name: String::new(),
-                message: "查无此会员卡".into(),
+                message: t.s("verify.unknown").into(),
             },
         ),
         Err(e) => return Err(e.into()),
@@ -556,6 +648,7 @@ async fn verify(
 /// The worker asks, through their private link, to move their membership.
 async fn request_transfer(
     State(state): State<AppState>,
+    t: Tr,
     headers: HeaderMap,
     Path(token): Path<String>,
     form: Result<
@@ -563,20 +656,22 @@ async fn request_transfer(
         axum::extract::rejection::FormRejection,
     >,
 ) -> Result<Response, ApiError> {
+    let w = Worker::at(t, &format!("/me/{token}"));
     let card = match membership::card_by_status_token(&state.db, &token).await {
         Ok(c) => c,
-        Err(StoreError::NotFound) => return Ok(gone()),
+        Err(StoreError::NotFound) => return Ok(gone(&w)),
         Err(e) => return Err(e.into()),
     };
     let form = form.ok().map(|axum::Form(f)| f).unwrap_or_default();
     let expected = cookie(&headers, JOIN_CSRF_COOKIE).unwrap_or_default();
     let sent = form.get("_csrf").map(String::as_str).unwrap_or("");
     if expected.is_empty() || !same_secret(sent, &expected) {
-        let page = MessagePage {
-            title: "页面已过期".into(),
-            message: "请返回入会进度页面，重新提交转会申请。".into(),
-        };
-        return Ok(render(StatusCode::FORBIDDEN, &page));
+        return Ok(message(
+            &w,
+            StatusCode::FORBIDDEN,
+            t.s("transfer.expired_title"),
+            t.s("transfer.expired").into(),
+        ));
     }
     let to = form.get("to_org_id").and_then(|v| super::parse_id(v));
     let target = match to {
@@ -584,32 +679,27 @@ async fn request_transfer(
         None => None,
     };
     let (Some((to, _)), Some(member_no)) = (target, card.member_no.as_deref()) else {
-        let page = MessagePage {
-            title: "无法申请转会".into(),
-            message: "只有有效会员可以申请转入另一个基层工会。".into(),
-        };
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        return Ok(message(
+            &w,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.s("transfer.refused_title"),
+            t.s("transfer.only_active").into(),
+        ));
     };
     match nuanxin_store::transfers::request(&state.db, None, member_no, to).await {
         Ok(_) => Ok(Redirect::to(&format!("/me/{token}")).into_response()),
-        Err(StoreError::Validation(v)) => {
-            let page = MessagePage {
-                title: "无法申请转会".into(),
-                message: v
-                    .0
-                    .first()
-                    .map(|e| e.message_zh.clone())
-                    .unwrap_or_default(),
-            };
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(StoreError::Conflict(f)) => {
-            let page = MessagePage {
-                title: "无法申请转会".into(),
-                message: f.message_zh,
-            };
-            Ok(render(StatusCode::CONFLICT, &page))
-        }
+        Err(StoreError::Validation(v)) => Ok(message(
+            &w,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.s("transfer.refused_title"),
+            v.0.first().map(|e| w.says(e)).unwrap_or_default(),
+        )),
+        Err(StoreError::Conflict(f)) => Ok(message(
+            &w,
+            StatusCode::CONFLICT,
+            t.s("transfer.refused_title"),
+            w.says(&f),
+        )),
         Err(e) => Err(e.into()),
     }
 }
