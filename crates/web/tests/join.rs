@@ -22,6 +22,23 @@ fn form<'a>(csrf: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str
     ]
 }
 
+/// Approves the application of the person with ID number `idn`, as its
+/// union's reviewer would.
+async fn approve_person(db: &nuanxin_store::Db, idn: &str) {
+    let m = membership::find_exact(
+        db,
+        &Scope::everything(),
+        &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
+        Some(idn),
+        None,
+    )
+    .await
+    .unwrap();
+    membership::approve(db, &Actor::system(), m[0].id)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn scan_apply_follow_and_verify() {
     for app in apps().await {
@@ -114,18 +131,7 @@ async fn scan_apply_follow_and_verify() {
         assert_eq!(r.status(), 409);
         assert!(!r.text().await.unwrap().contains(&me));
         // Approved: the e-card, masked, with a QR code that verifies without personal data.
-        let m = membership::find_exact(
-            &app.db,
-            &Scope::everything(),
-            &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
-            Some(&idn),
-            None,
-        )
-        .await
-        .unwrap();
-        membership::approve(&app.db, &Actor::system(), m[0].id)
-            .await
-            .unwrap();
+        approve_person(&app.db, &idn).await;
         let html = c
             .get(app.url(&me))
             .send()
@@ -220,18 +226,7 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
             .to_str()
             .unwrap()
             .to_string();
-        let m = membership::find_exact(
-            &app.db,
-            &Scope::everything(),
-            &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
-            Some(&idn),
-            None,
-        )
-        .await
-        .unwrap();
-        membership::approve(&app.db, &Actor::system(), m[0].id)
-            .await
-            .unwrap();
+        approve_person(&app.db, &idn).await;
 
         // Scanning union B's code: the card, and an offer to move there.
         let r = apply(token_b).await;
@@ -388,18 +383,7 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
         html.contains("My application") && html.contains("Applied") && !html.contains("待审核"),
         "{html}"
     );
-    let m = membership::find_exact(
-        &app.db,
-        &Scope::everything(),
-        &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
-        Some(&idn),
-        None,
-    )
-    .await
-    .unwrap();
-    membership::approve(&app.db, &Actor::system(), m[0].id)
-        .await
-        .unwrap();
+    approve_person(&app.db, &idn).await;
     let html = c
         .get(app.url(&me))
         .send()
