@@ -29,6 +29,15 @@ impl FieldError {
         }
     }
 
+    /// The message in English when `en`, else in Chinese.
+    pub fn message(&self, en: bool) -> &str {
+        if en {
+            &self.message_en
+        } else {
+            &self.message_zh
+        }
+    }
+
     /// The same error reported against another field name.
     pub fn at(mut self, field: impl Into<String>) -> Self {
         self.field = field.into();

@@ -78,7 +78,9 @@ impl<'a> CsvLines<'a> {
 /// right before a comma or the end of the record; `""` inside is a quote.
 /// Quotes inside a field that does not start with one are its text.
 fn quoting_error(record: &str) -> Option<&'static str> {
-    let bytes = record.as_bytes();
+    // A record's offset may point at the line break that ended the one
+    // before (the `\n` of `\r\n`, or a blank line).
+    let bytes = record.trim_start_matches(['\r', '\n']).as_bytes();
     let mut i = 0;
     loop {
         // At the start of a field.
@@ -154,12 +156,22 @@ mod tests {
                 }
             }
         };
-        let (line, message) = error("h,i\n1,2\n\"a\"x,3\n").unwrap();
-        assert_eq!(line, 3);
-        assert!(message.contains("text after a closing quote"), "{message}");
-        let (line, message) = error("h,i\n1,\"2\n3,4\n").unwrap();
-        assert_eq!(line, 2);
-        assert!(message.contains("not closed"), "{message}");
+        // Line ends as Unix and Excel (`\r\n`) write them, and after a
+        // blank line.
+        for (text, at) in [
+            ("h,i\n1,2\n\"a\"x,3\n", 3),
+            ("h,i\r\n1,2\r\n\"a\"x,3\r\n", 3),
+            ("h,i\n1,2\n\n\"a\"x,3\n", 4),
+        ] {
+            let (line, message) = error(text).unwrap();
+            assert_eq!(line, at, "{text:?}");
+            assert!(message.contains("text after a closing quote"), "{message}");
+        }
+        for text in ["h,i\n1,\"2\n3,4\n", "h,i\r\n1,\"2\r\n3,4\r\n"] {
+            let (line, message) = error(text).unwrap();
+            assert_eq!(line, 2, "{text:?}");
+            assert!(message.contains("not closed"), "{message}");
+        }
         // Good quoting, escaped quotes, quotes inside plain text and an
         // empty quoted field all read.
         for text in [

@@ -39,7 +39,8 @@ impl Tx {
             // as long as `conn` lives, so nothing else uses it meanwhile;
             // `from_handle` borrows it and never closes it, and dropping
             // `conn` finalizes the statements it prepared before the lock
-            // is released.
+            // is released. (With rusqlite's `hooks` feature, dropping it
+            // would also clear hooks sqlx set: keep that feature off.)
             let conn = unsafe { rusqlite::Connection::from_handle(raw) }?;
             let result = work(&conn);
             drop(conn);
@@ -50,8 +51,21 @@ impl Tx {
             _ => run(),
         };
         drop(handle);
-        result.map_err(|e| StoreError::Database(sqlx::Error::Database(Box::new(DirectError(e)))))
+        result.map_err(|e| match e {
+            // What SQLite refused (a constraint, a busy database) is told
+            // as any database error; anything else is this code's fault.
+            rusqlite::Error::SqliteFailure(..) => {
+                StoreError::Database(sqlx::Error::Database(Box::new(DirectError(e))))
+            }
+            other => StoreError::Internal(format!("direct SQLite write: {other}")),
+        })
     }
+}
+
+/// A timestamp as sqlx writes it to SQLite, so rows written directly sort
+/// and parse like every other (a test holds the two together).
+pub(crate) fn timestamp_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
 /// A rusqlite error told as a database error, so callers check it as they
@@ -115,5 +129,34 @@ impl DatabaseError for DirectError {
             Some(ffi::SQLITE_CONSTRAINT_CHECK) => ErrorKind::CheckViolation,
             _ => ErrorKind::Other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Db, Query};
+
+    #[tokio::test]
+    async fn timestamps_written_directly_match_what_sqlx_writes() {
+        let dir = std::env::temp_dir().join(format!("nuanxin-direct-{}", std::process::id()));
+        let db = Db::open_sqlite(&dir.join("t.db"), 1).await.unwrap();
+        db.execute(&Query::new("CREATE TABLE t (at TEXT)"))
+            .await
+            .unwrap();
+        for at in [
+            chrono::Utc::now(),
+            chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            chrono::DateTime::from_timestamp(1_700_000_000, 120_000_000).unwrap(),
+        ] {
+            db.execute(&Query::new("DELETE FROM t")).await.unwrap();
+            db.execute(&Query::new("INSERT INTO t (at) VALUES ($1)").bind(at))
+                .await
+                .unwrap();
+            let stored: String = db.scalar(&Query::new("SELECT at FROM t")).await.unwrap();
+            assert_eq!(stored, timestamp_text(at));
+        }
+        db.close().await;
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -3,10 +3,10 @@ mod common;
 use chrono::Duration;
 use common::*;
 use nuanxin_domain::account::{PasswordPolicy, Role};
-use nuanxin_store::accounts::{self, AccountFilter, LoginFailure, NewAccount};
+use nuanxin_store::accounts::{self, Account, AccountFilter, LoginFailure, NewAccount};
 use nuanxin_store::sessions::{self, SessionPolicy};
 use nuanxin_store::testing::TestDb;
-use nuanxin_store::{audit, Actor, Query, StoreError};
+use nuanxin_store::{audit, Actor, Db, Query, StoreError};
 
 const PW: &str = "Nuanxin-2026";
 
@@ -18,6 +18,18 @@ fn new_account(username: &str, role: &str, org_id: i64) -> NewAccount {
         role: role.into(),
         org_id,
     }
+}
+
+/// An account made by the system with the default password policy.
+async fn created_by_system(db: &Db, username: &str, role: &str, org_id: i64) -> Account {
+    accounts::create(
+        db,
+        &Actor::system(),
+        &PasswordPolicy::default(),
+        &new_account(username, role, org_id),
+    )
+    .await
+    .unwrap()
 }
 
 fn field_code(e: StoreError) -> String {
@@ -133,14 +145,7 @@ async fn login_locks_after_five_failures_for_known_and_unknown_names() {
     for t in TestDb::all().await {
         let db = &t.db;
         let tr = tree(db).await;
-        accounts::create(
-            db,
-            &Actor::system(),
-            &PasswordPolicy::default(),
-            &new_account("wang", "viewer", tr.city.id),
-        )
-        .await
-        .unwrap();
+        created_by_system(db, "wang", "viewer", tr.city.id).await;
         assert!(accounts::authenticate(db, "wang", PW, None)
             .await
             .unwrap()
@@ -209,14 +214,7 @@ async fn sessions_time_out_and_end_when_the_account_is_disabled() {
         let db = &t.db;
         let tr = tree(db).await;
         let sys = Actor::system();
-        let acc = accounts::create(
-            db,
-            &sys,
-            &PasswordPolicy::default(),
-            &new_account("zhao", "union_admin", tr.district_a.id),
-        )
-        .await
-        .unwrap();
+        let acc = created_by_system(db, "zhao", "union_admin", tr.district_a.id).await;
         let policy = SessionPolicy::default();
         let s = sessions::create(db, acc.id, Some("10.0.0.1"), Some("test"))
             .await
@@ -306,14 +304,7 @@ async fn moving_an_account_ends_its_sessions_and_the_next_one_sees_the_new_scope
         let db = &t.db;
         let tr = tree(db).await;
         let sys = Actor::system();
-        let acc = accounts::create(
-            db,
-            &sys,
-            &PasswordPolicy::default(),
-            &new_account("qian", "union_admin", tr.district_a.id),
-        )
-        .await
-        .unwrap();
+        let acc = created_by_system(db, "qian", "union_admin", tr.district_a.id).await;
         let policy = SessionPolicy::default();
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
         // Looked up first, so the server remembers it: the move must void that.

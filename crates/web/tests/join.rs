@@ -46,14 +46,7 @@ async fn scan_apply_follow_and_verify() {
             .await
             .unwrap();
         let c = client();
-        let page = c
-            .get(app.url(&format!("/join/{token}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&c, &format!("/join/{token}")).await;
         assert!(
             page.contains("玄武快递工会") && page.contains("个人信息处理告知书"),
             "{}",
@@ -101,14 +94,7 @@ async fn scan_apply_follow_and_verify() {
             me.starts_with("/me/") && !me.contains(&idn),
             "no personal data in the URL"
         );
-        let html = c
-            .get(app.url(&me))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(&c, &me).await;
         assert!(
             html.contains("待审核") && html.contains("已提交至 玄武快递工会"),
             "{}",
@@ -132,14 +118,7 @@ async fn scan_apply_follow_and_verify() {
         assert!(!r.text().await.unwrap().contains(&me));
         // Approved: the e-card, masked, with a QR code that verifies without personal data.
         approve_person(&app.db, &idn).await;
-        let html = c
-            .get(app.url(&me))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(&c, &me).await;
         assert!(
             html.contains("e-card") && html.contains("<svg") && !html.contains(&idn),
             "{}",
@@ -149,14 +128,7 @@ async fn scan_apply_follow_and_verify() {
         let card = membership::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
             .await
             .unwrap();
-        let v = c
-            .get(app.url(&format!("/verify/{}", card.card_token)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let v = app.page(&c, &format!("/verify/{}", card.card_token)).await;
         assert!(
             v.contains("会籍有效") && v.contains("玄武快递工会") && !v.contains("赵六"),
             "{}",
@@ -237,27 +209,15 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
             "{}",
             app.backend
         );
-        let html = c
-            .get(app.url(&offer))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(&c, &offer).await;
         assert!(
             html.contains("transfer-offer") && html.contains("申请转入秦淮外卖工会"),
             "{html}"
         );
         // The offer is only for a real other union.
-        let own = c
-            .get(app.url(&format!("{me}?transfer_to={}", app.union_a.id)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let own = app
+            .page(&c, &format!("{me}?transfer_to={}", app.union_a.id))
+            .await;
         assert!(!own.contains("transfer-offer"));
 
         // A post without the form's token (from another site) moves nothing.
@@ -284,14 +244,7 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let html = c
-            .get(app.url(&me))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(&c, &me).await;
         assert!(html.contains("转接中"), "{html}");
         let open = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 10)
             .await
@@ -317,14 +270,7 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
         .unwrap();
     let c = client();
     let join_url = format!("/join/{token}");
-    let page = c
-        .get(app.url(&join_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, &join_url).await;
     // The switch is on the page and comes back to it.
     assert!(page.contains(&format!("/lang/en?back=/join/{token}")));
     let r = c
@@ -333,14 +279,7 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
         .await
         .unwrap();
     assert_eq!(r.headers()["location"].to_str().unwrap(), join_url);
-    let page = c
-        .get(app.url(&join_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, &join_url).await;
     assert!(
         page.contains("Apply to join the union")
             && page.contains("Courier")
@@ -349,17 +288,20 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
         "{page}"
     );
     let csrf = field_value(&page, "_csrf");
-    // Errors next to their fields, in English.
+    // Errors next to their fields, in English: a ten-year-old, a short phone.
+    let ten = format!("{}0101", chrono::Datelike::year(&chrono::Utc::now()) - 10);
     let r = c
         .post(app.url(&join_url))
-        .form(&form(&csrf, &id_born("20120101"), "1234"))
+        .form(&form(&csrf, &id_born(&ten), "1234"))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("id=\"phone-error\"") && !html.contains("年满 16 周岁"),
+        html.contains("applicants must be at least 16")
+            && html.contains("11-digit mainland China mobile number")
+            && !html.contains("年满 16 周岁"),
         "{html}"
     );
     let idn = id_born("19900307");
@@ -371,27 +313,15 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
         .unwrap();
     assert_eq!(r.status(), 303);
     let me = r.headers()["location"].to_str().unwrap().to_string();
-    let html = c
-        .get(app.url(&me))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &me).await;
     assert!(
-        html.contains("My application") && html.contains("Applied") && !html.contains("待审核"),
+        html.contains("My application")
+            && html.contains("id=\"application-status\">Applied<")
+            && !html.contains("待审核"),
         "{html}"
     );
     approve_person(&app.db, &idn).await;
-    let html = c
-        .get(app.url(&me))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &me).await;
     assert!(
         html.contains("Union membership e-card") && html.contains("Membership number"),
         "{html}"
@@ -399,14 +329,7 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
     let card = membership::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
         .await
         .unwrap();
-    let v = c
-        .get(app.url(&format!("/verify/{}", card.card_token)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let v = app.page(&c, &format!("/verify/{}", card.card_token)).await;
     assert!(
         v.contains("Valid membership") && !v.contains("会籍有效"),
         "{v}"

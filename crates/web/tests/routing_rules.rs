@@ -453,6 +453,12 @@ async fn unused_rules_of_a_union_that_receives_members_can_be_deleted() {
             .and_then(|rest| rest.split('"').next())
             .unwrap()
             .into();
+        // Deleted, not reordered: the order of unused rules means nothing.
+        assert!(
+            page.contains(&format!("/routing/{id}/delete")) && !page.contains("/move\""),
+            "{}",
+            app.backend
+        );
         let r = c
             .post(app.url(&format!(
                 "/console/orgs/{}/routing/{id}/delete",

@@ -157,6 +157,17 @@ impl std::fmt::Debug for Prepared {
     }
 }
 
+/// Another reviewer decided or re-routed the record between its read and
+/// this write.
+pub(crate) fn changed_meanwhile() -> StoreError {
+    StoreError::Conflict(FieldError::new(
+        "id",
+        "membership.changed_meanwhile",
+        "这条记录刚被他人处理或改派，请刷新后再看",
+        "this record was just decided or re-routed by someone else; reload it",
+    ))
+}
+
 pub fn prepare(sealer: &Sealer, route: &Route, app: &Application) -> Prepared {
     Prepared {
         person_key: sealer.blind_index(ID_KEY, app.id_number.as_str()),
@@ -526,12 +537,7 @@ async fn decide(
     )
     .await?;
     if changed == 0 {
-        return Err(StoreError::Conflict(FieldError::new(
-            "id",
-            "membership.changed_meanwhile",
-            "这条记录刚被他人处理或改派，请刷新后再看",
-            "this record was just decided or re-routed by someone else; reload it",
-        )));
+        return Err(changed_meanwhile());
     }
     record_event(
         &mut tx,

@@ -57,13 +57,7 @@ pub async fn reroute(
         )
         .await?;
     if moved == 0 {
-        return Err(FieldError::new(
-            "id",
-            "membership.reroute_decided",
-            "这份申请刚被他人审核或改派，请刷新后查看",
-            "the application was just decided or re-routed by someone else; reload it",
-        )
-        .into());
+        return Err(super::changed_meanwhile());
     }
     record_event(
         &mut tx,

@@ -355,8 +355,8 @@ fn check_pass(
     let mut failed_rows = HashSet::new();
     let mut report = ImportReport::default();
     // The first row of each person, by the 17 digits of the ID number
-    // before its check character (which they decide): 12 bytes an entry
-    // instead of 22, for a map of up to a million.
+    // before its check character (which they decide): 16 bytes an entry
+    // instead of 24, for a map of up to a million.
     let mut seen: HashMap<u64, u32> = HashMap::new();
     file.for_each_row(|n, cells| {
         let Some(cols) = &columns else {

@@ -25,6 +25,9 @@ use crate::{Actor, Backend, Db, Query, StoreError, StoreResult, Tx};
 const IMPORT_CHECKPOINT_PAGES: u32 = 50_000;
 /// SQLite's default.
 const SQLITE_CHECKPOINT_PAGES: u32 = 1_000;
+/// Valid rows from which an import takes the settings of
+/// [`import_settings`]: a load of tens of seconds or more.
+const LARGE_IMPORT_ROWS: u32 = 100_000;
 
 /// Rows sealed and handed to the writer at a time: what bounds the memory
 /// of the pipeline (two chunks, about 10 MB), whatever the batch size.
@@ -99,13 +102,20 @@ pub(super) async fn enrol(
         Ok::<(), nuanxin_domain::FieldError>(())
     });
 
-    let sqlite = db.backend() == Backend::Sqlite;
-    if sqlite {
+    // Only a large import changes the writer's settings: a platform's push
+    // of a few hundred rows must not end with a checkpoint of the whole log
+    // that every other write waits behind.
+    let tune = db.backend() == Backend::Sqlite
+        && progress.total.load(Ordering::Relaxed) >= LARGE_IMPORT_ROWS;
+    if tune {
         import_settings(db, true).await?;
     }
     let written = write_all(db, actor, entry_path, &mut rx, progress).await;
-    if sqlite {
-        import_settings(db, false).await?;
+    if tune {
+        // Whatever the settings do, the import's own outcome is the answer.
+        if let Err(e) = import_settings(db, false).await {
+            tracing::warn!(error = %e, "the writer's settings could not be restored after an import");
+        }
     }
     // Stop the reader before reporting, whatever happened to the writes.
     drop(rx);
@@ -342,9 +352,7 @@ async fn insert_members_sqlite(
     if numbered.is_empty() {
         return Ok(Vec::new());
     }
-    // The text sqlx writes for a timestamp, so these rows sort and parse
-    // like every other.
-    let now = now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+    let now = crate::sqlite_direct::timestamp_text(now);
     let member_sql = format!(
         "{INSERT_MEMBERS}(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14, ?15, ?16, NULL, ?17, ?17, ?17, ?17){ON_CONFLICT}"
     );

@@ -159,7 +159,7 @@ pub async fn create(
                 owner.kind.label_zh()
             ),
             format!(
-                "an organisation of kind {} takes the applications of its own code; routing rules belong to the level federations above it",
+                "an organisation of kind “{}” receives the applications made with its own code; routing rules belong to the federations above it",
                 owner.kind.label_en()
             ),
         )

@@ -82,11 +82,7 @@ impl Worker {
 
     /// A field error, or a refusal, in the page's language.
     fn says(&self, e: &nuanxin_domain::FieldError) -> String {
-        if self.t.en() {
-            e.message_en.clone()
-        } else {
-            e.message_zh.clone()
-        }
+        e.message(self.t.en()).to_string()
     }
 }
 
@@ -108,13 +104,7 @@ struct JoinPage {
 
 impl JoinPage {
     fn err(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field).map(|e| {
-            if self.t.en() {
-                e.message_en.as_str()
-            } else {
-                e.message_zh.as_str()
-            }
-        })
+        self.errors.for_field(field).map(|e| e.message(self.t.en()))
     }
 }
 
@@ -156,6 +146,16 @@ fn gone(w: &Worker) -> Response {
     )
 }
 
+/// A private link that opens no application.
+fn no_application(w: &Worker) -> Response {
+    message(
+        w,
+        StatusCode::NOT_FOUND,
+        w.t.s("status.not_found_title"),
+        w.t.s("status.not_found").into(),
+    )
+}
+
 /// A page that only says something.
 fn message(w: &Worker, status: StatusCode, title: &str, message: String) -> Response {
     let page = MessagePage {
@@ -179,41 +179,46 @@ struct MessagePage {
     message: String,
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn join_page(
-    state: &AppState,
-    w: &Worker,
-    headers: &HeaderMap,
-    token: &str,
-    status: StatusCode,
-    v: JoinValues,
-    errors: ValidationErrors,
-    message: Option<String>,
-) -> Result<Response, ApiError> {
-    let entry = match join::resolve(&state.db, token).await {
-        Ok(x) => x,
-        Err(e) => return closed_entry(w, e),
-    };
-    let csrf = form_token(headers);
-    let page = JoinPage {
-        t: w.t,
-        back: w.back.clone(),
-        token: token.to_string(),
-        union_name: entry.org_name,
-        event_name: entry.event.map(|e| e.name),
-        csrf: csrf.clone(),
-        v,
-        errors,
-        message,
-        occupations: Occupation::ALL
-            .iter()
-            .map(|o| (o.code(), o.label(w.t.en())))
-            .collect(),
-        regions: work_regions(state, &entry.org_region),
-    };
-    let mut res = render(status, &page);
-    set_form_token(state, &mut res, &csrf);
-    Ok(res)
+/// A join form being answered: the code it came through, resolved once.
+struct Scanned<'a> {
+    state: &'a AppState,
+    w: Worker,
+    headers: &'a HeaderMap,
+    token: &'a str,
+    entry: join::Entry,
+}
+
+impl Scanned<'_> {
+    /// The form again, with what was typed, its errors and a message.
+    fn page(
+        &self,
+        status: StatusCode,
+        v: JoinValues,
+        errors: ValidationErrors,
+        message: Option<String>,
+    ) -> Response {
+        let csrf = form_token(self.headers);
+        let t = self.w.t;
+        let page = JoinPage {
+            t,
+            back: self.w.back.clone(),
+            token: self.token.to_string(),
+            union_name: self.entry.org_name.clone(),
+            event_name: self.entry.event.as_ref().map(|e| e.name.clone()),
+            csrf: csrf.clone(),
+            v,
+            errors,
+            message,
+            occupations: Occupation::ALL
+                .iter()
+                .map(|o| (o.code(), o.label(t.en())))
+                .collect(),
+            regions: work_regions(self.state, &self.entry.org_region),
+        };
+        let mut res = render(status, &page);
+        set_form_token(self.state, &mut res, &csrf);
+        res
+    }
 }
 
 /// The double-submit token of the worker's forms: the one the browser
@@ -242,17 +247,24 @@ async fn show(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    join_page(
-        &state,
-        &Worker::new(t, &uri),
-        &headers,
-        &token,
+    let w = Worker::new(t, &uri);
+    let entry = match join::resolve(&state.db, &token).await {
+        Ok(x) => x,
+        Err(e) => return closed_entry(&w, e),
+    };
+    let scanned = Scanned {
+        state: &state,
+        w,
+        headers: &headers,
+        token: &token,
+        entry,
+    };
+    Ok(scanned.page(
         StatusCode::OK,
         JoinValues::default(),
         ValidationErrors::new(),
         None,
-    )
-    .await
+    ))
 }
 
 async fn submit(
@@ -267,18 +279,25 @@ async fn submit(
     >,
 ) -> Result<Response, ApiError> {
     let w = Worker::new(t, &uri);
+    let entry = match join::resolve(&state.db, &token).await {
+        Ok(x) => x,
+        Err(e) => return closed_entry(&w, e),
+    };
+    let scanned = Scanned {
+        state: &state,
+        w,
+        headers: &headers,
+        token: &token,
+        entry,
+    };
+    let entry = &scanned.entry;
     let Ok(axum::Form(f)) = form else {
-        return join_page(
-            &state,
-            &w,
-            &headers,
-            &token,
+        return Ok(scanned.page(
             StatusCode::BAD_REQUEST,
             JoinValues::default(),
             ValidationErrors::new(),
             Some(t.s("join.unreadable").into()),
-        )
-        .await;
+        ));
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let v = JoinValues {
@@ -292,35 +311,21 @@ async fn submit(
     };
     let expected = cookie(&headers, JOIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_secret(&get("_csrf"), &expected) {
-        return join_page(
-            &state,
-            &w,
-            &headers,
-            &token,
+        return Ok(scanned.page(
             StatusCode::FORBIDDEN,
             v,
             ValidationErrors::new(),
             Some(t.s("join.expired").into()),
-        )
-        .await;
+        ));
     }
-    let entry = match join::resolve(&state.db, &token).await {
-        Ok(x) => x,
-        Err(e) => return closed_entry(&w, e),
-    };
     if let Some(event) = &entry.event {
         if !state.event_rate.admit_now(event.id, event.per_minute) {
-            return join_page(
-                &state,
-                &w,
-                &headers,
-                &token,
+            return Ok(scanned.page(
                 StatusCode::TOO_MANY_REQUESTS,
                 v,
                 ValidationErrors::new(),
                 Some(t.s("join.busy").into()),
-            )
-            .await;
+            ));
         }
     }
     let entry = entry.org_id;
@@ -335,34 +340,12 @@ async fn submit(
     };
     let app = match input.check(&state.regions(), nuanxin_domain::time::today_china()) {
         Ok(a) => a,
-        Err(errors) => {
-            return join_page(
-                &state,
-                &w,
-                &headers,
-                &token,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                v,
-                errors,
-                None,
-            )
-            .await
-        }
+        Err(errors) => return Ok(scanned.page(StatusCode::UNPROCESSABLE_ENTITY, v, errors, None)),
     };
     let route = match routing::route(&state.db, entry, &app).await {
         Ok(r) => r,
         Err(StoreError::Validation(errors)) => {
-            return join_page(
-                &state,
-                &w,
-                &headers,
-                &token,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                v,
-                errors,
-                None,
-            )
-            .await
+            return Ok(scanned.page(StatusCode::UNPROCESSABLE_ENTITY, v, errors, None))
         }
         Err(e) => return Err(e.into()),
     };
@@ -398,31 +381,16 @@ async fn submit(
             Some(card) => Ok(Redirect::to(&format!("/me/{}", card.status_token)).into_response()),
             None => {
                 let msg = t.s("join.already");
-                join_page(
-                    &state,
-                    &w,
-                    &headers,
-                    &token,
+                Ok(scanned.page(
                     StatusCode::CONFLICT,
                     v,
                     ValidationErrors::new(),
                     Some(msg.into()),
-                )
-                .await
+                ))
             }
         },
         Err(StoreError::Validation(errors)) => {
-            join_page(
-                &state,
-                &w,
-                &headers,
-                &token,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                v,
-                errors,
-                None,
-            )
-            .await
+            Ok(scanned.page(StatusCode::UNPROCESSABLE_ENTITY, v, errors, None))
         }
         Err(e) => Err(e.into()),
     }
@@ -531,18 +499,11 @@ async fn status(
 ) -> Result<Response, ApiError> {
     let w = Worker::new(t, &uri);
     if token.len() > 64 {
-        return Ok(gone(&w));
+        return Ok(no_application(&w));
     }
     let c = match membership::card_by_status_token(&state.db, &token).await {
         Ok(c) => c,
-        Err(StoreError::NotFound) => {
-            return Ok(message(
-                &w,
-                StatusCode::NOT_FOUND,
-                t.s("status.not_found_title"),
-                t.s("status.not_found").into(),
-            ));
-        }
+        Err(StoreError::NotFound) => return Ok(no_application(&w)),
         Err(e) => return Err(e.into()),
     };
     let status = MembershipStatus::from_code(&c.status).unwrap_or(MembershipStatus::Applied);
@@ -659,7 +620,7 @@ async fn request_transfer(
     let w = Worker::at(t, &format!("/me/{token}"));
     let card = match membership::card_by_status_token(&state.db, &token).await {
         Ok(c) => c,
-        Err(StoreError::NotFound) => return Ok(gone(&w)),
+        Err(StoreError::NotFound) => return Ok(no_application(&w)),
         Err(e) => return Err(e.into()),
     };
     let form = form.ok().map(|axum::Form(f)| f).unwrap_or_default();

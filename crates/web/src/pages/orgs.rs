@@ -263,7 +263,7 @@ fn warning_for(t: Tr, warn: Option<&str>) -> Vec<String> {
     match warn {
         Some("uscc") => {
             let w = nuanxin_domain::org::uscc_prefix_warning();
-            vec![if t.en() { w.message_en } else { w.message_zh }]
+            vec![w.message(t.en()).to_string()]
         }
         _ => vec![],
     }

@@ -75,10 +75,10 @@ struct RoutingPage {
     /// A union that receives members keeps no rules: its own code routes
     /// to itself.
     grassroots: bool,
-    /// May reorder and delete the rules shown (even the unused ones of a
-    /// union that receives members, kept from before it could not own any).
+    /// May delete the rules shown: also the unused ones a union that
+    /// receives members kept from the time when such unions could own rules.
     can_manage: bool,
-    /// May add rules: a manager of a level federation.
+    /// May add and reorder rules: a manager of a level federation.
     can_add: bool,
     rules: Vec<RuleRow>,
     occupations: Vec<(&'static str, &'static str)>,
@@ -144,13 +144,9 @@ async fn page(
             match routing::try_route(&state.db, &actor.scope, &regions, org_id, &trial).await {
                 Ok(r) => (Some(describe(t, &r)), vec![]),
                 Err(StoreError::Validation(v)) => {
-                    let no_union = v.0.iter().any(|f| f.code == "routing.no_union");
-                    if no_union {
-                        let f = &v.0[0];
-                        let message = if t.en() { &f.message_en } else { &f.message_zh };
-                        (Some(message.clone()), vec![])
-                    } else {
-                        (None, v.0)
+                    match v.0.iter().find(|f| f.code == "routing.no_union") {
+                        Some(f) => (Some(f.message(t.en()).to_string()), vec![]),
+                        None => (None, v.0),
                     }
                 }
                 Err(e) => return Err(e).or_page(layout),

@@ -126,6 +126,17 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The body of the page at `path`, fetched with `c`.
+    pub async fn page(&self, c: &reqwest::Client, path: &str) -> String {
+        c.get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Logs in through the API; returns the bearer token.
     pub async fn token(&self, username: &str) -> String {
         let r = client()
