@@ -189,6 +189,14 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
             "the next rule decides instead, on {}",
             t.name
         );
+        let kept = rules::get(db, &admin.scope, by_employer).await.unwrap();
+        assert!(
+            kept.target_elsewhere && !kept.target_closed,
+            "the list says why the rule is skipped, on {}",
+            t.name
+        );
+        let other = rules::get(db, &admin.scope, by_occupation).await.unwrap();
+        assert!(!other.target_elsewhere, "{}", t.name);
     }
 }
 

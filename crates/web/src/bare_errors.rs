@@ -60,7 +60,8 @@ pub(crate) fn explained(status: StatusCode) -> (&'static str, &'static str, &'st
 }
 
 pub async fn explain(t: Tr, req: Request, next: Next) -> Response {
-    let uri = req.uri().clone();
+    let api = req.uri().path().starts_with("/api/");
+    let here = crate::pages::Here::of(req.method(), req.uri(), req.headers());
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -78,10 +79,10 @@ pub async fn explain(t: Tr, req: Request, next: Next) -> Response {
     }
     let (code, zh, en) = explained(status);
     let error = ApiError::new(status, code, zh, en);
-    let fresh = if uri.path().starts_with("/api/") {
+    let fresh = if api {
         error.into_response()
     } else {
-        PageError::new(Layout::anonymous(t, &uri), error).into_response()
+        PageError::new(Layout::anonymous(t, &here), error).into_response()
     };
     // Keep the original headers (Allow, request id), with the new body's type.
     let (mut parts, _) = res.into_parts();

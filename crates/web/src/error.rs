@@ -180,12 +180,25 @@ pub fn problem_response(
             .collect(),
     };
     let json = serde_json::to_vec(&body).unwrap_or_default();
-    (
+    let mut res = (
         status,
         [(header::CONTENT_TYPE, "application/problem+json")],
         json,
     )
-        .into_response()
+        .into_response();
+    res.extensions_mut().insert(ProblemMessage {
+        zh: zh.to_string(),
+        en: en.to_string(),
+    });
+    res
+}
+
+/// The message of a problem response, kept beside its body for pages that
+/// show it in their own way (the worker's pages).
+#[derive(Clone)]
+pub struct ProblemMessage {
+    pub zh: String,
+    pub en: String,
 }
 
 impl IntoResponse for ApiError {

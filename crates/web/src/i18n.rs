@@ -134,6 +134,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "已撤销，规则不生效",
         "closed: the rule has no effect",
     ),
+    (
+        "routing.target_elsewhere",
+        "已不在本组织之下，规则不生效",
+        "no longer under this organisation: the rule has no effect",
+    ),
     ("routing.move_up", "上移", "Move up"),
     ("routing.move_down", "下移", "Move down"),
     (
@@ -570,6 +575,12 @@ const WORDS: &[(&str, &str, &str)] = &[
         "worker.bar",
         "暖新 · 职工入会",
         "Nuanxin · Join the union",
+    ),
+    ("worker.failed_title", "没有办成", "Not done"),
+    (
+        "worker.fault",
+        "系统暂时出了问题，不是您填写的原因。请过几分钟再试；如果一直这样，请联系工会。",
+        "Something went wrong on our side, not with what you entered. Try again in a few minutes; if it keeps happening, contact the union.",
     ),
     (
         "join.title",

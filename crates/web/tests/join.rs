@@ -22,6 +22,19 @@ fn form<'a>(csrf: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str
     ]
 }
 
+/// An app on SQLite, a worker's browser, and union A's join form as it
+/// opened there: (app, browser, the form's path, the page).
+async fn union_a_join_form() -> (TestApp, reqwest::Client, String, String) {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
+        .await
+        .unwrap();
+    let c = client();
+    let join_url = format!("/join/{token}");
+    let page = app.page(&c, &join_url).await;
+    (app, c, join_url, page)
+}
+
 /// Approves the application of the person with ID number `idn`, as its
 /// union's reviewer would.
 async fn approve_person(db: &nuanxin_store::Db, idn: &str) {
@@ -264,13 +277,8 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
 
 #[tokio::test]
 async fn a_worker_can_apply_and_see_the_card_in_english() {
-    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
-    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
-        .await
-        .unwrap();
-    let c = client();
-    let join_url = format!("/join/{token}");
-    let page = app.page(&c, &join_url).await;
+    let (app, c, join_url, page) = union_a_join_form().await;
+    let token = join_url.trim_start_matches("/join/");
     // The switch is on the page and comes back to it.
     assert!(page.contains(&format!("/lang/en?back=/join/{token}")));
     let r = c
@@ -337,4 +345,30 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
     let r = c.get(app.url("/join/nope")).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert!(r.text().await.unwrap().contains("Invalid QR code"));
+}
+
+#[tokio::test]
+async fn a_fault_on_the_servers_side_is_a_page_for_the_worker() {
+    let (app, c, join_url, page) = union_a_join_form().await;
+    let csrf = field_value(&page, "_csrf");
+    // The database goes out of reach after the form was shown.
+    app.db.close().await;
+    let r = c
+        .post(app.url(&join_url))
+        .form(&form(&csrf, &id_born("19900307"), "13812345678"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_server_error(), "{}", r.status());
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"worker-message\"")
+            && html.contains("不是您填写的原因")
+            && html.contains(&format!("?back={join_url}")),
+        "{html}"
+    );
 }

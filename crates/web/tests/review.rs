@@ -123,7 +123,7 @@ async fn the_review_queue_and_join_qr_are_scoped() {
         let decide_url = app.url(&format!("/console/orgs/{}/members/decide", app.union_a.id));
         for (decision, target, message) in [
             ("maybe", "", "请选择批准、不予通过或改派"),
-            ("reroute", "秦淮", "没有名称包含“秦淮”的组织"),
+            ("reroute", "秦淮", "没有名称包含“秦淮”、可以受理入会的工会"),
         ] {
             let r = a
                 .post(&decide_url)
@@ -320,8 +320,10 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
             .unwrap();
         assert!(html.contains("138****2222"));
         let csrf = field_value(&html, "_csrf");
+        let search = "/console/members?phone=13811112222";
         let r = a
             .post(app.url(&format!("/console/members/{id}/reveal")))
+            .header("referer", app.url(search))
             .form(&[("_csrf", csrf.as_str())])
             .send()
             .await
@@ -329,6 +331,20 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
         assert_eq!(r.status(), 200);
         let shown = r.text().await.unwrap();
         assert!(shown.contains(&idn) && shown.contains("13811112222"));
+        // The language switch goes back to the search the form was on, not
+        // to the reveal's own address, which only takes a POST.
+        let switch = "/lang/en?back=/console/members%3Fphone%3D13811112222";
+        assert!(shown.contains(switch), "{}", app.backend);
+        let r = a.get(app.url(switch)).send().await.unwrap();
+        assert_eq!(r.headers()["location"], search);
+        let r = a.get(app.url(search)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("138****2222") && html.contains("lang=\"en\""));
+        a.get(app.url("/lang/zh?back=/console"))
+            .send()
+            .await
+            .unwrap();
         let (rows, _) = nuanxin_store::audit::list(
             &app.db,
             &Scope::everything(),

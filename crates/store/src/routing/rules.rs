@@ -31,6 +31,9 @@ pub struct Rule {
     pub target_name: String,
     /// A closed target takes nothing: the rule is skipped.
     pub target_closed: bool,
+    /// The target was moved out of the owner's subtree, where the owner's
+    /// rules may not send anyone: the rule is skipped.
+    pub target_elsewhere: bool,
     pub reason: Option<String>,
     /// What the worker reads after "已分派至 X：".
     pub reason_shown: String,
@@ -49,6 +52,7 @@ struct RuleRow {
     target_org_id: i64,
     target_name: String,
     target_status: String,
+    target_path: String,
     reason: Option<String>,
     created_by: String,
     created_at: DateTime<Utc>,
@@ -79,6 +83,7 @@ impl RuleRow {
             target_org_id: self.target_org_id,
             target_name: self.target_name,
             target_closed: self.target_status == OrgStatus::Closed.code(),
+            target_elsewhere: !self.target_path.starts_with(&self.owner_path),
             reason: conditions.reason,
             created_by: self.created_by,
             created_at: self.created_at,
@@ -88,7 +93,7 @@ impl RuleRow {
 }
 
 const SELECT: &str = "SELECT r.id, r.owner_org_id, r.position, r.employer, r.occupation, r.region_code,
-        r.target_org_id, t.name AS target_name, t.status AS target_status, r.reason, r.created_by, r.created_at,
+        r.target_org_id, t.name AS target_name, t.status AS target_status, t.path AS target_path, r.reason, r.created_by, r.created_at,
         o.path AS owner_path
     FROM routing_rules r
     JOIN orgs o ON o.id = r.owner_org_id

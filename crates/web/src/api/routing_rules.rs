@@ -39,6 +39,8 @@ pub struct RuleDto {
     pub target_org_name: String,
     /// A closed target takes nothing; the rule is skipped.
     pub target_closed: bool,
+    /// The target was moved out of the owner's subtree; the rule is skipped.
+    pub target_elsewhere: bool,
     /// What the worker reads after "已分派至 X：".
     pub reason: String,
     pub created_by: String,
@@ -61,6 +63,7 @@ impl From<Rule> for RuleDto {
             target_org_id: r.target_org_id,
             target_org_name: r.target_name,
             target_closed: r.target_closed,
+            target_elsewhere: r.target_elsewhere,
             reason: r.reason_shown,
             created_by: r.created_by,
             created_at: r.created_at,

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::{Permission, Role};
@@ -11,7 +11,7 @@ use nuanxin_store::accounts::{self, Account, AccountFilter, AccountUpdate, NewAc
 use serde::Deserialize;
 
 use super::{
-    form_errors, id_or_404, pager, render, see_other, Layout, OrPage, PageError, PageResult,
+    form_errors, id_or_404, pager, render, see_other, Here, Layout, OrPage, PageError, PageResult,
 };
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
@@ -69,11 +69,11 @@ fn roles(user: &PageUser, t: Tr) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-fn require_manage(t: Tr, user: &PageUser, uri: &Uri) -> Result<(), PageError> {
+fn require_manage(t: Tr, user: &PageUser, here: &Here) -> Result<(), PageError> {
     user.session
         .actor
         .require(Permission::ManageAccounts)
-        .or_page(|| Layout::for_user(t, user, uri))
+        .or_page(|| Layout::for_user(t, user, here))
 }
 
 #[derive(Template)]
@@ -100,12 +100,12 @@ async fn list_page(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    uri: &Uri,
+    here: &Here,
     q: ListQuery,
     errors: Vec<FieldError>,
     values: AccountForm,
 ) -> PageResult {
-    require_manage(t, user, uri)?;
+    require_manage(t, user, here)?;
     let limit = 50;
     let offset = q.offset.unwrap_or(0).max(0);
     let f = AccountFilter {
@@ -116,7 +116,7 @@ async fn list_page(
     };
     let (found, total) = accounts::list(&state.db, &user.session.actor.scope, &f)
         .await
-        .or_page(|| Layout::for_user(t, user, uri))?;
+        .or_page(|| Layout::for_user(t, user, here))?;
     let (prev, next) = pager(
         "/console/accounts",
         &[("q", q.q.clone().unwrap_or_default())],
@@ -130,7 +130,7 @@ async fn list_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = ListPage {
-        l: Layout::for_user(t, user, uri),
+        l: Layout::for_user(t, user, here),
         q: q.q.unwrap_or_default(),
         rows: found.into_iter().map(|a| row(a, t)).collect(),
         total,
@@ -147,7 +147,7 @@ async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
     let values = AccountForm {
@@ -155,7 +155,7 @@ async fn list(
         role: "viewer".into(),
         ..Default::default()
     };
-    list_page(&state, t, &user, &uri, q, vec![], values).await
+    list_page(&state, t, &user, &here, q, vec![], values).await
 }
 
 fn org_id_field(raw: &str) -> Result<i64, FieldError> {
@@ -169,7 +169,7 @@ fn org_id_field(raw: &str) -> Result<i64, FieldError> {
     })
 }
 
-async fn create(State(state): State<AppState>, t: Tr, uri: Uri, form: PostForm) -> PageResult {
+async fn create(State(state): State<AppState>, t: Tr, here: Here, form: PostForm) -> PageResult {
     let values = AccountForm {
         username: form.get("username").into(),
         display_name: form.get("display_name").into(),
@@ -198,12 +198,12 @@ async fn create(State(state): State<AppState>, t: Tr, uri: Uri, form: PostForm) 
     match result {
         Ok(a) => Ok(see_other(&format!("/console/accounts/{}", a.id))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
             list_page(
                 &state,
                 t,
                 &form.user,
-                &uri,
+                &here,
                 ListQuery {
                     q: None,
                     offset: None,
@@ -239,7 +239,7 @@ async fn account_page(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    uri: &Uri,
+    here: &Here,
     id: i64,
     failed: Failed,
 ) -> PageResult {
@@ -248,10 +248,10 @@ async fn account_page(
         errors,
         values,
     } = failed;
-    require_manage(t, user, uri)?;
+    require_manage(t, user, here)?;
     let a = accounts::get(&state.db, &user.session.actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, user, uri))?;
+        .or_page(|| Layout::for_user(t, user, here))?;
     let values = values.unwrap_or_else(|| AccountForm {
         username: a.username.clone(),
         display_name: a.display_name.clone(),
@@ -264,7 +264,7 @@ async fn account_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = AccountPage {
-        l: Layout::for_user(t, user, uri),
+        l: Layout::for_user(t, user, here),
         a: row(a, t),
         roles: roles(user, t),
         form,
@@ -278,21 +278,21 @@ async fn show(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &uri)?;
-    account_page(&state, t, &user, &uri, id, Failed::default()).await
+    let id = id_or_404(&id, t, &user, &here)?;
+    account_page(&state, t, &user, &here, id, Failed::default()).await
 }
 
 async fn edit(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     let values = AccountForm {
         username: String::new(),
         display_name: form.get("display_name").into(),
@@ -315,12 +315,12 @@ async fn edit(
     match result {
         Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
             account_page(
                 &state,
                 t,
                 &form.user,
-                &uri,
+                &here,
                 id,
                 Failed {
                     form: "edit",
@@ -336,11 +336,11 @@ async fn edit(
 async fn password(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     match accounts::set_password(
         &state.db,
         &form.user.session.actor,
@@ -352,12 +352,12 @@ async fn password(
     {
         Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
             account_page(
                 &state,
                 t,
                 &form.user,
-                &uri,
+                &here,
                 id,
                 Failed {
                     form: "password",
@@ -373,21 +373,21 @@ async fn password(
 async fn toggle(
     state: AppState,
     t: Tr,
-    uri: Uri,
+    here: Here,
     id: String,
     form: PostForm,
     disabled: bool,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     match accounts::set_disabled(&state.db, &form.user.session.actor, id, disabled).await {
         Ok(_) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
             account_page(
                 &state,
                 t,
                 &form.user,
-                &uri,
+                &here,
                 id,
                 Failed {
                     form: "disable",
@@ -403,19 +403,19 @@ async fn toggle(
 async fn disable(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    toggle(state, t, uri, id, form, true).await
+    toggle(state, t, here, id, form, true).await
 }
 
 async fn enable(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    toggle(state, t, uri, id, form, false).await
+    toggle(state, t, here, id, form, false).await
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::time::format_local;
@@ -11,7 +11,7 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::orgs;
 use nuanxin_store::platform_keys;
 
-use super::{form_errors, id_or_404, render, see_other, Layout, OrPage, PageResult};
+use super::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
 use crate::AppState;
@@ -47,12 +47,12 @@ async fn page(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    uri: &Uri,
+    here: &Here,
     org_id: i64,
     secret: Option<String>,
     errors: Vec<FieldError>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, user, uri);
+    let layout = || Layout::for_user(t, user, here);
     let actor = &user.session.actor;
     let org = orgs::get(&state.db, &actor.scope, org_id)
         .await
@@ -94,22 +94,22 @@ async fn page(
 async fn list(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     user: PageUser,
     Path(id): Path<String>,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &user, &uri)?;
-    page(&state, t, &user, &uri, org_id, None, vec![]).await
+    let org_id = id_or_404(&id, t, &user, &here)?;
+    page(&state, t, &user, &here, org_id, None, vec![]).await
 }
 
 async fn create(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
     match platform_keys::create(
         &state.db,
         &form.user.session.actor,
@@ -118,10 +118,10 @@ async fn create(
     )
     .await
     {
-        Ok((_, secret)) => page(&state, t, &form.user, &uri, org_id, Some(secret), vec![]).await,
+        Ok((_, secret)) => page(&state, t, &form.user, &here, org_id, Some(secret), vec![]).await,
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
-            page(&state, t, &form.user, &uri, org_id, None, errors).await
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            page(&state, t, &form.user, &here, org_id, None, errors).await
         }
     }
 }
@@ -129,22 +129,17 @@ async fn create(
 async fn revoke(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path((id, key)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
-    let key = id_or_404(&key, t, &form.user, &uri)?;
-    let layout = || Layout::for_user(t, &form.user, &uri);
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let key = id_or_404(&key, t, &form.user, &here)?;
+    let layout = || Layout::for_user(t, &form.user, &here);
     let k = platform_keys::get(&state.db, &form.user.session.actor.scope, key)
         .await
         .or_page(layout)?;
-    if k.org_id != org_id {
-        return Err(super::PageError::new(
-            layout(),
-            crate::error::ApiError::not_found(),
-        ));
-    }
+    super::owned_by(k.org_id, org_id, layout)?;
     platform_keys::revoke(&state.db, &form.user.session.actor, key)
         .await
         .or_page(layout)?;

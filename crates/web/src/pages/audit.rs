@@ -2,13 +2,13 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use nuanxin_domain::FieldError;
 use nuanxin_store::audit;
 
-use super::{pager, render, Layout, OrPage, PageResult};
+use super::{pager, render, Here, Layout, OrPage, PageResult};
 use crate::api::audit::{export_bytes, filter_from, xlsx_response, AuditQuery};
 use crate::auth::PageUser;
 use crate::error::ApiError;
@@ -56,10 +56,10 @@ async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &uri);
+    let layout = || Layout::for_user(t, &user, &here);
     user.session
         .actor
         .require(nuanxin_domain::account::Permission::ReadAudit)
@@ -132,11 +132,11 @@ async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
     let bytes = export_bytes(&state, &user.session.actor, &q)
         .await
-        .or_page(|| Layout::for_user(t, &user, &uri))?;
+        .or_page(|| Layout::for_user(t, &user, &here))?;
     Ok(xlsx_response(bytes, "audit.xlsx"))
 }

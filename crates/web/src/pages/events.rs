@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{NaiveDateTime, TimeZone, Utc};
@@ -13,7 +13,9 @@ use nuanxin_store::events::{self, EnrolmentEvent, NewEvent};
 use nuanxin_store::orgs;
 
 use super::join::{qr_download, qr_svg};
-use super::{absolute_url, form_errors, id_or_404, render, see_other, Layout, OrPage, PageResult};
+use super::{
+    absolute_url, form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult,
+};
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
 use crate::AppState;
@@ -64,22 +66,22 @@ struct NewPage {
 async fn new_form(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     user: PageUser,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &uri)?;
+    let id = id_or_404(&id, t, &user, &here)?;
     let org = orgs::get(&state.db, &user.session.actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, &user, &uri))?;
+        .or_page(|| Layout::for_user(t, &user, &here))?;
     // Event codes are join codes: like the union's own, only for its managers.
     user.session
         .actor
         .require(nuanxin_domain::account::Permission::ManageOrgs)
-        .or_page(|| Layout::for_user(t, &user, &uri))?;
+        .or_page(|| Layout::for_user(t, &user, &here))?;
     let tomorrow = (Utc::now() + chrono::Duration::days(1)).with_timezone(&china());
     let page = NewPage {
-        l: Layout::for_user(t, &user, &uri),
+        l: Layout::for_user(t, &user, &here),
         org_id: id,
         org_name: org.name,
         name: String::new(),
@@ -109,12 +111,12 @@ fn parse_local(raw: &str) -> Result<chrono::DateTime<Utc>, FieldError> {
 async fn create(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
-    let layout = || Layout::for_user(t, &form.user, &uri);
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let layout = || Layout::for_user(t, &form.user, &here);
     let org = orgs::get(&state.db, &form.user.session.actor.scope, org_id)
         .await
         .or_page(layout)?;
@@ -167,13 +169,13 @@ async fn event_in(
     state: &AppState,
     user: &PageUser,
     t: Tr,
-    uri: &Uri,
+    here: &Here,
     id: &str,
     event: &str,
 ) -> Result<(orgs::Org, EnrolmentEvent), super::PageError> {
-    let org_id = id_or_404(id, t, user, uri)?;
-    let event_id = id_or_404(event, t, user, uri)?;
-    let layout = || Layout::for_user(t, user, uri);
+    let org_id = id_or_404(id, t, user, here)?;
+    let event_id = id_or_404(event, t, user, here)?;
+    let layout = || Layout::for_user(t, user, here);
     user.session
         .actor
         .require(nuanxin_domain::account::Permission::ManageOrgs)
@@ -183,25 +185,20 @@ async fn event_in(
     let e = events::get(&state.db, scope, event_id)
         .await
         .or_page(layout)?;
-    if e.org_id != org_id {
-        return Err(super::PageError::new(
-            layout(),
-            crate::error::ApiError::not_found(),
-        ));
-    }
+    super::owned_by(e.org_id, org_id, layout)?;
     Ok((org, e))
 }
 
 async fn show(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     user: PageUser,
     Path((id, event)): Path<(String, String)>,
 ) -> PageResult {
-    let (org, e) = event_in(&state, &user, t, &uri, &id, &event).await?;
-    let layout = || Layout::for_user(t, &user, &uri);
+    let (org, e) = event_in(&state, &user, t, &here, &id, &event).await?;
+    let layout = || Layout::for_user(t, &user, &here);
     let url = absolute_url(&state, &headers, &format!("/join/{}", e.token));
     let page = EventPage {
         qr_svg: qr_svg(&url).or_page(layout)?,
@@ -217,50 +214,50 @@ async fn show(
 async fn svg(
     state: State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     user: PageUser,
     path: Path<(String, String)>,
 ) -> PageResult {
-    qr_file(state, t, uri, headers, user, path, false).await
+    qr_file(state, t, here, headers, user, path, false).await
 }
 
 async fn png(
     state: State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     user: PageUser,
     path: Path<(String, String)>,
 ) -> PageResult {
-    qr_file(state, t, uri, headers, user, path, true).await
+    qr_file(state, t, here, headers, user, path, true).await
 }
 
 async fn qr_file(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     user: PageUser,
     Path((id, event)): Path<(String, String)>,
     png: bool,
 ) -> PageResult {
-    let (_, e) = event_in(&state, &user, t, &uri, &id, &event).await?;
+    let (_, e) = event_in(&state, &user, t, &here, &id, &event).await?;
     let url = absolute_url(&state, &headers, &format!("/join/{}", e.token));
-    qr_download(&url, &format!("event-{}", e.id), png).or_page(|| Layout::for_user(t, &user, &uri))
+    qr_download(&url, &format!("event-{}", e.id), png).or_page(|| Layout::for_user(t, &user, &here))
 }
 
 async fn close(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path((id, event)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let (org, e) = event_in(&state, &form.user, t, &uri, &id, &event).await?;
+    let (org, e) = event_in(&state, &form.user, t, &here, &id, &event).await?;
     events::close(&state.db, &form.user.session.actor, e.id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+        .or_page(|| Layout::for_user(t, &form.user, &here))?;
     Ok(see_other(&format!(
         "/console/orgs/{}/events/{}",
         org.id, e.id

@@ -3,8 +3,9 @@
 //! Mobile-first pages for phones and WeChat's browser.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -13,9 +14,9 @@ use nuanxin_domain::ValidationErrors;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::{join, routing, sessions, StoreError};
 
-use super::{absolute_url, back_of, render};
+use super::{absolute_url, render, Here};
 use crate::auth::{cookie, same_secret, set_cookie};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemMessage};
 use crate::i18n::Tr;
 use crate::AppState;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(request_transfer),
         )
         .route("/verify/{token}", get(verify))
+        .route_layer(axum::middleware::from_fn(as_worker_page))
         .route(
             "/assets/worker.css",
             get(|| async {
@@ -64,10 +66,10 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(t: Tr, uri: &axum::http::Uri) -> Self {
+    fn new(t: Tr, here: &Here) -> Self {
         Self {
             t,
-            back: back_of(uri),
+            back: here.back_to_own(),
         }
     }
 
@@ -144,6 +146,27 @@ fn gone(w: &Worker) -> Response {
         w.t.s("join.gone_title"),
         w.t.s("join.gone").into(),
     )
+}
+
+/// The worker's pages answer a failure their handlers pass on (a fault on
+/// the server's side, the database out of reach) with a page of their own
+/// in the worker's language, not with the API's problem document.
+async fn as_worker_page(t: Tr, here: Here, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let Some(problem) = res.extensions().get::<ProblemMessage>().cloned() else {
+        return res;
+    };
+    let w = Worker::new(t, &here);
+    let text = if res.status().is_server_error() {
+        // The API's text speaks to an administrator; the worker only needs
+        // to know it is not their mistake.
+        t.s("worker.fault").to_string()
+    } else if t.en() {
+        problem.en
+    } else {
+        problem.zh
+    };
+    message(&w, res.status(), t.s("worker.failed_title"), text)
 }
 
 /// A private link that opens no application.
@@ -243,11 +266,11 @@ fn set_form_token(state: &AppState, res: &mut Response, csrf: &str) {
 async fn show(
     State(state): State<AppState>,
     t: Tr,
-    uri: axum::http::Uri,
+    here: Here,
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let w = Worker::new(t, &uri);
+    let w = Worker::new(t, &here);
     let entry = match join::resolve(&state.db, &token).await {
         Ok(x) => x,
         Err(e) => return closed_entry(&w, e),
@@ -270,7 +293,7 @@ async fn show(
 async fn submit(
     State(state): State<AppState>,
     t: Tr,
-    uri: axum::http::Uri,
+    here: Here,
     headers: HeaderMap,
     Path(token): Path<String>,
     form: Result<
@@ -278,7 +301,7 @@ async fn submit(
         axum::extract::rejection::FormRejection,
     >,
 ) -> Result<Response, ApiError> {
-    let w = Worker::new(t, &uri);
+    let w = Worker::new(t, &here);
     let entry = match join::resolve(&state.db, &token).await {
         Ok(x) => x,
         Err(e) => return closed_entry(&w, e),
@@ -492,12 +515,12 @@ async fn transfer_target(
 async fn status(
     State(state): State<AppState>,
     t: Tr,
-    uri: axum::http::Uri,
+    here: Here,
     headers: HeaderMap,
     Path(token): Path<String>,
     query: axum::extract::Query<StatusQuery>,
 ) -> Result<Response, ApiError> {
-    let w = Worker::new(t, &uri);
+    let w = Worker::new(t, &here);
     if token.len() > 64 {
         return Ok(no_application(&w));
     }
@@ -537,7 +560,8 @@ async fn status(
         c,
     };
     let mut res = render(StatusCode::OK, &page);
-    // A private page: never cached by proxies, never sent as a referrer.
+    // A private page, never cached by proxies (the site's referrer policy
+    // keeps its address from other sites).
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         "private, no-store".parse().expect("header"),
@@ -561,10 +585,10 @@ struct VerifyPage {
 async fn verify(
     State(state): State<AppState>,
     t: Tr,
-    uri: axum::http::Uri,
+    here: Here,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let back = back_of(&uri);
+    let back = here.back_to_own();
     let found = if token.len() > 64 {
         Err(StoreError::NotFound)
     } else {

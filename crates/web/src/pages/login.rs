@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -10,7 +10,7 @@ use nuanxin_store::accounts::{self, LoginFailure};
 use nuanxin_store::sessions;
 use serde::Deserialize;
 
-use super::{local_path, render, Layout};
+use super::{local_path, render, Here, Layout};
 use crate::auth::{
     cookie, same_secret, set_cookie, ClientIp, PostForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
 };
@@ -43,7 +43,7 @@ struct Next {
 fn login_page(
     state: &AppState,
     t: Tr,
-    uri: &Uri,
+    here: &Here,
     status: StatusCode,
     next: String,
     username: String,
@@ -51,7 +51,7 @@ fn login_page(
 ) -> Response {
     let token = sessions::random_token();
     let page = LoginPage {
-        l: Layout::anonymous(t, uri),
+        l: Layout::anonymous(t, here),
         csrf: token.clone(),
         next,
         username,
@@ -69,11 +69,11 @@ fn login_page(
     res
 }
 
-async fn show(State(state): State<AppState>, t: Tr, uri: Uri, Query(n): Query<Next>) -> Response {
+async fn show(State(state): State<AppState>, t: Tr, here: Here, Query(n): Query<Next>) -> Response {
     login_page(
         &state,
         t,
-        &uri,
+        &here,
         StatusCode::OK,
         local_path(n.next.as_deref()),
         String::new(),
@@ -93,7 +93,7 @@ struct LoginForm {
 async fn submit(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
@@ -102,7 +102,7 @@ async fn submit(
         return login_page(
             &state,
             t,
-            &uri,
+            &here,
             StatusCode::BAD_REQUEST,
             "/console".into(),
             String::new(),
@@ -120,7 +120,7 @@ async fn submit(
         return login_page(
             &state,
             t,
-            &uri,
+            &here,
             StatusCode::FORBIDDEN,
             next,
             f.username,
@@ -155,7 +155,7 @@ async fn submit(
         Err(LoginFailure::BadCredentials) => login_page(
             &state,
             t,
-            &uri,
+            &here,
             StatusCode::UNAUTHORIZED,
             next,
             f.username,
@@ -164,7 +164,7 @@ async fn submit(
         Err(LoginFailure::Locked { minutes_left }) => login_page(
             &state,
             t,
-            &uri,
+            &here,
             StatusCode::TOO_MANY_REQUESTS,
             next,
             f.username,

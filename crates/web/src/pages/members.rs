@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
@@ -14,11 +14,10 @@ use serde::Deserialize;
 
 use super::join::{qr_download, qr_svg};
 use super::{
-    absolute_url, form_errors, id_or_404, pager, render, see_other, Layout, OrPage, PageError,
+    absolute_url, form_errors, id_or_404, pager, render, see_other, Here, Layout, OrPage,
     PageResult,
 };
 use crate::auth::{PageUser, PostForm};
-use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::AppState;
 
@@ -102,13 +101,13 @@ async fn members_page(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    uri: &Uri,
+    here: &Here,
     id: i64,
     q: ListQuery,
     failed: (&'static str, Vec<FieldError>),
 ) -> PageResult {
     let (form, errors) = failed;
-    let layout = || Layout::for_user(t, user, uri);
+    let layout = || Layout::for_user(t, user, here);
     let scope = &user.session.actor.scope;
     let org = orgs::get(&state.db, scope, id).await.or_page(layout)?;
     let org_path = org.path.clone();
@@ -186,12 +185,12 @@ async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &uri)?;
-    members_page(&state, t, &user, &uri, id, q, ("", vec![])).await
+    let id = id_or_404(&id, t, &user, &here)?;
+    members_page(&state, t, &user, &here, id, q, ("", vec![])).await
 }
 
 /// Approves, rejects with a reason, or re-routes every selected
@@ -199,11 +198,11 @@ async fn list(
 async fn decide(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
     let actor = &form.user.session.actor;
     let ids: Vec<i64> = form
         .all("id")
@@ -227,8 +226,11 @@ async fn decide(
             "to_org_id",
             "改派到的基层工会",
             form.get("to_org_id"),
-            None,
-            Some(org_id),
+            super::Among {
+                skip: Some(org_id),
+                receiving: true,
+                ..Default::default()
+            },
         )
         .await
         .map(Decision::Reroute),
@@ -241,7 +243,7 @@ async fn decide(
         .into()),
     };
     let errors = match decision {
-        Err(e) => form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?,
+        Err(e) => form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?,
         Ok(_) if ids.is_empty() => vec![FieldError::new(
             "id",
             "membership.none_selected",
@@ -254,13 +256,8 @@ async fn decide(
                 // Only applications of this union, and within scope (the store checks scope).
                 let m = membership::get(&state.db, &actor.scope, *member)
                     .await
-                    .or_page(|| Layout::for_user(t, &form.user, &uri))?;
-                if m.org_id != org_id {
-                    return Err(PageError::new(
-                        Layout::for_user(t, &form.user, &uri),
-                        ApiError::not_found(),
-                    ));
-                }
+                    .or_page(|| Layout::for_user(t, &form.user, &here))?;
+                super::owned_by(m.org_id, org_id, || Layout::for_user(t, &form.user, &here))?;
                 let reason = form.get("reason");
                 let r = match decision {
                     Decision::Approve => membership::approve(&state.db, actor, *member).await,
@@ -270,7 +267,7 @@ async fn decide(
                     }
                 };
                 if let Err(e) = r {
-                    errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+                    errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
                     break;
                 }
             }
@@ -286,7 +283,7 @@ async fn decide(
         &state,
         t,
         &form.user,
-        &uri,
+        &here,
         org_id,
         ListQuery::default(),
         ("decide", errors),
@@ -311,12 +308,12 @@ async fn join_qr(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &uri)?;
-    let layout = || Layout::for_user(t, &user, &uri);
+    let id = id_or_404(&id, t, &user, &here)?;
+    let layout = || Layout::for_user(t, &user, &here);
     let org = orgs::get(&state.db, &user.session.actor.scope, id)
         .await
         .or_page(layout)?;
@@ -344,35 +341,35 @@ async fn join_qr_svg(
     state: State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     id: Path<String>,
 ) -> PageResult {
-    join_qr_file(state, t, user, uri, headers, id, false).await
+    join_qr_file(state, t, user, here, headers, id, false).await
 }
 
 async fn join_qr_png(
     state: State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     id: Path<String>,
 ) -> PageResult {
-    join_qr_file(state, t, user, uri, headers, id, true).await
+    join_qr_file(state, t, user, here, headers, id, true).await
 }
 
 async fn join_qr_file(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     headers: HeaderMap,
     Path(id): Path<String>,
     png: bool,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &uri)?;
-    let layout = || Layout::for_user(t, &user, &uri);
+    let id = id_or_404(&id, t, &user, &here)?;
+    let layout = || Layout::for_user(t, &user, &here);
     let token = join::link_for_org(&state.db, &user.session.actor, id)
         .await
         .or_page(layout)?;
@@ -383,25 +380,25 @@ async fn join_qr_file(
 async fn renew(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     join::renew(&state.db, &form.user.session.actor, id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+        .or_page(|| Layout::for_user(t, &form.user, &here))?;
     Ok(see_other(&format!("/console/orgs/{id}/join")))
 }
 
 async fn save_settings(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
     let result = match form.get("review_days").trim().parse::<i64>() {
         Ok(review_days) => {
             let s = membership::UnionSettings {
@@ -421,12 +418,12 @@ async fn save_settings(
     match result {
         Ok(()) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
             members_page(
                 &state,
                 t,
                 &form.user,
-                &uri,
+                &here,
                 org_id,
                 ListQuery::default(),
                 ("settings", errors),
@@ -439,12 +436,12 @@ async fn save_settings(
 async fn decide_transfer(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path((id, transfer)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
-    let transfer = id_or_404(&transfer, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let transfer = id_or_404(&transfer, t, &form.user, &here)?;
     // Anything but the two buttons' values is refused, never read as a refusal.
     let decided = match form.get("decision") {
         "accept" => Ok(true),
@@ -472,12 +469,12 @@ async fn decide_transfer(
     match result {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
             members_page(
                 &state,
                 t,
                 &form.user,
-                &uri,
+                &here,
                 org_id,
                 ListQuery::default(),
                 ("transfer", errors),

@@ -4,6 +4,7 @@ mod accounts;
 mod api_keys;
 mod audit;
 mod events;
+mod here;
 mod join;
 mod login;
 mod members;
@@ -12,6 +13,7 @@ mod roll;
 mod roster;
 mod routing;
 
+pub use here::Here;
 pub use roster::{upload_routes, MAX_UPLOAD_BYTES};
 
 use askama::Template;
@@ -99,19 +101,19 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn anonymous(t: Tr, uri: &Uri) -> Self {
+    pub fn anonymous(t: Tr, here: &Here) -> Self {
         Layout {
             t,
             user: None,
             csrf: String::new(),
             scope_root: 0,
-            back: back_of(uri),
+            back: here.back(),
             notice: None,
             warnings: vec![],
         }
     }
 
-    pub fn for_user(t: Tr, user: &PageUser, uri: &Uri) -> Self {
+    pub fn for_user(t: Tr, user: &PageUser, here: &Here) -> Self {
         let s = &user.session;
         Layout {
             t,
@@ -125,19 +127,11 @@ impl Layout {
             }),
             csrf: s.csrf.clone(),
             scope_root: s.actor.scope.org_id,
-            back: back_of(uri),
+            back: here.back(),
             notice: None,
             warnings: vec![],
         }
     }
-}
-
-fn back_of(uri: &Uri) -> String {
-    urlencode(
-        uri.path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/console"),
-    )
 }
 
 /// Renders a template; a rendering failure is an internal error.
@@ -264,7 +258,7 @@ async fn switch_lang(Path(lang): Path<String>, Query(b): Query<Back>) -> Respons
 }
 
 /// Unknown paths: a problem response under `/api`, a page elsewhere.
-pub async fn not_found(t: Tr, uri: Uri) -> Response {
+pub async fn not_found(t: Tr, uri: Uri, here: Here) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::not_found().into_response();
     }
@@ -272,7 +266,7 @@ pub async fn not_found(t: Tr, uri: Uri) -> Response {
     render(
         StatusCode::NOT_FOUND,
         &ErrorPage {
-            l: Layout::anonymous(t, &uri),
+            l: Layout::anonymous(t, &here),
             status: 404,
             message,
         },
@@ -284,10 +278,20 @@ pub fn parse_id(raw: &str) -> Option<i64> {
     raw.parse().ok().filter(|id: &i64| *id > 0)
 }
 
+/// A record reached through an organisation's address must be that
+/// organisation's: another's is not found, as one outside the scope is.
+pub fn owned_by(owner: i64, org_id: i64, l: impl FnOnce() -> Layout) -> Result<(), PageError> {
+    if owner == org_id {
+        Ok(())
+    } else {
+        Err(PageError::new(l(), ApiError::not_found()))
+    }
+}
+
 /// A URL id, or the not-found page.
-pub fn id_or_404(raw: &str, t: Tr, user: &PageUser, uri: &Uri) -> Result<i64, PageError> {
+pub fn id_or_404(raw: &str, t: Tr, user: &PageUser, here: &Here) -> Result<i64, PageError> {
     parse_id(raw)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
+        .ok_or_else(|| PageError::new(Layout::for_user(t, user, here), ApiError::not_found()))
 }
 
 /// The absolute URL of a path on this server, for QR codes: the request's
@@ -305,18 +309,29 @@ pub fn absolute_url(state: &AppState, headers: &axum::http::HeaderMap, path: &st
     format!("{scheme}://{host}{path}")
 }
 
+/// Which organisations a form's picker offers, besides being in scope.
+#[derive(Default)]
+pub struct Among {
+    /// Only the subtree of this organisation.
+    pub under: Option<i64>,
+    /// Not this one (the organisation being moved, the current union).
+    pub skip: Option<i64>,
+    /// Only open unions that receive members: a federation or a closed
+    /// union would only be refused after it was picked.
+    pub receiving: bool,
+}
+
 /// An organisation typed into a form as an id, or as part of a name that
-/// matches exactly one organisation in scope (under `under`, when given,
-/// and other than `skip`); otherwise the error lists the candidates with
-/// their ids, or says nothing matched. Nothing outside the scope is offered.
+/// matches exactly one organisation in scope that `among` allows;
+/// otherwise the error lists the candidates with their ids, or says nothing
+/// matched. Nothing outside the scope is offered.
 pub async fn pick_org(
     state: &AppState,
     scope: &nuanxin_store::Scope,
     field: &str,
     label_zh: &str,
     raw: &str,
-    under: Option<i64>,
-    skip: Option<i64>,
+    among: Among,
 ) -> Result<i64, nuanxin_store::StoreError> {
     let raw = raw.trim();
     if let Ok(id) = raw.parse::<i64>() {
@@ -333,14 +348,26 @@ pub async fn pick_org(
     }
     let filter = nuanxin_store::orgs::OrgFilter {
         q: Some(raw.to_string()),
-        under,
-        limit: 9,
+        under: among.under,
+        // Enough to still list candidates after the unwanted are dropped.
+        limit: if among.receiving { 50 } else { 9 },
         ..Default::default()
     };
     let (found, _) = nuanxin_store::orgs::search(&state.db, scope, &filter).await?;
-    let found: Vec<_> = found.into_iter().filter(|o| Some(o.id) != skip).collect();
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|o| Some(o.id) != among.skip)
+        .filter(|o| {
+            !among.receiving
+                || (o.kind.is_grassroots() && o.status != nuanxin_domain::org::OrgStatus::Closed)
+        })
+        .collect();
     match found.as_slice() {
         [one] => Ok(one.id),
+        [] if among.receiving => Err(err(
+            format!("您的管辖范围内没有名称包含“{raw}”、可以受理入会的工会"),
+            format!("no open union that receives members in your scope has “{raw}” in its name"),
+        )),
         [] => Err(err(
             format!("您的管辖范围内没有名称包含“{raw}”的组织"),
             format!("no organisation in your scope has “{raw}” in its name"),

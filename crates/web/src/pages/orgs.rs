@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::Router;
@@ -12,7 +12,7 @@ use nuanxin_store::orgs::{self, NewOrg, Org, OrgFilter, OrgUpdate, SubtreeCounts
 use serde::Deserialize;
 
 use super::{
-    form_errors, id_or_404, pager, parse_id, render, see_other, Layout, OrPage, PageError,
+    form_errors, id_or_404, pager, parse_id, render, see_other, Here, Layout, OrPage, PageError,
     PageResult,
 };
 use crate::api::orgs::{parse_date, parse_status};
@@ -136,11 +136,11 @@ async fn org_page(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    uri: &Uri,
+    here: &Here,
     id: i64,
     x: Extras,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, user, uri);
+    let layout = || Layout::for_user(t, user, here);
     let scope = &user.session.actor.scope;
     let db = &state.db;
     let org = orgs::get(db, scope, id).await.or_page(layout)?;
@@ -273,19 +273,19 @@ async fn show(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let id = parse_id(&id)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, &user, &uri), ApiError::not_found()))?;
+        .ok_or_else(|| PageError::new(Layout::for_user(t, &user, &here), ApiError::not_found()))?;
     let x = Extras {
         offset: q.offset.unwrap_or(0),
         notice: notice_for(t, q.done.as_deref()),
         warnings: warning_for(t, q.warn.as_deref()),
         ..Default::default()
     };
-    org_page(&state, t, &user, &uri, id, x).await
+    org_page(&state, t, &user, &here, id, x).await
 }
 
 #[derive(Template)]
@@ -300,10 +300,10 @@ async fn tree_fragment(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &uri);
+    let layout = || Layout::for_user(t, &user, &here);
     let id = parse_id(&id).ok_or_else(|| PageError::new(layout(), ApiError::not_found()))?;
     let scope = &user.session.actor.scope;
     let parent = orgs::get(&state.db, scope, id).await.or_page(layout)?;
@@ -348,7 +348,7 @@ async fn search(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Query(q): Query<SearchQuery>,
 ) -> PageResult {
     let en = t.en();
@@ -365,7 +365,7 @@ async fn search(
     };
     let (found, total) = orgs::search(&state.db, &user.session.actor.scope, &f)
         .await
-        .or_page(|| Layout::for_user(t, &user, &uri))?;
+        .or_page(|| Layout::for_user(t, &user, &here))?;
     let params = [
         ("q", q.q.clone().unwrap_or_default()),
         ("kind", q.kind.clone().unwrap_or_default()),
@@ -373,7 +373,7 @@ async fn search(
     ];
     let (prev, next) = pager("/console/orgs", &params, offset, limit, total);
     let page = SearchPage {
-        l: Layout::for_user(t, &user, &uri),
+        l: Layout::for_user(t, &user, &here),
         q: q.q.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
         status: q.status.unwrap_or_default(),
@@ -398,12 +398,12 @@ async fn with_errors(
     state: &AppState,
     t: Tr,
     form: &PostForm,
-    uri: &Uri,
+    here: &Here,
     id: i64,
     which: &'static str,
     e: nuanxin_store::StoreError,
 ) -> PageResult {
-    let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, uri))?;
+    let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, here))?;
     let posted = OrgForm::from_post(form);
     let mut x = Extras {
         form: which,
@@ -414,17 +414,17 @@ async fn with_errors(
         "edit" => x.edit = Some(posted),
         _ => x.values = Some(posted),
     }
-    org_page(state, t, &form.user, uri, id, x).await
+    org_page(state, t, &form.user, here, id, x).await
 }
 
 async fn create_child(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     let input = NewOrg {
         parent_id: Some(id),
         kind: form.get("kind").into(),
@@ -452,18 +452,18 @@ async fn create_child(
                 saved.org.id
             )))
         }
-        Err(e) => with_errors(&state, t, &form, &uri, id, "create", e).await,
+        Err(e) => with_errors(&state, t, &form, &here, id, "create", e).await,
     }
 }
 
 async fn edit(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     let input = OrgUpdate {
         name: form.get("name").into(),
         region_code: form.get("region_code").into(),
@@ -487,46 +487,48 @@ async fn edit(
             };
             Ok(see_other(&format!("/console/orgs/{id}?done=saved{warn}")))
         }
-        Err(e) => with_errors(&state, t, &form, &uri, id, "edit", e).await,
+        Err(e) => with_errors(&state, t, &form, &here, id, "edit", e).await,
     }
 }
 
 async fn move_org(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     let parent = match super::pick_org(
         &state,
         &form.user.session.actor.scope,
         "parent_id",
         "新的上级组织",
         form.get("parent_id"),
-        None,
-        Some(id),
+        super::Among {
+            skip: Some(id),
+            ..Default::default()
+        },
     )
     .await
     {
         Ok(p) => p,
-        Err(e) => return with_errors(&state, t, &form, &uri, id, "move", e).await,
+        Err(e) => return with_errors(&state, t, &form, &here, id, "move", e).await,
     };
     match orgs::move_to(&state.db, &form.user.session.actor, id, parent).await {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{id}?done=moved"))),
-        Err(e) => with_errors(&state, t, &form, &uri, id, "move", e).await,
+        Err(e) => with_errors(&state, t, &form, &here, id, "move", e).await,
     }
 }
 
 async fn set_status(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     let result = match parse_status(form.get("status")) {
         Ok(s) => orgs::set_status(&state.db, &form.user.session.actor, id, s)
             .await
@@ -535,7 +537,7 @@ async fn set_status(
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/console/orgs/{id}?done=status"))),
-        Err(e) => with_errors(&state, t, &form, &uri, id, "status", e).await,
+        Err(e) => with_errors(&state, t, &form, &here, id, "status", e).await,
     }
 }
 
@@ -543,11 +545,11 @@ async fn set_status(
 async fn checklist(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &uri)?;
+    let id = id_or_404(&id, t, &form.user, &here)?;
     let actor = &form.user.session.actor;
     let mut errors = ValidationErrors::new();
     let mut dates = Vec::new();
@@ -565,17 +567,17 @@ async fn checklist(
         }
     }
     if !errors.is_empty() {
-        return with_errors(&state, t, &form, &uri, id, "checklist", errors.into()).await;
+        return with_errors(&state, t, &form, &here, id, "checklist", errors.into()).await;
     }
     let current = orgs::checklist(&state.db, &actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+        .or_page(|| Layout::for_user(t, &form.user, &here))?;
     for (step, date) in dates {
         if current.iter().any(|c| c.step == step && c.done_on == date) {
             continue;
         }
         if let Err(e) = orgs::set_checklist_step(&state.db, actor, id, step, date).await {
-            return with_errors(&state, t, &form, &uri, id, "checklist", e).await;
+            return with_errors(&state, t, &form, &here, id, "checklist", e).await;
         }
     }
     Ok(see_other(&format!("/console/orgs/{id}?done=checklist")))

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
@@ -12,7 +12,7 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::{self, Member, MemberFilter};
 use serde::Deserialize;
 
-use super::{pager, render, Layout, OrPage, PageError, PageResult};
+use super::{pager, render, Here, Layout, OrPage, PageError, PageResult};
 use crate::auth::{urlencode, PageUser, PostForm};
 use crate::error::ApiError;
 use crate::i18n::Tr;
@@ -131,10 +131,10 @@ async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Query(f): Query<RollQuery>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &uri);
+    let layout = || Layout::for_user(t, &user, &here);
     let limit = 50;
     let (found, total, errors) = select(&state, &user, &f, limit).await.or_page(layout)?;
     let p = params(&f);
@@ -197,10 +197,10 @@ async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    uri: Uri,
+    here: Here,
     Query(f): Query<RollQuery>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &uri);
+    let layout = || Layout::for_user(t, &user, &here);
     let (found, _, errors) = select(
         &state,
         &user,
@@ -264,11 +264,11 @@ struct RevealPage {
 async fn reveal(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &form.user, &uri);
+    let layout = || Layout::for_user(t, &form.user, &here);
     let id: i64 = id
         .parse()
         .map_err(|_| PageError::new(layout(), ApiError::not_found()))?;

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -13,7 +13,7 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::orgs;
 use nuanxin_store::roster::{self, ImportMode, Phase, RosterFile, RosterRequest};
 
-use super::{id_or_404, render, see_other, Layout, OrPage, PageError, PageResult};
+use super::{id_or_404, render, see_other, Here, Layout, OrPage, PageError, PageResult};
 use crate::auth::{same_secret, PageUser, CSRF_FIELD};
 use crate::error::ApiError;
 use crate::export::XLSX_TYPE;
@@ -63,24 +63,24 @@ async fn entry_org(
     state: &AppState,
     user: &PageUser,
     t: Tr,
-    uri: &Uri,
+    here: &Here,
     id: &str,
 ) -> Result<orgs::Org, PageError> {
-    let id = id_or_404(id, t, user, uri)?;
+    let id = id_or_404(id, t, user, here)?;
     let actor = &user.session.actor;
     let org = orgs::get(&state.db, &actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, user, uri))?;
+        .or_page(|| Layout::for_user(t, user, here))?;
     actor
         .require(Permission::Review)
-        .or_page(|| Layout::for_user(t, user, uri))?;
+        .or_page(|| Layout::for_user(t, user, here))?;
     Ok(org)
 }
 
 fn page(
     t: Tr,
     user: &PageUser,
-    uri: &Uri,
+    here: &Here,
     org: &orgs::Org,
     errors: Vec<FieldError>,
     mode: &str,
@@ -94,7 +94,7 @@ fn page(
     render(
         status,
         &RosterPage {
-            l: Layout::for_user(t, user, uri),
+            l: Layout::for_user(t, user, here),
             org_id: org.id,
             org_name: org.name.clone(),
             columns: COLUMNS
@@ -115,12 +115,12 @@ fn page(
 async fn show(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     user: PageUser,
     Path(id): Path<String>,
 ) -> PageResult {
-    let org = entry_org(&state, &user, t, &uri, &id).await?;
-    Ok(page(t, &user, &uri, &org, vec![], "check"))
+    let org = entry_org(&state, &user, t, &here, &id).await?;
+    Ok(page(t, &user, &here, &org, vec![], "check"))
 }
 
 /// The fields of the upload form.
@@ -194,12 +194,12 @@ async fn discard(mut multipart: Multipart) {
 async fn upload(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     user: PageUser,
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> PageResult {
-    let org = entry_org(&state, &user, t, &uri, &id).await?;
+    let org = entry_org(&state, &user, t, &here, &id).await?;
     let Some(turn) = state.imports.try_turn() else {
         // Read the file through before answering: a browser still sending
         // it when the connection closes shows "connection reset", not this.
@@ -210,15 +210,15 @@ async fn upload(
             "正在处理另一份名单，请等它完成后再上传",
             "another roster is being imported; upload again when it has finished",
         );
-        return Ok(page(t, &user, &uri, &org, vec![busy], "check"));
+        return Ok(page(t, &user, &here, &org, vec![busy], "check"));
     };
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
-        Err(e) => return Ok(page(t, &user, &uri, &org, vec![e], "check")),
+        Err(e) => return Ok(page(t, &user, &here, &org, vec![e], "check")),
     };
     if !same_secret(&upload.csrf, &user.session.csrf) {
         return Err(PageError::new(
-            Layout::for_user(t, &user, &uri),
+            Layout::for_user(t, &user, &here),
             ApiError::csrf(),
         ));
     }
@@ -253,7 +253,7 @@ async fn upload(
         }
     };
     let (Some(mode), Some(file), true) = (mode, file, errors.is_empty()) else {
-        return Ok(page(t, &user, &uri, &org, errors, &upload.mode));
+        return Ok(page(t, &user, &here, &org, errors, &upload.mode));
     };
     let actor = user.session.actor.clone();
     let job = state.imports.add(
@@ -330,27 +330,27 @@ fn job_of(
     state: &AppState,
     user: &PageUser,
     t: Tr,
-    uri: &Uri,
+    here: &Here,
     id: &str,
 ) -> Result<std::sync::Arc<RosterJob>, PageError> {
     state
         .imports
         .get(id, user.session.actor.account_id)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, user, uri), ApiError::not_found()))
+        .ok_or_else(|| PageError::new(Layout::for_user(t, user, here), ApiError::not_found()))
 }
 
 async fn job_page(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     user: PageUser,
     Path(id): Path<String>,
 ) -> PageResult {
-    let job = job_of(&state, &user, t, &uri, &id)?;
+    let job = job_of(&state, &user, t, &here, &id)?;
     let outcome = job.outcome();
     let (written, to_write) = job.progress.written();
     let mut view = JobPage {
-        l: Layout::for_user(t, &user, &uri),
+        l: Layout::for_user(t, &user, &here),
         id: job.id.clone(),
         org_id: job.org_id,
         org_name: job.org_name.clone(),
@@ -404,14 +404,14 @@ async fn job_page(
 async fn report(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     user: PageUser,
     Path(id): Path<String>,
 ) -> PageResult {
-    let job = job_of(&state, &user, t, &uri, &id)?;
+    let job = job_of(&state, &user, t, &here, &id)?;
     let Some(Outcome::Report(r)) = job.outcome() else {
         return Err(PageError::new(
-            Layout::for_user(t, &user, &uri),
+            Layout::for_user(t, &user, &here),
             ApiError::not_found(),
         ));
     };
@@ -437,7 +437,7 @@ async fn report(
     ];
     let bytes = crate::export::xlsx("report", &header, &rows)
         .map_err(|e| ApiError::Internal(e.to_string()))
-        .or_page(|| Layout::for_user(t, &user, &uri))?;
+        .or_page(|| Layout::for_user(t, &user, &here))?;
     Ok(xlsx_download(bytes, "roster-report.xlsx"))
 }
 
@@ -457,10 +457,10 @@ fn xlsx_download(bytes: Vec<u8>, name: &str) -> Response {
 
 /// The template: the header row, and a second sheet that explains each
 /// column and lists the occupation groups.
-async fn template(_user: PageUser, t: Tr, uri: Uri) -> PageResult {
+async fn template(_user: PageUser, t: Tr, here: Here) -> PageResult {
     let bytes = crate::export::roster_template()
         .map_err(|e| ApiError::Internal(e.to_string()))
-        .or_page(|| Layout::anonymous(t, &uri))?;
+        .or_page(|| Layout::anonymous(t, &here))?;
     Ok(xlsx_download(bytes, "roster-template.xlsx"))
 }
 

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
@@ -16,7 +16,7 @@ use nuanxin_store::routing::{self, Trial};
 use nuanxin_store::{orgs, StoreError};
 use serde::Deserialize;
 
-use super::{form_errors, id_or_404, render, see_other, Layout, OrPage, PageResult};
+use super::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
 use crate::AppState;
@@ -36,6 +36,7 @@ pub struct RuleRow {
     pub region: String,
     pub target: String,
     pub target_closed: bool,
+    pub target_elsewhere: bool,
     pub reason: String,
     /// Whether a neighbour of the same stage lies above or below.
     pub can_up: bool,
@@ -100,11 +101,11 @@ async fn page(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    uri: &Uri,
+    here: &Here,
     org_id: i64,
     input: PageInput,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, user, uri);
+    let layout = || Layout::for_user(t, user, here);
     let actor = &user.session.actor;
     let org = orgs::get(&state.db, &actor.scope, org_id)
         .await
@@ -128,6 +129,7 @@ async fn page(
                 .unwrap_or_default(),
             target: r.target_name.clone(),
             target_closed: r.target_closed,
+            target_elsewhere: r.target_elsewhere,
             reason: r.reason_shown.clone(),
             can_up: i > 0 && list[i - 1].stage == r.stage,
             can_down: list.get(i + 1).is_some_and(|n| n.stage == r.stage),
@@ -214,28 +216,28 @@ fn describe(t: Tr, r: &routing::Route) -> String {
 async fn show(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     user: PageUser,
     Path(id): Path<String>,
     Query(trial): Query<TrialQuery>,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &user, &uri)?;
+    let org_id = id_or_404(&id, t, &user, &here)?;
     let input = PageInput {
         v: Filled::default(),
         errors: vec![],
         trial,
     };
-    page(&state, t, &user, &uri, org_id, input).await
+    page(&state, t, &user, &here, org_id, input).await
 }
 
 async fn create(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
     let actor = &form.user.session.actor;
     let v = Filled {
         employer: form.get("employer").into(),
@@ -256,8 +258,11 @@ async fn create(
         "target",
         "受理工会",
         &v.target,
-        Some(org_id),
-        None,
+        super::Among {
+            under: Some(org_id),
+            receiving: true,
+            ..Default::default()
+        },
     )
     .await
     {
@@ -287,13 +292,13 @@ async fn create(
     match result {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{org_id}/routing"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &uri))?;
+            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
             let input = PageInput {
                 v,
                 errors,
                 trial: TrialQuery::default(),
             };
-            page(&state, t, &form.user, &uri, org_id, input).await
+            page(&state, t, &form.user, &here, org_id, input).await
         }
     }
 }
@@ -302,54 +307,49 @@ async fn create(
 async fn rule_of(
     state: &AppState,
     t: Tr,
-    uri: &Uri,
+    here: &Here,
     form: &PostForm,
     org_id: i64,
     raw: &str,
 ) -> Result<i64, super::PageError> {
-    let rule = id_or_404(raw, t, &form.user, uri)?;
-    let layout = || Layout::for_user(t, &form.user, uri);
+    let rule = id_or_404(raw, t, &form.user, here)?;
+    let layout = || Layout::for_user(t, &form.user, here);
     let r = rules::get(&state.db, &form.user.session.actor.scope, rule)
         .await
         .or_page(layout)?;
-    if r.owner_org_id != org_id {
-        return Err(super::PageError::new(
-            layout(),
-            crate::error::ApiError::not_found(),
-        ));
-    }
+    super::owned_by(r.owner_org_id, org_id, layout)?;
     Ok(rule)
 }
 
 async fn move_rule(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path((id, rule)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
-    let rule = rule_of(&state, t, &uri, &form, org_id, &rule).await?;
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let rule = rule_of(&state, t, &here, &form, org_id, &rule).await?;
     let direction = Direction::parse(form.get("direction"))
-        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+        .or_page(|| Layout::for_user(t, &form.user, &here))?;
     rules::move_rule(&state.db, &form.user.session.actor, rule, direction)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+        .or_page(|| Layout::for_user(t, &form.user, &here))?;
     Ok(see_other(&format!("/console/orgs/{org_id}/routing")))
 }
 
 async fn delete(
     State(state): State<AppState>,
     t: Tr,
-    uri: Uri,
+    here: Here,
     Path((id, rule)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &uri)?;
-    let rule = rule_of(&state, t, &uri, &form, org_id, &rule).await?;
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let rule = rule_of(&state, t, &here, &form, org_id, &rule).await?;
     rules::delete(&state.db, &form.user.session.actor, rule)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &uri))?;
+        .or_page(|| Layout::for_user(t, &form.user, &here))?;
     Ok(see_other(&format!("/console/orgs/{org_id}/routing")))
 }
 
