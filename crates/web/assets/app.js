@@ -1,4 +1,15 @@
-// Lazy organisation tree and confirmations. Pages work without it.
+// Lazy organisation tree, confirmations, and the address of a page that
+// answers a form. Pages work without it.
+
+// A page answering a form shows the address of the page the form was on
+// (set by the server, always a local path): a reload then loads that page
+// instead of sending the form again, and the language switch and the next
+// form name it.
+{
+  const page = document.body && document.body.dataset.formPage;
+  if (page && page.startsWith("/") && !page.startsWith("//")) history.replaceState(null, "", page);
+}
+
 document.addEventListener("click", async (ev) => {
   const t = ev.target.closest("button.toggle");
   if (t) {

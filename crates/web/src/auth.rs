@@ -190,7 +190,11 @@ impl FromRequestParts<AppState> for PageUser {
             Ok(r) => r,
             Err(e) => {
                 let Ok(t) = crate::i18n::Tr::from_request_parts(parts, state).await;
-                let here = crate::pages::Here::of(&parts.method, &parts.uri, &parts.headers);
+                let here = crate::pages::Here::of(
+                    &parts.method,
+                    &parts.uri,
+                    parts.headers.get(axum::http::header::REFERER),
+                );
                 let l = crate::pages::Layout::anonymous(t, &here);
                 return Err(PageReject::Page(crate::pages::PageError::new(l, e)));
             }
@@ -257,7 +261,11 @@ impl FromRequest<AppState> for PostForm {
         let (mut parts, body) = req.into_parts();
         let user = PageUser::from_request_parts(&mut parts, state).await?;
         let Ok(t) = crate::i18n::Tr::from_request_parts(&mut parts, state).await;
-        let here = crate::pages::Here::of(&parts.method, &parts.uri, &parts.headers);
+        let here = crate::pages::Here::of(
+            &parts.method,
+            &parts.uri,
+            parts.headers.get(axum::http::header::REFERER),
+        );
         let page = |user: &PageUser, e: ApiError| {
             PageReject::Page(crate::pages::PageError::new(
                 crate::pages::Layout::for_user(t, user, &here),

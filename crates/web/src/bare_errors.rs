@@ -60,8 +60,9 @@ pub(crate) fn explained(status: StatusCode) -> (&'static str, &'static str, &'st
 }
 
 pub async fn explain(t: Tr, req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
-    let here = crate::pages::Here::of(req.method(), req.uri(), req.headers());
+    // Cheap copies (shared bytes): most answers need no page.
+    let (method, uri) = (req.method().clone(), req.uri().clone());
+    let referer = req.headers().get(header::REFERER).cloned();
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -79,9 +80,10 @@ pub async fn explain(t: Tr, req: Request, next: Next) -> Response {
     }
     let (code, zh, en) = explained(status);
     let error = ApiError::new(status, code, zh, en);
-    let fresh = if api {
+    let fresh = if uri.path().starts_with("/api/") {
         error.into_response()
     } else {
+        let here = crate::pages::Here::of(&method, &uri, referer.as_ref());
         PageError::new(Layout::anonymous(t, &here), error).into_response()
     };
     // Keep the original headers (Allow, request id), with the new body's type.

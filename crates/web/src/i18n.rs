@@ -578,6 +578,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("worker.failed_title", "没有办成", "Not done"),
     (
+        "worker.failed",
+        "这个请求没有办成。请返回上一页重试，或重新扫描工会的二维码。",
+        "This could not be done. Go back and try again, or scan the union's QR code again.",
+    ),
+    (
         "worker.fault",
         "系统暂时出了问题，不是您填写的原因。请过几分钟再试；如果一直这样，请联系工会。",
         "Something went wrong on our side, not with what you entered. Try again in a few minutes; if it keeps happening, contact the union.",

@@ -228,6 +228,18 @@ async fn the_console_in_a_real_browser() {
     assert!(text_of(&c, "#create-form .errors")
         .await
         .contains("校验位不正确"));
+    // The answer shows the address of the page the form was on, not the
+    // POST's: a reload does not send the form again, and the language
+    // switch reloads that page instead of asking for the POST's address.
+    let district_page = format!("/console/orgs/{}", app.district_a.id);
+    assert_eq!(c.current_url().await.unwrap().path(), district_page);
+    for (click, now) in [("English", "中文"), ("中文", "English")] {
+        let switch = c.find(Locator::Css("a.lang")).await.unwrap();
+        assert_eq!(switch.text().await.unwrap(), click);
+        switch.click().await.unwrap();
+        assert_eq!(text_when(&c, "a.lang", |t| t == now).await, now);
+        assert_eq!(c.current_url().await.unwrap().path(), district_page);
+    }
 
     // Another district's union: not by URL, not in search, not in the tree.
     c.goto(&app.url(&format!("/console/orgs/{}", app.union_b.id)))

@@ -235,7 +235,7 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
 
         // A post without the form's token (from another site) moves nothing.
         let r = c
-            .post(app.url(&format!("{me}/transfer")))
+            .post(app.url(&me))
             .form(&[("to_org_id", app.union_b.id.to_string())])
             .send()
             .await
@@ -248,7 +248,7 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
 
         let csrf = field_value(&html, "_csrf");
         let r = c
-            .post(app.url(&format!("{me}/transfer")))
+            .post(app.url(&me))
             .form(&[
                 ("_csrf", csrf.clone()),
                 ("to_org_id", app.union_b.id.to_string()),
@@ -266,7 +266,7 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
         assert_eq!(open[0].requested_by, "worker");
         // Asking again while one is open is refused with a message.
         let r = c
-            .post(app.url(&format!("{me}/transfer")))
+            .post(app.url(&me))
             .form(&[("_csrf", csrf), ("to_org_id", app.union_b.id.to_string())])
             .send()
             .await

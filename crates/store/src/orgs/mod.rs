@@ -187,6 +187,8 @@ pub struct OrgFilter {
     pub region_prefix: Option<String>,
     /// Restrict to the subtree of this organisation (itself in scope).
     pub under: Option<i64>,
+    /// Only open unions that receive members (grassroots kinds, not closed).
+    pub receiving: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -220,6 +222,19 @@ pub async fn search(db: &Db, scope: &Scope, f: &OrgFilter) -> StoreResult<(Vec<O
     }
     if let Some(s) = f.status {
         w.push(" AND o.status = ").push_bind(s.code());
+    }
+    if f.receiving {
+        w.push(" AND o.status <> ")
+            .push_bind(OrgStatus::Closed.code())
+            .push(" AND o.kind IN (");
+        let kinds = OrgKind::ALL.iter().filter(|k| k.is_grassroots());
+        for (i, k) in kinds.enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.push_bind(k.code());
+        }
+        w.push(")");
     }
     if let Some(r) = f.region_prefix.as_deref().filter(|s| !s.is_empty()) {
         let digits: String = r.chars().filter(char::is_ascii_digit).collect();

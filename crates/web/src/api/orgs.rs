@@ -148,6 +148,7 @@ pub async fn list(
         status,
         region_prefix: q.region,
         under: q.under,
+        receiving: false,
         limit: paging.limit(),
         offset: paging.offset(),
     };

@@ -4,7 +4,7 @@ use std::convert::Infallible;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, Uri};
+use axum::http::{header, HeaderValue, Method, Uri};
 
 use crate::auth::urlencode;
 
@@ -16,7 +16,8 @@ use crate::auth::urlencode;
 /// address of its own: loading the POST's address again would be refused
 /// (405), and must not resend the form anyway. Such a page goes back to the
 /// page the form was on, which the browser names in `Referer` (the site's
-/// referrer policy is `same-origin`, so its own forms always say). Only the
+/// referrer policy is `same-origin`, so its own forms say, unless the
+/// browser is set to send none). Only the
 /// path is kept, and the switch accepts only local paths, so a form posted
 /// from elsewhere can lead nowhere but into this site.
 pub struct Here {
@@ -24,19 +25,31 @@ pub struct Here {
     page: Option<String>,
     /// The request's own address.
     own: String,
+    /// Whether the request sent a form (any method but GET and HEAD).
+    form: bool,
 }
 
 impl Here {
-    pub fn of(method: &Method, uri: &Uri, headers: &HeaderMap) -> Here {
+    /// `referer` is the request's `Referer` header.
+    pub fn of(method: &Method, uri: &Uri, referer: Option<&HeaderValue>) -> Here {
         let own = uri
             .path_and_query()
             .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
-        let page = if method == Method::GET || method == Method::HEAD {
-            Some(own.clone())
+        let form = method != Method::GET && method != Method::HEAD;
+        let page = if form {
+            referer.and_then(form_page)
         } else {
-            form_page(headers)
+            Some(own.clone())
         };
-        Here { page, own }
+        Here { page, own, form }
+    }
+
+    /// For a page that answers a form, the page the form was on: the
+    /// browser shows that address instead of the POST's (`app.js`), so a
+    /// reload does not send the form again, and a form sent from the answer
+    /// names that page in its own `Referer`.
+    pub fn form_page(&self) -> Option<&str> {
+        self.page.as_deref().filter(|_| self.form)
     }
 
     /// For the console: the page, or the console's home when the form's
@@ -52,9 +65,9 @@ impl Here {
     }
 }
 
-/// The path of the page that sent a form.
-fn form_page(headers: &HeaderMap) -> Option<String> {
-    let referer: Uri = headers.get(header::REFERER)?.to_str().ok()?.parse().ok()?;
+/// The path of the page that sent a form, from its `Referer`.
+fn form_page(referer: &HeaderValue) -> Option<String> {
+    let referer: Uri = referer.to_str().ok()?.parse().ok()?;
     Some(referer.path_and_query()?.as_str().to_string())
 }
 
@@ -62,7 +75,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Here {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(Here::of(&parts.method, &parts.uri, &parts.headers))
+        Ok(Here::of(
+            &parts.method,
+            &parts.uri,
+            parts.headers.get(header::REFERER),
+        ))
     }
 }
 
@@ -70,35 +87,35 @@ impl<S: Send + Sync> FromRequestParts<S> for Here {
 mod tests {
     use super::*;
 
-    fn referer(value: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(header::REFERER, value.parse().unwrap());
-        h
+    fn referer(value: &str) -> HeaderValue {
+        value.parse().unwrap()
     }
 
     #[test]
     fn a_get_page_goes_back_to_itself() {
         let uri: Uri = "/console/orgs/5/members?status=applied".parse().unwrap();
-        let here = Here::of(&Method::GET, &uri, &referer("http://x/console"));
+        let here = Here::of(&Method::GET, &uri, Some(&referer("http://x/console")));
         assert_eq!(here.back(), "/console/orgs/5/members%3Fstatus%3Dapplied");
+        assert_eq!(here.form_page(), None, "a page of its own");
     }
 
     #[test]
     fn a_page_answering_a_form_goes_back_to_the_form_page() {
         let uri: Uri = "/console/orgs/5/members/decide".parse().unwrap();
         let h = referer("http://union.example:8080/console/orgs/5/members?q=1");
-        let here = Here::of(&Method::POST, &uri, &h);
+        let here = Here::of(&Method::POST, &uri, Some(&h));
         assert_eq!(here.back(), "/console/orgs/5/members%3Fq%3D1");
         assert_eq!(here.back_to_own(), here.back());
+        assert_eq!(here.form_page(), Some("/console/orgs/5/members?q=1"));
     }
 
     #[test]
     fn without_the_form_page_the_console_goes_home_and_a_worker_page_stays() {
         let uri: Uri = "/join/abc".parse().unwrap();
-        let here = Here::of(&Method::POST, &uri, &HeaderMap::new());
+        let here = Here::of(&Method::POST, &uri, None);
         assert_eq!(here.back(), "/console");
         assert_eq!(here.back_to_own(), "/join/abc");
-        let unreadable = Here::of(&Method::POST, &uri, &referer("not a uri"));
+        let unreadable = Here::of(&Method::POST, &uri, Some(&referer("not a uri")));
         assert_eq!(unreadable.back(), "/console");
     }
 }

@@ -26,11 +26,9 @@ const JOIN_CSRF_COOKIE: &str = "nx_join";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/join/{token}", get(show).post(submit))
-        .route("/me/{token}", get(status))
-        .route(
-            "/me/{token}/transfer",
-            axum::routing::post(request_transfer),
-        )
+        // The transfer form posts to the page that shows it, like the join
+        // form: every worker page's address can be loaded again.
+        .route("/me/{token}", get(status).post(request_transfer))
         .route("/verify/{token}", get(verify))
         .route_layer(axum::middleware::from_fn(as_worker_page))
         .route(
@@ -73,8 +71,7 @@ impl Worker {
         }
     }
 
-    /// For the answer to a form whose own address shows nothing: the
-    /// switch goes back to `path` instead.
+    /// For the answer to a form that names the page to go back to.
     fn at(t: Tr, path: &str) -> Self {
         Self {
             t,
@@ -157,16 +154,24 @@ async fn as_worker_page(t: Tr, here: Here, req: Request, next: Next) -> Response
         return res;
     };
     let w = Worker::new(t, &here);
-    let text = if res.status().is_server_error() {
-        // The API's text speaks to an administrator; the worker only needs
-        // to know it is not their mistake.
-        t.s("worker.fault").to_string()
-    } else if t.en() {
-        problem.en
-    } else {
-        problem.zh
+    let status = res.status();
+    let text = match status {
+        // A refusal of what the worker sent says what was wrong with it.
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT if t.en() => problem.en,
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => problem.zh,
+        // Other texts speak to an officer or an administrator ("not in your
+        // scope", "give the request id"); the worker only needs to know
+        // whether it was their mistake.
+        s if s.is_server_error() => t.s("worker.fault").to_string(),
+        _ => t.s("worker.failed").to_string(),
     };
-    message(&w, res.status(), t.s("worker.failed_title"), text)
+    let mut page = message(&w, status, t.s("worker.failed_title"), text);
+    // Some of these pages are private links.
+    page.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    page
 }
 
 /// A private link that opens no application.

@@ -96,6 +96,9 @@ pub struct Layout {
     pub scope_root: i64,
     /// The current path, URL-encoded, for the language switch to come back to.
     pub back: String,
+    /// For a page that answers a form: the address the browser shows
+    /// instead of the POST's ([`Here::form_page`]).
+    pub form_page: Option<String>,
     pub notice: Option<String>,
     pub warnings: Vec<String>,
 }
@@ -108,6 +111,7 @@ impl Layout {
             csrf: String::new(),
             scope_root: 0,
             back: here.back(),
+            form_page: here.form_page().map(str::to_string),
             notice: None,
             warnings: vec![],
         }
@@ -128,6 +132,7 @@ impl Layout {
             csrf: s.csrf.clone(),
             scope_root: s.actor.scope.org_id,
             back: here.back(),
+            form_page: here.form_page().map(str::to_string),
             notice: None,
             warnings: vec![],
         }
@@ -242,7 +247,18 @@ struct Back {
 /// Only local paths, never `//host` or a scheme: no open redirect.
 pub fn local_path(p: Option<&str>) -> String {
     match p {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                // Visible ASCII only, as the pages' own links are encoded:
+                // browsers drop tabs and line breaks from a URL, so
+                // `/\t/evil.example` would become `//evil.example`, and a
+                // line break or raw UTF-8 cannot go into the header at all.
+                && p.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            p.to_string()
+        }
         _ => "/console".to_string(),
     }
 }
@@ -316,8 +332,8 @@ pub struct Among {
     pub under: Option<i64>,
     /// Not this one (the organisation being moved, the current union).
     pub skip: Option<i64>,
-    /// Only open unions that receive members: a federation or a closed
-    /// union would only be refused after it was picked.
+    /// Only open unions that receive members: a level federation or a
+    /// closed union would only be refused after it was picked.
     pub receiving: bool,
 }
 
@@ -349,18 +365,14 @@ pub async fn pick_org(
     let filter = nuanxin_store::orgs::OrgFilter {
         q: Some(raw.to_string()),
         under: among.under,
-        // Enough to still list candidates after the unwanted are dropped.
-        limit: if among.receiving { 50 } else { 9 },
+        receiving: among.receiving,
+        limit: 9,
         ..Default::default()
     };
     let (found, _) = nuanxin_store::orgs::search(&state.db, scope, &filter).await?;
     let found: Vec<_> = found
         .into_iter()
         .filter(|o| Some(o.id) != among.skip)
-        .filter(|o| {
-            !among.receiving
-                || (o.kind.is_grassroots() && o.status != nuanxin_domain::org::OrgStatus::Closed)
-        })
         .collect();
     match found.as_slice() {
         [one] => Ok(one.id),
@@ -426,6 +438,13 @@ mod tests {
         assert_eq!(local_path(Some("//evil.example")), "/console");
         assert_eq!(local_path(Some("https://evil.example")), "/console");
         assert_eq!(local_path(Some("/\\evil")), "/console");
+        assert_eq!(local_path(Some("/\t/evil.example")), "/console");
+        assert_eq!(local_path(Some("/\n/evil.example")), "/console");
+        assert_eq!(local_path(Some("/console/members?q=张")), "/console");
+        assert_eq!(
+            local_path(Some("/console/members?q=%E5%BC%A0")),
+            "/console/members?q=%E5%BC%A0"
+        );
         assert_eq!(local_path(None), "/console");
     }
 }

@@ -360,6 +360,7 @@ async fn search(
         status: q.status.as_deref().and_then(OrgStatus::from_code),
         region_prefix: None,
         under: q.under.as_deref().and_then(parse_id),
+        receiving: false,
         limit,
         offset,
     };
