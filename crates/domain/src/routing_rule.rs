@@ -9,38 +9,30 @@
 //! rules of the most local organisation come first, then each
 //! organisation's own order.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, ValidationErrors};
 use crate::membership::Occupation;
 use crate::region::{RegionCode, Regions};
 use crate::text;
 
-/// Where a rule stands in the default order; derived from what it matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// An employer keyword, anywhere in the owner's area: the employer's own union.
-    Employer = 1,
-    /// An employer (platform) keyword in a named area: the union of that
-    /// platform's partner companies there.
-    PlatformPartner = 2,
-    /// An occupation group: that group's industry union.
-    Occupation = 3,
-    /// Only an area: the area's catch-all union.
-    Region = 4,
+crate::org::coded_enum! {
+    /// Where a rule stands in the default order, derived from what it
+    /// matches; stages sort in that order.
+    Stage {
+        // An employer keyword, anywhere in the owner's area: the employer's own union.
+        Employer = "employer", "工作单位", "Employer";
+        // An employer (platform) keyword in a named area: the union of that
+        // platform's partner companies there.
+        PlatformPartner = "platform_partner", "平台合作商", "Platform partner";
+        // An occupation group: that group's industry union.
+        Occupation = "occupation", "职业群体", "Occupation group";
+        // Only an area: the area's catch-all union.
+        Region = "region", "地区兜底", "Area catch-all";
+    }
 }
 
 impl Stage {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Stage::Employer => "工作单位",
-            Stage::PlatformPartner => "平台合作商",
-            Stage::Occupation => "职业群体",
-            Stage::Region => "地区兜底",
-        }
-    }
-
     /// The reason shown to the worker when a rule carries none of its own.
     pub fn default_reason_zh(self, occupation: Option<Occupation>) -> String {
         match (self, occupation) {

@@ -199,10 +199,6 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("routing.trial_employer", "工作单位或平台", "Employer or platform"),
     ("routing.trial_region", "工作地区代码", "Work area code"),
     ("routing.trial_submit", "试算分派", "Try routing"),
-    ("routing.stage.employer", "工作单位", "Employer"),
-    ("routing.stage.platform_partner", "平台合作商", "Platform partner"),
-    ("routing.stage.occupation", "职业群体", "Occupation group"),
-    ("routing.stage.region", "地区兜底", "Area catch-all"),
     ("routing.by_rule", "分派规则 #{}", "routing rule #{}"),
     (
         "routing.by_scanned_union",

@@ -52,10 +52,7 @@ impl From<Rule> for RuleDto {
         RuleDto {
             id: r.id,
             owner_org_id: r.owner_org_id,
-            stage: serde_json::to_value(r.stage)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            stage: r.stage.code().to_string(),
             position: r.position,
             employer: r.employer,
             occupation: r.occupation.map(|o| o.code().to_string()),

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
 use nuanxin_domain::membership::Occupation;
-use nuanxin_domain::routing_rule::{RuleForm, Stage};
+use nuanxin_domain::routing_rule::RuleForm;
 use nuanxin_domain::FieldError;
 use nuanxin_store::routing::rules::{self, Direction};
 use nuanxin_store::routing::{self, Trial};
@@ -119,7 +119,7 @@ async fn page(
         .enumerate()
         .map(|(i, r)| RuleRow {
             id: r.id,
-            stage: stage_label(t, r.stage),
+            stage: r.stage.label(t.en()),
             employer: r.employer.clone().unwrap_or_default(),
             occupation: r.occupation.map(|o| o.label(t.en())).unwrap_or(""),
             region: r
@@ -184,15 +184,6 @@ async fn page(
 }
 
 /// A rule's stage in the page's language.
-fn stage_label(t: Tr, stage: Stage) -> &'static str {
-    t.s(match stage {
-        Stage::Employer => "routing.stage.employer",
-        Stage::PlatformPartner => "routing.stage.platform_partner",
-        Stage::Occupation => "routing.stage.occupation",
-        Stage::Region => "routing.stage.region",
-    })
-}
-
 /// The decision in words, naming what decided it. In Chinese it quotes the
 /// reason the worker is shown (which is Chinese only); in English it names
 /// the union.
@@ -360,20 +351,6 @@ mod tests {
 
     const ZH: Tr = Tr { lang: Lang::Zh };
     const EN: Tr = Tr { lang: Lang::En };
-
-    #[test]
-    fn stages_have_both_labels() {
-        for s in [
-            Stage::Employer,
-            Stage::PlatformPartner,
-            Stage::Occupation,
-            Stage::Region,
-        ] {
-            assert_eq!(stage_label(ZH, s), s.label_zh());
-            let en = stage_label(EN, s);
-            assert!(en.is_ascii() && en != "?", "{en}");
-        }
-    }
 
     #[test]
     fn describe_names_what_decided() {
