@@ -92,6 +92,9 @@ pub struct DbOptions {
 pub struct Db {
     pub(crate) pools: Pools,
     caches: Arc<Caches>,
+    /// Large roster imports running now: the writer keeps their settings
+    /// until the last one ends (`roster::write`).
+    pub(crate) large_imports: Arc<tokio::sync::Mutex<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +117,7 @@ impl Db {
         Db {
             pools,
             caches: Arc::new(Caches::default()),
+            large_imports: Arc::default(),
         }
     }
 

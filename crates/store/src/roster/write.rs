@@ -108,14 +108,11 @@ pub(super) async fn enrol(
     let tune = db.backend() == Backend::Sqlite
         && progress.total.load(Ordering::Relaxed) >= LARGE_IMPORT_ROWS;
     if tune {
-        import_settings(db, true).await?;
+        large_import_starts(db).await?;
     }
     let written = write_all(db, actor, entry_path, &mut rx, progress).await;
     if tune {
-        // Whatever the settings do, the import's own outcome is the answer.
-        if let Err(e) = import_settings(db, false).await {
-            tracing::warn!(error = %e, "the writer's settings could not be restored after an import");
-        }
+        large_import_ends(db).await;
     }
     // Stop the reader before reporting, whatever happened to the writes.
     drop(rx);
@@ -124,6 +121,30 @@ pub(super) async fn enrol(
         .map_err(|e| StoreError::Internal(format!("roster reader stopped: {e}")))?
         .map_err(|e| StoreError::Validation(e.into()))?;
     written
+}
+
+/// Gives the writer the settings of [`import_settings`], unless another
+/// large import already did.
+async fn large_import_starts(db: &Db) -> StoreResult<()> {
+    let mut running = db.large_imports.lock().await;
+    if *running == 0 {
+        import_settings(db, true).await?;
+    }
+    *running += 1;
+    Ok(())
+}
+
+/// Gives the writer the server's own settings back once the last large
+/// import has ended, so that one import ending does not slow another down.
+/// Whatever that does, the import's own outcome is the answer.
+async fn large_import_ends(db: &Db) {
+    let mut running = db.large_imports.lock().await;
+    *running -= 1;
+    if *running == 0 {
+        if let Err(e) = import_settings(db, false).await {
+            tracing::warn!(error = %e, "the writer's settings could not be restored after an import");
+        }
+    }
 }
 
 /// SQLite settings of the writer connection while an import runs, and the
@@ -477,4 +498,40 @@ async fn issue_numbers(
             Ok(no)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn checkpoint_pages(db: &Db) -> i64 {
+        // On the writer, whose settings these are.
+        let mut tx = db.begin().await.unwrap();
+        tx.scalar(&Query::new("PRAGMA wal_autocheckpoint"))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_last_large_import_to_end_restores_the_writer() {
+        let t = crate::testing::TestDb::sqlite().await;
+        let db = &t.db;
+        assert_eq!(
+            checkpoint_pages(db).await,
+            i64::from(SQLITE_CHECKPOINT_PAGES)
+        );
+        large_import_starts(db).await.unwrap();
+        large_import_starts(db).await.unwrap();
+        large_import_ends(db).await;
+        assert_eq!(
+            checkpoint_pages(db).await,
+            i64::from(IMPORT_CHECKPOINT_PAGES),
+            "one import still runs"
+        );
+        large_import_ends(db).await;
+        assert_eq!(
+            checkpoint_pages(db).await,
+            i64::from(SQLITE_CHECKPOINT_PAGES)
+        );
+    }
 }
