@@ -200,6 +200,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("routing.trial_region", "工作地区代码", "Work area code"),
     ("routing.trial_submit", "试算分派", "Try routing"),
     ("routing.by_rule", "分派规则 #{}", "routing rule #{}"),
+    // The rule's owner, then its id.
+    ("routing.by_rule_of", "{}的分派规则 #{}", "{}, routing rule #{}"),
     (
         "routing.by_scanned_union",
         "扫描的即为该工会的二维码",

@@ -356,7 +356,7 @@ async fn the_console_page_adds_orders_tries_and_deletes_rules() {
             .await
             .unwrap();
         assert!(
-            trial.contains(&format!("分派规则 #{}", ids[1])),
+            trial.contains(&format!("玄武区总工会的分派规则 #{}", ids[1])),
             "{}",
             app.backend
         );

@@ -241,6 +241,28 @@ pub async fn try_route(
     Ok(router.route_parts(occupation, employer, &work_region)?)
 }
 
+/// The organisation whose routing rule decided `route`, by name: a rule
+/// tried on a district's page may be its city's. None for a built-in step,
+/// or a rule deleted since.
+pub async fn rule_owner(db: &Db, route: &Route) -> StoreResult<Option<String>> {
+    let Some(id) = route
+        .rule
+        .strip_prefix("rule:")
+        .and_then(|id| id.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let owner: Option<(String,)> = db
+        .fetch_optional(
+            &Query::new(
+                "SELECT o.name FROM routing_rules r JOIN orgs o ON o.id = r.owner_org_id WHERE r.id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    Ok(owner.map(|(name,)| name))
+}
+
 fn no_union() -> FieldError {
     FieldError::new(
         "work_region",

@@ -144,7 +144,10 @@ async fn page(
                 work_region: input.trial.trial_region.clone(),
             };
             match routing::try_route(&state.db, &actor.scope, &regions, org_id, &trial).await {
-                Ok(r) => (Some(describe(t, &r)), vec![]),
+                Ok(r) => {
+                    let owner = routing::rule_owner(&state.db, &r).await.or_page(layout)?;
+                    (Some(describe(t, &r, owner.as_deref())), vec![])
+                }
                 Err(StoreError::Validation(v)) => {
                     match v.0.iter().find(|f| f.code == "routing.no_union") {
                         Some(f) => (Some(f.message(t.en()).to_string()), vec![]),
@@ -187,10 +190,11 @@ async fn page(
 /// The decision in words, naming what decided it. In Chinese it quotes the
 /// reason the worker is shown (which is Chinese only); in English it names
 /// the union.
-fn describe(t: Tr, r: &routing::Route) -> String {
-    let by = match r.rule.strip_prefix("rule:") {
-        Some(id) => t.f("routing.by_rule", id),
-        None => match r.rule.as_str() {
+fn describe(t: Tr, r: &routing::Route, rule_owner: Option<&str>) -> String {
+    let by = match (r.rule.strip_prefix("rule:"), rule_owner) {
+        (Some(id), Some(owner)) => t.f2("routing.by_rule_of", owner, id),
+        (Some(id), None) => t.f("routing.by_rule", id),
+        (None, _) => match r.rule.as_str() {
             "scanned_union" => t.s("routing.by_scanned_union").into(),
             "industry_federation" => t.s("routing.by_industry_federation").into(),
             "catch_all_union" => t.s("routing.by_catch_all_union").into(),
@@ -361,17 +365,27 @@ mod tests {
             reason_zh: "已分派至 顺丰工会：您的工作单位已建立工会".into(),
         };
         assert_eq!(
-            describe(ZH, &r),
+            describe(ZH, &r, None),
             "已分派至 顺丰工会：您的工作单位已建立工会（依据：分派规则 #3）"
         );
         assert_eq!(
-            describe(EN, &r),
+            describe(EN, &r, None),
             "Goes to 顺丰工会 (decided by: routing rule #3)"
+        );
+        // A rule of another organisation (the city's, on a district's page)
+        // says whose it is.
+        assert_eq!(
+            describe(ZH, &r, Some("南京市总工会")),
+            "已分派至 顺丰工会：您的工作单位已建立工会（依据：南京市总工会的分派规则 #3）"
+        );
+        assert_eq!(
+            describe(EN, &r, Some("南京市总工会")),
+            "Goes to 顺丰工会 (decided by: 南京市总工会, routing rule #3)"
         );
         for rule in ["scanned_union", "industry_federation", "catch_all_union"] {
             r.rule = rule.into();
-            assert!(!describe(ZH, &r).contains(rule));
-            assert!(!describe(EN, &r).contains(rule));
+            assert!(!describe(ZH, &r, None).contains(rule));
+            assert!(!describe(EN, &r, None).contains(rule));
         }
     }
 }
