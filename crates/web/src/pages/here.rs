@@ -17,9 +17,9 @@ use crate::auth::urlencode;
 /// (405), and must not resend the form anyway. Such a page goes back to the
 /// page the form was on, which the browser names in `Referer` (the site's
 /// referrer policy is `same-origin`, so its own forms say, unless the
-/// browser is set to send none). Only the
-/// path is kept, and the switch accepts only local paths, so a form posted
-/// from elsewhere can lead nowhere but into this site.
+/// browser is set to send none). Only the path is kept, and the switch
+/// accepts only local paths, so a form posted from elsewhere can lead
+/// nowhere but into this site.
 pub struct Here {
     /// The page the request was made from or is, when known.
     page: Option<String>,
