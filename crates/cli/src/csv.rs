@@ -43,7 +43,10 @@ pub fn parse(text: &str) -> (Vec<String>, Vec<Result<Record, LineError>>) {
                     Ok(Record { line, fields })
                 }
             }
-            Err((line, message)) => Err(LineError { line, message }),
+            Err(e) => Err(LineError {
+                line: e.line,
+                message: e.en,
+            }),
         };
         match (&header, row) {
             (None, Ok(r)) => header = Some(r.fields.iter().map(|h| h.trim().to_string()).collect()),

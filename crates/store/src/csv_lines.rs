@@ -37,7 +37,7 @@ impl<'a> CsvLines<'a> {
 
     /// Reads the next record into `record` and returns its 1-based line, or
     /// `None` at the end. An error carries the line where it was found.
-    pub fn read(&mut self, record: &mut StringRecord) -> Result<Option<usize>, (usize, String)> {
+    pub fn read(&mut self, record: &mut StringRecord) -> Result<Option<usize>, CsvError> {
         match self.reader.read_record(record) {
             Ok(false) => Ok(None),
             Ok(true) => {
@@ -45,13 +45,21 @@ impl<'a> CsvLines<'a> {
                 let line = self.line_at(start);
                 let end = self.reader.position().byte() as usize;
                 match self.text.get(start as usize..end).and_then(quoting_error) {
-                    Some(message) => Err((line, message.to_string())),
+                    Some((zh, en)) => Err(CsvError {
+                        line,
+                        zh: zh.into(),
+                        en: en.into(),
+                    }),
                     None => Ok(Some(line)),
                 }
             }
             Err(e) => {
                 let byte = e.position().map_or(self.counted_to as u64, |p| p.byte());
-                Err((self.line_at(byte), e.to_string()))
+                Err(CsvError {
+                    line: self.line_at(byte),
+                    zh: "不是有效的 CSV 格式".into(),
+                    en: e.to_string(),
+                })
             }
         }
     }
@@ -73,11 +81,24 @@ impl<'a> CsvLines<'a> {
     }
 }
 
+/// A record that cannot be read, and where.
+#[derive(Debug)]
+pub struct CsvError {
+    /// The 1-based line.
+    pub line: usize,
+    pub zh: String,
+    pub en: String,
+}
+
 /// What is wrong with the quoting of one record's text, if anything. A
 /// field that starts with a quote must end with the quote that closes it,
 /// right before a comma or the end of the record; `""` inside is a quote.
 /// Quotes inside a field that does not start with one are its text.
-fn quoting_error(record: &str) -> Option<&'static str> {
+fn quoting_error(record: &str) -> Option<(&'static str, &'static str)> {
+    // Most records quote nothing: one fast scan settles them.
+    if !record.contains('"') {
+        return None;
+    }
     // A record's offset may point at the line break that ended the one
     // before (the `\n` of `\r\n`, or a blank line).
     let bytes = record.trim_start_matches(['\r', '\n']).as_bytes();
@@ -88,7 +109,7 @@ fn quoting_error(record: &str) -> Option<&'static str> {
             i += 1;
             loop {
                 match bytes.get(i) {
-                    None => return Some("引号没有闭合 / a quote is not closed"),
+                    None => return Some(("引号没有闭合", "a quote is not closed")),
                     Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
                     Some(b'"') => {
                         i += 1;
@@ -100,7 +121,7 @@ fn quoting_error(record: &str) -> Option<&'static str> {
             match bytes.get(i) {
                 None | Some(b'\r' | b'\n') => return None,
                 Some(b',') => i += 1,
-                Some(_) => return Some("引号闭合后还有其他字符 / text after a closing quote"),
+                Some(_) => return Some(("引号闭合后还有其他字符", "text after a closing quote")),
             }
         } else {
             match bytes[i..]
@@ -152,7 +173,7 @@ mod tests {
                 match reader.read(&mut record) {
                     Ok(Some(_)) => continue,
                     Ok(None) => return None,
-                    Err((line, message)) => return Some((line, message)),
+                    Err(e) => return Some((e.line, e.en)),
                 }
             }
         };

@@ -234,17 +234,11 @@ pub async fn begin_push(
                 .bind(since),
             )
             .await?;
-        if reserved == 1 {
-            return Ok(PushStart::Fresh(Reservation::new(
-                key_id,
-                idempotency_key,
-                since,
-            )));
-        }
         // A reservation that never got its answer (the server stopped
         // mid-push) is taken over once it is older than any push could run.
-        let taken_over = db
-            .execute(
+        let fresh = reserved == 1
+            || db
+                .execute(
                 &Query::new(
                     "UPDATE roster_pushes SET created_at = $2
                      WHERE request_hash = $1 AND api_key_id = $3 AND idempotency_key = $4 AND status = 0 AND created_at < $5",
@@ -255,8 +249,9 @@ pub async fn begin_push(
                 .bind(idempotency_key)
                 .bind(since - STALE_RESERVATION),
             )
-            .await?;
-        if taken_over == 1 {
+            .await?
+                == 1;
+        if fresh {
             return Ok(PushStart::Fresh(Reservation::new(
                 key_id,
                 idempotency_key,

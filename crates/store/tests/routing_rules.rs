@@ -143,7 +143,26 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
         // Routes never leave the subtree of the scanned code: the city's rule
         // covers district B's area, but its target lies in district A.
         let city_admin = actor_at(&tr.city, Role::UnionAdmin);
-        add(db, &city_admin, &tr.city, form("京东", "", ""), &tr.union_a).await;
+        let by_city = add(db, &city_admin, &tr.city, form("京东", "", ""), &tr.union_a).await;
+        // Tried through district A, the city's rule decides; the district
+        // learns that a federation above did, not which one.
+        let through_a = routing::route(db, tr.district_a.id, &app("courier", "京东", "320102"))
+            .await
+            .unwrap();
+        assert_eq!(through_a.rule, format!("rule:{by_city}"), "{}", t.name);
+        let owner = |scope| routing::rule_owner(db, scope, &through_a);
+        assert_eq!(
+            owner(&admin.scope).await.unwrap(),
+            Some(routing::RuleOwner::Above),
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            owner(&city_admin.scope).await.unwrap(),
+            Some(routing::RuleOwner::InScope(tr.city.name.clone())),
+            "{}",
+            t.name
+        );
         let e = routing::route(db, tr.district_b.id, &app("courier", "京东", "320104"))
             .await
             .unwrap_err();

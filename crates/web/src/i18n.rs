@@ -202,6 +202,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("routing.by_rule", "分派规则 #{}", "routing rule #{}"),
     // The rule's owner, then its id.
     ("routing.by_rule_of", "{}的分派规则 #{}", "{}, routing rule #{}"),
+    ("routing.owner_above", "上级工会", "a federation above"),
     (
         "routing.by_scanned_union",
         "扫描的即为该工会的二维码",
@@ -564,11 +565,6 @@ const WORDS: &[(&str, &str, &str)] = &[
         "You do not have permission to do this",
     ),
     // The worker's pages.
-    (
-        "worker.brand",
-        "暖新",
-        "Nuanxin",
-    ),
     (
         "worker.bar",
         "暖新 · 职工入会",

@@ -141,10 +141,16 @@ impl RosterFile {
                     let line = match reader.read(&mut record) {
                         Ok(None) => return Ok(()),
                         Ok(Some(line)) => line as u32,
-                        Err((line, message)) => {
-                            return Err(unreadable(format!(
-                                "第 {line} 行 / line {line}: {message}"
-                            )))
+                        Err(e) => {
+                            return Err(FieldError::new(
+                                "file",
+                                "roster.csv_malformed",
+                                format!("第 {} 行无法读取：{}。请检查这一行的引号", e.line, e.zh),
+                                format!(
+                                    "line {} cannot be read: {}; check its quotes",
+                                    e.line, e.en
+                                ),
+                            ))
                         }
                     };
                     cells.clear();
@@ -266,6 +272,23 @@ mod tests {
                 .unwrap()
                 .code,
             "roster.unreadable"
+        );
+    }
+
+    #[test]
+    fn broken_csv_quoting_names_its_line_in_each_language() {
+        let mut f = RosterFile::open("姓名,手机号\n张伟,\"138\"x\n".into()).unwrap();
+        let e = f
+            .for_each_row(|_, _| ControlFlow::Continue(()))
+            .unwrap_err();
+        assert_eq!(e.code, "roster.csv_malformed");
+        assert_eq!(
+            e.message_zh,
+            "第 2 行无法读取：引号闭合后还有其他字符。请检查这一行的引号"
+        );
+        assert_eq!(
+            e.message_en,
+            "line 2 cannot be read: text after a closing quote; check its quotes"
         );
     }
 

@@ -241,10 +241,19 @@ pub async fn try_route(
     Ok(router.route_parts(occupation, employer, &work_region)?)
 }
 
-/// The organisation whose routing rule decided `route`, by name: a rule
-/// tried on a district's page may be its city's. None for a built-in step,
-/// or a rule deleted since.
-pub async fn rule_owner(db: &Db, route: &Route) -> StoreResult<Option<String>> {
+/// Whose routing rule decided a route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleOwner {
+    /// An organisation in the caller's scope, by name.
+    InScope(String),
+    /// An organisation above the caller's scope: a district's trial may be
+    /// decided by its city's rule, whose name the scope does not show.
+    Above,
+}
+
+/// Whose routing rule decided `route`, as far as `scope` may see. None for
+/// a built-in step, or a rule deleted since.
+pub async fn rule_owner(db: &Db, scope: &Scope, route: &Route) -> StoreResult<Option<RuleOwner>> {
     let Some(id) = route
         .rule
         .strip_prefix("rule:")
@@ -252,15 +261,21 @@ pub async fn rule_owner(db: &Db, route: &Route) -> StoreResult<Option<String>> {
     else {
         return Ok(None);
     };
-    let owner: Option<(String,)> = db
+    let owner: Option<(String, String)> = db
         .fetch_optional(
             &Query::new(
-                "SELECT o.name FROM routing_rules r JOIN orgs o ON o.id = r.owner_org_id WHERE r.id = $1",
+                "SELECT o.name, o.path FROM routing_rules r JOIN orgs o ON o.id = r.owner_org_id WHERE r.id = $1",
             )
             .bind(id),
         )
         .await?;
-    Ok(owner.map(|(name,)| name))
+    Ok(owner.map(|(name, path)| {
+        if scope.contains(&path) {
+            RuleOwner::InScope(name)
+        } else {
+            RuleOwner::Above
+        }
+    }))
 }
 
 fn no_union() -> FieldError {

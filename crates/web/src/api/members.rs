@@ -223,7 +223,7 @@ pub struct Reroute {
 
 /// Sends a pending application to another grassroots union in scope.
 #[utoipa::path(post, path = "/api/v1/members/{id}/reroute", tag = "members", request_body = Reroute,
-    responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 409, body = Problem, description = "decided or re-routed by someone else meanwhile (`membership.changed_meanwhile`)"), (status = 422, body = Problem)))]
 pub async fn reroute(
     State(state): State<AppState>,
     user: ApiUser,

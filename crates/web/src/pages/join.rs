@@ -71,14 +71,6 @@ impl Worker {
         }
     }
 
-    /// For the answer to a form that names the page to go back to.
-    fn at(t: Tr, path: &str) -> Self {
-        Self {
-            t,
-            back: crate::auth::urlencode(path),
-        }
-    }
-
     /// A field error, or a refusal, in the page's language.
     fn says(&self, e: &nuanxin_domain::FieldError) -> String {
         e.message(self.t.en()).to_string()
@@ -216,7 +208,27 @@ struct Scanned<'a> {
     entry: join::Entry,
 }
 
-impl Scanned<'_> {
+impl<'a> Scanned<'a> {
+    /// The code of a join link, resolved; a code that opens nothing is
+    /// answered with the page that says so.
+    async fn resolve(
+        state: &'a AppState,
+        w: Worker,
+        headers: &'a HeaderMap,
+        token: &'a str,
+    ) -> Result<Scanned<'a>, Result<Response, ApiError>> {
+        match join::resolve(&state.db, token).await {
+            Ok(entry) => Ok(Scanned {
+                state,
+                w,
+                headers,
+                token,
+                entry,
+            }),
+            Err(e) => Err(closed_entry(&w, e)),
+        }
+    }
+
     /// The form again, with what was typed, its errors and a message.
     fn page(
         &self,
@@ -275,17 +287,9 @@ async fn show(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let w = Worker::new(t, &here);
-    let entry = match join::resolve(&state.db, &token).await {
-        Ok(x) => x,
-        Err(e) => return closed_entry(&w, e),
-    };
-    let scanned = Scanned {
-        state: &state,
-        w,
-        headers: &headers,
-        token: &token,
-        entry,
+    let scanned = match Scanned::resolve(&state, Worker::new(t, &here), &headers, &token).await {
+        Ok(scanned) => scanned,
+        Err(answer) => return answer,
     };
     Ok(scanned.page(
         StatusCode::OK,
@@ -306,17 +310,9 @@ async fn submit(
         axum::extract::rejection::FormRejection,
     >,
 ) -> Result<Response, ApiError> {
-    let w = Worker::new(t, &here);
-    let entry = match join::resolve(&state.db, &token).await {
-        Ok(x) => x,
-        Err(e) => return closed_entry(&w, e),
-    };
-    let scanned = Scanned {
-        state: &state,
-        w,
-        headers: &headers,
-        token: &token,
-        entry,
+    let scanned = match Scanned::resolve(&state, Worker::new(t, &here), &headers, &token).await {
+        Ok(scanned) => scanned,
+        Err(answer) => return answer,
     };
     let entry = &scanned.entry;
     let Ok(axum::Form(f)) = form else {
@@ -639,6 +635,7 @@ async fn verify(
 async fn request_transfer(
     State(state): State<AppState>,
     t: Tr,
+    here: Here,
     headers: HeaderMap,
     Path(token): Path<String>,
     form: Result<
@@ -646,7 +643,7 @@ async fn request_transfer(
         axum::extract::rejection::FormRejection,
     >,
 ) -> Result<Response, ApiError> {
-    let w = Worker::at(t, &format!("/me/{token}"));
+    let w = Worker::new(t, &here);
     let card = match membership::card_by_status_token(&state.db, &token).await {
         Ok(c) => c,
         Err(StoreError::NotFound) => return Ok(no_application(&w)),

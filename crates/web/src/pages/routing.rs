@@ -12,7 +12,7 @@ use nuanxin_domain::membership::Occupation;
 use nuanxin_domain::routing_rule::RuleForm;
 use nuanxin_domain::FieldError;
 use nuanxin_store::routing::rules::{self, Direction};
-use nuanxin_store::routing::{self, Trial};
+use nuanxin_store::routing::{self, RuleOwner, Trial};
 use nuanxin_store::{orgs, StoreError};
 use serde::Deserialize;
 
@@ -145,7 +145,13 @@ async fn page(
             };
             match routing::try_route(&state.db, &actor.scope, &regions, org_id, &trial).await {
                 Ok(r) => {
-                    let owner = routing::rule_owner(&state.db, &r).await.or_page(layout)?;
+                    let owner = routing::rule_owner(&state.db, &actor.scope, &r)
+                        .await
+                        .or_page(layout)?;
+                    let owner = owner.map(|o| match o {
+                        RuleOwner::InScope(name) => name,
+                        RuleOwner::Above => t.s("routing.owner_above").to_string(),
+                    });
                     (Some(describe(t, &r, owner.as_deref())), vec![])
                 }
                 Err(StoreError::Validation(v)) => {
@@ -186,7 +192,6 @@ async fn page(
     ))
 }
 
-/// A rule's stage in the page's language.
 /// The decision in words, naming what decided it. In Chinese it quotes the
 /// reason the worker is shown (which is Chinese only); in English it names
 /// the union.
