@@ -131,6 +131,16 @@ pub struct ServeArgs {
     #[arg(long, env = "NUANXIN_TRUST_PROXY", value_name = "BOOL", num_args = 0..=1,
           default_missing_value = "true", value_parser = BoolishValueParser::new())]
     pub trust_proxy: Option<bool>,
+    /// The address workers reach, e.g. https://nuanxin.example.org: every QR
+    /// code and link is built on it [default: the request's own address]
+    #[arg(long, env = "NUANXIN_PUBLIC_BASE_URL", value_name = "URL")]
+    pub public_base_url: Option<String>,
+    /// Bearer token that /metrics asks of callers other than loopback
+    #[arg(long, env = "NUANXIN_METRICS_TOKEN", value_name = "TOKEN")]
+    pub metrics_token: Option<String>,
+    /// Exact searches by ID number or phone allowed per account per minute [default: 30]
+    #[arg(long, env = "NUANXIN_EXACT_SEARCHES_PER_MINUTE", value_name = "N")]
+    pub exact_searches_per_minute: Option<i64>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -277,6 +287,9 @@ impl Cli {
             listen: serve.listen,
             secure_cookies: serve.secure_cookies,
             trust_proxy: serve.trust_proxy,
+            public_base_url: serve.public_base_url,
+            metrics_token: serve.metrics_token,
+            exact_searches_per_minute: serve.exact_searches_per_minute,
             password_min_length: g.password_min_length,
             password_min_classes: g.password_min_classes,
             session_idle_minutes: g.session_idle_minutes,

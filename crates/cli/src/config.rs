@@ -20,6 +20,7 @@ pub const DEFAULT_LOG_LEVEL: &str = "info";
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
 pub const DEFAULT_SESSION_IDLE_MINUTES: i64 = 30;
 pub const DEFAULT_SESSION_ABSOLUTE_HOURS: i64 = 12;
+pub const DEFAULT_EXACT_SEARCHES_PER_MINUTE: i64 = 30;
 const MAX_SESSION_HOURS: i64 = 24 * 365;
 const MAX_CONNECTIONS: u32 = 1000;
 
@@ -60,6 +61,9 @@ pub struct Layer {
     pub listen: Option<String>,
     pub secure_cookies: Option<bool>,
     pub trust_proxy: Option<bool>,
+    pub public_base_url: Option<String>,
+    pub metrics_token: Option<String>,
+    pub exact_searches_per_minute: Option<i64>,
     pub password_min_length: Option<usize>,
     pub password_min_classes: Option<usize>,
     pub session_idle_minutes: Option<i64>,
@@ -79,6 +83,11 @@ impl Layer {
             listen: self.listen.or(lower.listen),
             secure_cookies: self.secure_cookies.or(lower.secure_cookies),
             trust_proxy: self.trust_proxy.or(lower.trust_proxy),
+            public_base_url: self.public_base_url.or(lower.public_base_url),
+            metrics_token: self.metrics_token.or(lower.metrics_token),
+            exact_searches_per_minute: self
+                .exact_searches_per_minute
+                .or(lower.exact_searches_per_minute),
             password_min_length: self.password_min_length.or(lower.password_min_length),
             password_min_classes: self.password_min_classes.or(lower.password_min_classes),
             session_idle_minutes: self.session_idle_minutes.or(lower.session_idle_minutes),
@@ -124,6 +133,10 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    /// `scheme://host[:port]`, without a trailing slash.
+    pub public_base_url: Option<String>,
+    pub metrics_token: Option<String>,
+    pub exact_searches_per_minute: i64,
     pub password_policy: PasswordPolicy,
     pub session_policy: SessionPolicy,
 }
@@ -189,6 +202,22 @@ impl Settings {
             ));
         }
         let secret_key = l.secret_key.filter(|k| !k.0.trim().is_empty());
+        let public_base_url = match l.public_base_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(u) => Some(
+                nuanxin_web::base_url::parse(u)
+                    .map_err(|why| UserError::new(format!("public_base_url {u:?}: {why}")))?,
+            ),
+        };
+        let metrics_token = l.metrics_token.filter(|t| !t.trim().is_empty());
+        let exact_searches_per_minute = l
+            .exact_searches_per_minute
+            .unwrap_or(DEFAULT_EXACT_SEARCHES_PER_MINUTE);
+        if !(1..=10_000).contains(&exact_searches_per_minute) {
+            return Err(UserError::new(
+                "exact_searches_per_minute must be between 1 and 10000",
+            ));
+        }
         Ok(Settings {
             config_file,
             data_dir,
@@ -203,6 +232,9 @@ impl Settings {
             listen,
             secure_cookies: l.secure_cookies.unwrap_or(false),
             trust_proxy: l.trust_proxy.unwrap_or(false),
+            public_base_url,
+            metrics_token,
+            exact_searches_per_minute,
             password_policy,
             session_policy: SessionPolicy {
                 idle: chrono::Duration::minutes(idle),
@@ -221,6 +253,9 @@ impl Settings {
         nuanxin_web::AppConfig {
             secure_cookies: self.secure_cookies,
             trust_proxy: self.trust_proxy,
+            public_base_url: self.public_base_url.clone(),
+            metrics_token: self.metrics_token.clone(),
+            exact_searches_per_minute: self.exact_searches_per_minute,
             password_policy: self.password_policy.clone(),
             session_policy: self.session_policy,
         }

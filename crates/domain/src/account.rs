@@ -21,6 +21,11 @@ pub enum Permission {
     ManageAccounts,
     ReadAudit,
     RevealSensitive,
+    /// Exact search by ID number or phone: an access to personal data,
+    /// since a match confirms a guess of a masked value.
+    SearchSensitive,
+    /// Exports that carry personal data (the member roll, failed rows).
+    ExportPersonal,
     Review,
 }
 
@@ -31,9 +36,16 @@ impl Role {
             Role::SystemAdmin => true,
             Role::UnionAdmin => matches!(
                 p,
-                ReadOrgs | ManageOrgs | ManageAccounts | ReadAudit | RevealSensitive | Review
+                ReadOrgs
+                    | ManageOrgs
+                    | ManageAccounts
+                    | ReadAudit
+                    | RevealSensitive
+                    | SearchSensitive
+                    | ExportPersonal
+                    | Review
             ),
-            Role::Reviewer => matches!(p, ReadOrgs | Review),
+            Role::Reviewer => matches!(p, ReadOrgs | Review | SearchSensitive),
             Role::Viewer => matches!(p, ReadOrgs),
         }
     }

@@ -16,6 +16,11 @@ pub fn format_local(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The calendar day of `t` in China, `YYYY-MM-DD`.
+pub fn format_local_date(t: DateTime<Utc>) -> String {
+    t.with_timezone(&china()).format("%Y-%m-%d").to_string()
+}
+
 /// Today's calendar date in China.
 pub fn today_china() -> chrono::NaiveDate {
     Utc::now().with_timezone(&china()).date_naive()

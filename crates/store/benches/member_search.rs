@@ -7,7 +7,8 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use nuanxin_store::membership;
+use nuanxin_domain::ids::{IdNumber, Phone};
+use nuanxin_store::membership::{self, Exact};
 use nuanxin_store::orgs::{self, NewOrg};
 use nuanxin_store::sensitive::Sealer;
 use nuanxin_store::testing::TestDb;
@@ -125,9 +126,16 @@ async fn run(t: TestDb) {
         t.name,
         started.elapsed().as_secs_f64()
     );
-    let scope = Scope {
-        org_id: district.id,
-        path: district.path.clone(),
+    // A district's reviewer: each search is scoped and writes its audit row.
+    let actor = Actor {
+        account_id: None,
+        username: "bench".into(),
+        role: nuanxin_domain::account::Role::Reviewer,
+        scope: Scope {
+            org_id: district.id,
+            path: district.path.clone(),
+        },
+        ip: None,
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(9);
     let picks: Vec<usize> = (0..SAMPLES + 100)
@@ -141,11 +149,15 @@ async fn run(t: TestDb) {
         let t0 = Instant::now();
         db.ping().await.unwrap();
         let t1 = Instant::now();
-        let a = membership::find_exact(db, &scope, &sealer, Some(&id_number(*n)), None)
+        let (idn, ph) = (
+            IdNumber::parse(&id_number(*n)).unwrap(),
+            Phone::parse(&phone(*n)).unwrap(),
+        );
+        let a = membership::search_exact(db, &actor, &sealer, Exact::IdNumber(&idn), None)
             .await
             .unwrap();
         let t2 = Instant::now();
-        let b = membership::find_exact(db, &scope, &sealer, None, Some(&phone(*n)))
+        let b = membership::search_exact(db, &actor, &sealer, Exact::Phone(&ph), None)
             .await
             .unwrap();
         let t3 = Instant::now();

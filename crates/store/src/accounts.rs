@@ -149,7 +149,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &AccountFilter) -> StoreResult<(Vec
     let mut w = Query::new(" WHERE");
     scope.push_filter(&mut w, "o.path");
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let p = contains_pattern(text);
+        let p = contains_pattern("q", text)?;
         w.push(" AND (a.username LIKE ")
             .push_bind(p.to_lowercase())
             .push(" ESCAPE '\\' OR a.display_name LIKE ")
@@ -483,6 +483,57 @@ struct Credentials {
     org_path: String,
 }
 
+/// Counts this attempt as a failure before the password is checked, in one
+/// statement, so parallel guesses cannot all read the same count: only the
+/// first [`MAX_FAILURES`] attempts in a row are checked at all. A lock that
+/// has run out starts the count afresh. The count is taken back by success.
+async fn count_attempt(db: &Db, name: &str, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+    for _ in 0..3 {
+        // A write that returns rows: through a transaction, which holds the
+        // writer (plain reads on SQLite go to the read-only pool).
+        let mut tx = db.begin().await?;
+        let (failures, until): (i64, Option<DateTime<Utc>>) = tx
+            .fetch_optional(
+                &Query::new(
+                    "INSERT INTO login_throttle (username, failures, locked_until, updated_at) VALUES ($1, 1, NULL, $2)
+                     ON CONFLICT (username) DO UPDATE SET failures = login_throttle.failures + 1, updated_at = excluded.updated_at
+                     RETURNING CAST(failures AS BIGINT), locked_until",
+                )
+                .bind(name)
+                .bind(now),
+            )
+            .await?
+            .ok_or_else(|| StoreError::Internal("login_throttle upsert returned no row".into()))?;
+        tx.commit().await?;
+        match until {
+            Some(until) if until > now => {
+                return Ok(Some(((until - now).num_seconds() + 59) / 60));
+            }
+            // The lock ran out: clear it (once, whoever comes first) and count again.
+            Some(until) => {
+                db.execute(
+                    &Query::new("UPDATE login_throttle SET failures = 0, locked_until = NULL WHERE username = $1 AND locked_until = $2")
+                        .bind(name)
+                        .bind(until),
+                )
+                .await?;
+            }
+            None if failures > MAX_FAILURES => {
+                let until = now + Duration::minutes(LOCK_MINUTES);
+                db.execute(
+                    &Query::new("UPDATE login_throttle SET locked_until = $1 WHERE username = $2 AND locked_until IS NULL")
+                        .bind(until)
+                        .bind(name),
+                )
+                .await?;
+                return Ok(Some(LOCK_MINUTES));
+            }
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(LOCK_MINUTES))
+}
+
 /// Checks a username and password, with a lock after [`MAX_FAILURES`]
 /// failures for [`LOCK_MINUTES`] that applies to unknown names too.
 pub async fn authenticate(
@@ -493,15 +544,8 @@ pub async fn authenticate(
 ) -> StoreResult<Result<Account, LoginFailure>> {
     let name = username.trim().to_lowercase();
     let now = Utc::now();
-    let throttle: Option<(i64, Option<DateTime<Utc>>)> = db
-        .fetch_optional(&Query::new("SELECT CAST(failures AS BIGINT), locked_until FROM login_throttle WHERE username = $1").bind(&name))
-        .await?;
-    if let Some((_, Some(until))) = throttle {
-        if until > now {
-            return Ok(Err(LoginFailure::Locked {
-                minutes_left: ((until - now).num_seconds() + 59) / 60,
-            }));
-        }
+    if let Some(minutes_left) = count_attempt(db, &name, now).await? {
+        return Ok(Err(LoginFailure::Locked { minutes_left }));
     }
     let creds: Option<Credentials> = db
         .fetch_optional(
@@ -549,23 +593,38 @@ pub async fn authenticate(
         tx.commit().await?;
         return Ok(Ok(account));
     }
-    // Count the failure; the previous lock, if any, has expired.
-    let failures = match throttle {
-        Some((n, until)) if until.is_none() => n + 1,
-        _ => 1,
-    };
-    let locked_until = (failures >= MAX_FAILURES).then(|| now + Duration::minutes(LOCK_MINUTES));
-    tx.execute(
-        &Query::new(
-            "INSERT INTO login_throttle (username, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+    // The attempt was counted before the check; the one that reaches the
+    // limit locks the name.
+    // A parallel success may have cleared the count meanwhile.
+    let failures = tx
+        .fetch_optional::<(i64,)>(
+            &Query::new("SELECT CAST(failures AS BIGINT) FROM login_throttle WHERE username = $1")
+                .bind(&name),
         )
-        .bind(&name)
-        .bind(failures)
-        .bind(locked_until)
-        .bind(now),
-    )
-    .await?;
+        .await?
+        .map_or(1, |(n,)| n);
+    let locked_until = (failures >= MAX_FAILURES).then(|| now + Duration::minutes(LOCK_MINUTES));
+    if let Some(until) = locked_until {
+        tx.execute(
+            &Query::new("UPDATE login_throttle SET locked_until = $1 WHERE username = $2 AND locked_until IS NULL")
+                .bind(until)
+                .bind(&name),
+        )
+        .await?;
+    }
+    // A made-up name is noise anyone can send without limit: it goes to
+    // the log, not to the audit trail, whose rows can never be deleted.
+    // Failures on real accounts are bounded by their lock and audited.
+    if account_id.is_none() {
+        tracing::warn!(target: "nuanxin::login", username = %name, ip = ip.unwrap_or("-"), failures, "failed login for an unknown name");
+        tx.commit().await?;
+        return Ok(Err(match locked_until {
+            Some(_) => LoginFailure::Locked {
+                minutes_left: LOCK_MINUTES,
+            },
+            None => LoginFailure::BadCredentials,
+        }));
+    }
     audit::append_as(
         &mut tx,
         account_id,

@@ -56,6 +56,33 @@ pub async fn append_as(
     Ok(())
 }
 
+/// Records an export: who, what (`member`, `audit`, `roster_report`), the
+/// filter and how many rows. An export carries data out of the system, so
+/// each is audited like a reveal.
+pub async fn record_export(
+    db: &Db,
+    actor: &Actor,
+    what: &str,
+    filter: Value,
+    rows: usize,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    append(
+        &mut tx,
+        actor,
+        Event {
+            action: "export",
+            entity: what,
+            entity_id: None,
+            org_path: &actor.scope.path,
+            before: None,
+            after: Some(serde_json::json!({ "filter": filter, "rows": rows })),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
 pub struct AuditEntry {
     pub id: i64,
@@ -102,7 +129,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter) -> StoreResult<(Vec<A
     if let Some(a) = f.actor.as_deref().filter(|a| !a.is_empty()) {
         where_
             .push(" AND actor_name LIKE ")
-            .push_bind(contains_pattern(a))
+            .push_bind(contains_pattern("actor", a)?)
             .push(" ESCAPE '\\'");
     }
     if let Some(e) = f.entity.as_deref().filter(|a| !a.is_empty()) {

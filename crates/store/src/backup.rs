@@ -26,6 +26,10 @@ pub async fn sqlite_backup(db: &Db, dest: &Path) -> StoreResult<()> {
     let dest_str = dest
         .to_str()
         .ok_or_else(|| StoreError::Internal("backup path is not UTF-8".into()))?;
+    // An empty file made 0600 first: VACUUM INTO writes into an existing
+    // empty file and keeps its permissions, so the copy is never readable
+    // by others, not even while it is written.
+    crate::db::private_file(dest)?;
     sqlx::query("VACUUM INTO $1")
         .bind(dest_str)
         .execute(writer)

@@ -17,6 +17,34 @@ use crate::caches::Caches;
 use crate::query::{Arg, Query};
 use crate::{StoreError, StoreResult};
 
+/// Creates `path` readable by its owner only (0600), or narrows an
+/// existing one to that: it holds the workers' sealed ID numbers and
+/// phones. SQLite gives its `-wal` and `-shm` files the database file's
+/// permissions.
+pub(crate) fn private_file(path: &Path) -> StoreResult<()> {
+    let fail = |e: std::io::Error| StoreError::Internal(format!("{}: {e}", path.display()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(fail)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
 /// SQLite page cache per connection, in KiB.
 pub(crate) const SQLITE_CACHE_KIB: i64 = 32_768;
 
@@ -152,6 +180,7 @@ impl Db {
                 StoreError::Internal(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
+        private_file(path)?;
         let base = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::StoreResult;
+
 /// A value bound to a `$n` placeholder.
 #[derive(Debug, Clone)]
 pub enum Arg {
@@ -128,8 +130,22 @@ fn positional(text: &str, n: usize) -> Option<String> {
     (next == n + 1).then_some(out)
 }
 
-/// `LIKE` pattern for "contains", with `\` escaping the wildcards of the input.
-pub(crate) fn contains_pattern(needle: &str) -> String {
+/// The longest search text: names and numbers are short, and SQLite
+/// refuses a `LIKE` pattern of 50,000 bytes as too complex.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// `LIKE` pattern for "contains", with `\` escaping the wildcards of the
+/// input; a text over [`MAX_SEARCH_CHARS`] is refused, naming `field`.
+pub(crate) fn contains_pattern(field: &str, needle: &str) -> StoreResult<String> {
+    if needle.chars().count() > MAX_SEARCH_CHARS {
+        return Err(nuanxin_domain::FieldError::new(
+            field,
+            "search.too_long",
+            format!("搜索内容最多 {MAX_SEARCH_CHARS} 个字"),
+            format!("a search text takes at most {MAX_SEARCH_CHARS} characters"),
+        )
+        .into());
+    }
     let mut p = String::with_capacity(needle.len() + 2);
     p.push('%');
     for c in needle.chars() {
@@ -139,12 +155,13 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
         p.push(c);
     }
     p.push('%');
-    p
+    Ok(p)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::StoreError;
 
     #[test]
     fn in_order_placeholders_become_anonymous() {
@@ -158,6 +175,23 @@ mod tests {
             positional("SELECT $1", 2),
             None,
             "an argument without a placeholder"
+        );
+    }
+
+    #[test]
+    fn a_search_text_is_escaped_and_capped() {
+        assert_eq!(contains_pattern("q", "5%_\\").unwrap(), "%5\\%\\_\\\\%");
+        let long = "王".repeat(MAX_SEARCH_CHARS + 1);
+        match contains_pattern("q", &long) {
+            Err(StoreError::Validation(v)) => assert_eq!(
+                (v.0[0].field.as_str(), v.0[0].code),
+                ("q", "search.too_long")
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            contains_pattern("q", &long[3..]).is_ok(),
+            "{MAX_SEARCH_CHARS} characters are fine"
         );
     }
 

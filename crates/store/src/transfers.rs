@@ -71,8 +71,14 @@ async fn receiving_union(tx: &mut Tx, to_org_id: i64) -> StoreResult<(String, St
 }
 
 /// Opens a transfer of an active member, found by membership number, to
-/// `to_org_id`. The actor's scope must hold the member's union or the
-/// receiving one; `None` is the worker asking through their private link.
+/// `to_org_id`; the receiving union then accepts or refuses.
+///
+/// Only the side that holds the member may ask: a staff actor's scope must
+/// hold the member's union (the releasing union or a federation above it).
+/// `None` is the worker asking through their private link. The receiving
+/// side cannot pull a member in: membership numbers are guessable, so a
+/// number outside the actor's scope answers exactly like an unknown one
+/// (not found, nothing echoed), before anything else is checked.
 pub async fn request(
     db: &Db,
     actor: Option<&Actor>,
@@ -90,20 +96,12 @@ pub async fn request(
         )
         .await?;
     let Some((member_id, from_org_id, status, from_path)) = member else {
-        return Err(FieldError::new(
-            "member_no",
-            "transfer.member_not_found",
-            "没有这个会员编号",
-            "no member has this membership number",
-        )
-        .into());
+        return Err(StoreError::NotFound);
     };
-    let (to_path, _) = receiving_union(&mut tx, to_org_id).await?;
-    if let Some(a) = actor {
-        if !a.scope.contains(&from_path) && !a.scope.contains(&to_path) {
-            return Err(StoreError::NotFound);
-        }
+    if actor.is_some_and(|a| !a.scope.contains(&from_path)) {
+        return Err(StoreError::NotFound);
     }
+    let (to_path, _) = receiving_union(&mut tx, to_org_id).await?;
     if from_org_id == to_org_id {
         return Err(FieldError::new(
             "to_org_id",

@@ -2,12 +2,13 @@ mod common;
 
 use common::*;
 use nuanxin_domain::account::Role;
+use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::membership::{Application, ApplicationForm, MembershipStatus};
-use nuanxin_store::membership::{self, Applied};
+use nuanxin_store::membership::{self, Applied, Exact};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
 use nuanxin_store::testing::TestDb;
-use nuanxin_store::{audit, Query, StoreError};
+use nuanxin_store::{audit, Actor, Query, StoreError};
 
 fn sealer() -> Sealer {
     Sealer::from_key(&[9u8; 64])
@@ -220,24 +221,73 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
             membership::approve(db, &actor_at(&tr.district_b, Role::Reviewer), id).await,
             Err(StoreError::NotFound)
         ));
-        assert!(membership::find_exact(db, &b.scope, &s, Some(&idn), None)
-            .await
-            .unwrap()
-            .is_empty());
+        let by_id = IdNumber::parse(&idn.to_lowercase()).unwrap();
+        let by_phone = Phone::parse("13812349876").unwrap();
+        let b_reviewer = actor_at(&tr.district_b, Role::Reviewer);
+        assert!(
+            membership::search_exact(db, &b_reviewer, &s, Exact::IdNumber(&by_id), None)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
         assert_eq!(
-            membership::find_exact(db, &a.scope, &s, Some(&idn.to_lowercase()), None)
+            membership::search_exact(db, &a, &s, Exact::IdNumber(&by_id), None)
                 .await
                 .unwrap()
                 .len(),
             1
         );
         assert_eq!(
-            membership::find_exact(db, &a.scope, &s, None, Some("13812349876"))
+            membership::search_exact(db, &a, &s, Exact::Phone(&by_phone), None)
                 .await
                 .unwrap()[0]
                 .phone_masked,
             "138****9876"
+        );
+        assert!(
+            membership::search_exact(
+                db,
+                &a,
+                &s,
+                Exact::Phone(&by_phone),
+                Some(MembershipStatus::Active)
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+            "{}: the status filter holds for an exact search too",
+            t.name
+        );
+        // Each search is an access to personal data: audited, masked, and
+        // refused to a role without the permission.
+        assert!(matches!(
+            membership::search_exact(
+                db,
+                &actor_at(&tr.district_a, Role::Viewer),
+                &s,
+                Exact::Phone(&by_phone),
+                None
+            )
+            .await,
+            Err(StoreError::Forbidden)
+        ));
+        let (searches, _) = audit::list(
+            db,
+            &Actor::system().scope,
+            &audit::AuditFilter {
+                action: Some("member.search".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(searches.len(), 4, "{}", t.name);
+        let newest = searches[0].after_json.as_deref().unwrap();
+        assert!(
+            newest.contains("138****9876") && !newest.contains("13812349876"),
+            "{newest}"
         );
         let viewer = actor_at(&tr.district_a, Role::Viewer);
         assert!(matches!(

@@ -126,6 +126,20 @@ async fn sqlite_backup_is_a_checked_consistent_copy() {
     nuanxin_store::backup::sqlite_backup(&t.db, &dest)
         .await
         .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dest), 0o600, "the copy is the owner's alone");
+        let live = dest.with_extension("live.db");
+        nuanxin_store::Db::open_sqlite(&live, 1)
+            .await
+            .unwrap()
+            .close()
+            .await;
+        assert_eq!(mode(&live), 0o600, "so is a new database");
+        std::fs::remove_file(&live).unwrap();
+    }
     let copy = nuanxin_store::Db::open_sqlite(&dest, 1).await.unwrap();
     let n: i64 = copy
         .scalar(&Query::new("SELECT COUNT(*) FROM regions"))

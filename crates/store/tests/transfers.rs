@@ -65,23 +65,37 @@ async fn a_member_moves_keeping_their_number() {
         let (id, no) = active_member(db, &tr.union_a, "19870707").await;
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
         let b = actor_at(&tr.district_b, Role::Reviewer);
+        // The receiving side cannot pull a member in: the number answers
+        // exactly like an unknown one, to the union and to its district.
+        for (who, to) in [(&b, tr.union_b.id), (&b, tr.union_a.id)] {
+            assert_eq!(
+                code(
+                    transfers::request(db, Some(who), &no, to)
+                        .await
+                        .unwrap_err()
+                ),
+                "NotFound",
+                "{}: B does not hold the member",
+                t.name
+            );
+        }
+        let union_b_reviewer = actor_at(&tr.union_b, Role::Reviewer);
         assert_eq!(
             code(
-                transfers::request(db, Some(&b), &no, tr.union_a.id)
+                transfers::request(db, Some(&union_b_reviewer), &no, tr.union_b.id)
+                    .await
+                    .unwrap_err()
+            ),
+            "NotFound"
+        );
+        assert_eq!(
+            code(
+                transfers::request(db, Some(&a), "32010226999999990", tr.union_b.id)
                     .await
                     .unwrap_err()
             ),
             "NotFound",
-            "{}: neither side is B's",
-            t.name
-        );
-        assert_eq!(
-            code(
-                transfers::request(db, Some(&b), "32010226999999990", tr.union_b.id)
-                    .await
-                    .unwrap_err()
-            ),
-            "transfer.member_not_found"
+            "an unknown number answers the same"
         );
         assert_eq!(
             code(
@@ -91,7 +105,13 @@ async fn a_member_moves_keeping_their_number() {
             ),
             "transfer.union_unavailable"
         );
-        let tf = transfers::request(db, Some(&b), &no, tr.union_b.id)
+        assert_eq!(
+            membership::get(db, &a.scope, id).await.unwrap().status,
+            MembershipStatus::Active,
+            "{}: refused requests changed nothing",
+            t.name
+        );
+        let tf = transfers::request(db, Some(&a), &no, tr.union_b.id)
             .await
             .unwrap();
         assert_eq!(tf.status, "pending", "{}", t.name);

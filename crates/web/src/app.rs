@@ -22,14 +22,37 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Settings the web layer needs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AppConfig {
     /// Mark cookies `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    /// Take the client address from `X-Forwarded-For` and the scheme from
+    /// `X-Forwarded-Proto` (behind a reverse proxy).
     pub trust_proxy: bool,
+    /// The address workers reach (checked by [`crate::base_url::parse`]):
+    /// every QR code and link is built on it.
+    pub public_base_url: Option<String>,
+    /// What `/metrics` asks of callers other than loopback, as a bearer
+    /// token; without one, only loopback may read it.
+    pub metrics_token: Option<String>,
+    /// Exact searches by ID number or phone per account per minute.
+    pub exact_searches_per_minute: i64,
     pub password_policy: PasswordPolicy,
     pub session_policy: SessionPolicy,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            public_base_url: None,
+            metrics_token: None,
+            exact_searches_per_minute: 30,
+            password_policy: PasswordPolicy::default(),
+            session_policy: SessionPolicy::default(),
+        }
+    }
 }
 
 /// Shared by every request. One `Arc` around all of it: axum clones the
@@ -45,7 +68,9 @@ pub struct StateInner {
     /// Group commit for membership applications.
     pub applications: nuanxin_store::membership::ApplyQueue,
     /// Submissions per minute through each enrolment event's code.
-    pub event_rate: crate::event_rate::EventRate,
+    pub event_rate: crate::rate::EventRate,
+    /// Exact searches by ID number or phone per account.
+    pub search_rate: crate::rate::SearchRate,
     /// Roster imports running or finished in this process.
     pub imports: crate::roster_jobs::RosterJobs,
     regions: RwLock<Arc<Regions>>,
@@ -65,7 +90,8 @@ impl AppState {
         Ok(AppState(Arc::new(StateInner {
             applications: nuanxin_store::membership::ApplyQueue::start(db.clone()),
             imports: crate::roster_jobs::RosterJobs::new(),
-            event_rate: crate::event_rate::EventRate::default(),
+            event_rate: crate::rate::EventRate::default(),
+            search_rate: crate::rate::SearchRate::default(),
             db,
             config,
             sealer: Arc::new(sealer),
@@ -87,7 +113,7 @@ impl AppState {
 }
 
 /// Security headers on every response: no framing, no sniffing, scripts and
-/// styles only from this origin.
+/// styles only from this origin, nothing cached by default.
 fn security_headers(r: Router) -> Router {
     let set = |name: header::HeaderName, v: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(v))
@@ -99,6 +125,10 @@ fn security_headers(r: Router) -> Router {
     .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
     .layer(set(header::X_FRAME_OPTIONS, "DENY"))
     .layer(set(header::REFERRER_POLICY, "same-origin"))
+    // Pages and answers hold personal data (the roll, a reveal, a worker's
+    // card, a join form shown again with its ID number): no cache keeps
+    // them unless a response says otherwise, as the static assets do.
+    .layer(set(header::CACHE_CONTROL, "no-store"))
 }
 
 pub fn router(state: AppState) -> Router {

@@ -2,9 +2,54 @@
 //! (`= + - @`, and tab/CR that some programs strip first) are written as
 //! text with a leading apostrophe, so an exported name can never execute.
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook};
 
+use crate::auth::urlencode;
+
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A workbook download. Private (`no-store`): exports carry personal
+/// data, and a shared computer's cache must not keep them. The name may be
+/// Chinese: it goes as RFC 6266's UTF-8 `filename*`, with an ASCII
+/// fallback for old clients.
+pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                    urlencode(filename)
+                ),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `<what>-<organisation>-<YYYY-MM-DD>.xlsx` (China date), or without the
+/// organisation: a file saved from several exports says which is which.
+pub fn dated_name(parts: &str) -> String {
+    format!(
+        "{parts}-{}.xlsx",
+        nuanxin_domain::time::today_china().format("%Y-%m-%d")
+    )
+}
 
 pub fn escape_cell(v: &str) -> String {
     match v.chars().next() {

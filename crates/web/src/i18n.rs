@@ -406,6 +406,19 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("event.back", "返回入会二维码", "Back to the join QR code"),
     ("event.new", "新建入会活动", "New enrolment event"),
     ("joinqr.title", "入会二维码", "Join QR code"),
+    ("roll.file", "会员名册", "members"),
+    ("audit.file", "审计日志", "audit"),
+    ("member.joined_on", "入会日期", "Joined on"),
+    (
+        "qr.private_warning",
+        "注意：此二维码指向内网或本机地址，职工的手机无法打开。请在配置中设置对外访问地址（public_base_url），或通过对外域名打开控制台后再下载。",
+        "Warning: this QR code points to an intranet or local address that workers' phones cannot reach. Set the public address (public_base_url) in the configuration, or open the console through its public address before downloading.",
+    ),
+    (
+        "qr.private_confirm",
+        "此二维码指向内网或本机地址，职工手机无法打开。仍要下载吗？",
+        "This QR code points to an address workers' phones cannot reach. Download it anyway?",
+    ),
     (
         "joinqr.help",
         "职工用手机（含微信）扫码即可在线申请入会。",

@@ -4,13 +4,15 @@ mod api;
 mod app;
 mod auth;
 mod bare_errors;
+pub mod base_url;
 mod error;
-mod event_rate;
 mod export;
 mod i18n;
+mod member_search;
 mod metrics;
 mod ops;
 mod pages;
+mod rate;
 mod roster_jobs;
 
 pub use app::{router, serve, AppConfig, AppState};

@@ -366,11 +366,12 @@ async fn a_worker_joins_on_a_phone() {
     assert!(text_of(&c, "#application-status").await.contains("待审核"));
     assert!(text_of(&c, "#route-reason").await.contains("玄武快递工会"));
     // The union approves; the worker's page now shows the e-card.
-    let found = nuanxin_store::membership::find_exact(
+    let idn = nuanxin_domain::ids::IdNumber::parse(&id).unwrap();
+    let found = nuanxin_store::membership::search_exact(
         &app.db,
-        &nuanxin_store::Scope::everything(),
+        &nuanxin_store::Actor::system(),
         &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
-        Some(&id),
+        nuanxin_store::membership::Exact::IdNumber(&idn),
         None,
     )
     .await

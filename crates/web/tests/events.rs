@@ -12,16 +12,19 @@ fn id_number(k: u32) -> String {
 }
 
 async fn submit(c: &reqwest::Client, url: &str, k: u32) -> (u16, String) {
+    submit_id(c, url, k, &id_number(k)).await
+}
+
+async fn submit_id(c: &reqwest::Client, url: &str, k: u32, id: &str) -> (u16, String) {
     let page = c.get(url).send().await.unwrap().text().await.unwrap();
     let csrf = field_value(&page, "_csrf");
-    let id = id_number(k);
     let phone = format!("1390000{k:04}");
     let r = c
         .post(url)
         .form(&[
             ("_csrf", csrf.as_str()),
             ("name", "周八"),
-            ("id_number", id.as_str()),
+            ("id_number", id),
             ("phone", phone.as_str()),
             ("occupation", "courier"),
             ("employer", ""),
@@ -64,6 +67,19 @@ async fn an_event_code_takes_a_crowd_up_to_its_cap_and_stops_when_it_ends() {
         if second > 40 {
             tokio::time::sleep(std::time::Duration::from_secs((61 - second) as u64)).await;
         }
+        // Junk does not count against the cap: it has a budget of its own,
+        // and past it junk waits while real workers still get through.
+        for k in 0..10 {
+            assert_eq!(
+                submit_id(&c, &url, k, "junk").await.0,
+                422,
+                "{} junk #{k}",
+                app.backend
+            );
+        }
+        let (status, html) = submit_id(&c, &url, 99, "junk").await;
+        assert_eq!(status, 429, "{}", app.backend);
+        assert!(html.contains("请稍等一分钟"));
         // One venue, one address: the first ten all get through.
         for k in 0..10 {
             assert_eq!(submit(&c, &url, k).await.0, 303, "{} #{k}", app.backend);

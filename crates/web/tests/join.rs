@@ -38,11 +38,12 @@ async fn union_a_join_form() -> (TestApp, reqwest::Client, String, String) {
 /// Approves the application of the person with ID number `idn`, as its
 /// union's reviewer would.
 async fn approve_person(db: &nuanxin_store::Db, idn: &str) {
-    let m = membership::find_exact(
+    let id = nuanxin_domain::ids::IdNumber::parse(idn).unwrap();
+    let m = membership::search_exact(
         db,
-        &Scope::everything(),
+        &Actor::system(),
         &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
-        Some(idn),
+        membership::Exact::IdNumber(&id),
         None,
     )
     .await

@@ -307,6 +307,68 @@ async fn transfers_through_the_api() {
     }
 }
 
+/// The takeover once possible: district B names district A's member by
+/// their (guessable) number and a union of its own. It answers as an
+/// unknown number, echoes nothing, and the member stays unrevealed.
+#[tokio::test]
+async fn a_district_cannot_pull_in_another_districts_member() {
+    for app in apps().await {
+        let id = apply(&app, "19850505").await;
+        let a = app.token("a_admin").await;
+        let b = app.token("b_admin").await;
+        let (_, m) = app
+            .send(
+                Method::POST,
+                &a,
+                &format!("/api/v1/members/{id}/approve"),
+                json!({}),
+            )
+            .await;
+        let no = m["member_no"].as_str().unwrap().to_string();
+        let (s, stolen) = app
+            .send(
+                Method::POST,
+                &b,
+                "/api/v1/transfers",
+                json!({"member_no": no, "to_org_id": app.union_b.id}),
+            )
+            .await;
+        let (s2, unknown) = app
+            .send(
+                Method::POST,
+                &b,
+                "/api/v1/transfers",
+                json!({"member_no": "32010426000001X", "to_org_id": app.union_b.id}),
+            )
+            .await;
+        assert_eq!((s, s2), (404, 404), "{}: {stolen}", app.backend);
+        assert_eq!(stolen, unknown, "the same answer as an unknown number");
+        let text = stolen.to_string();
+        assert!(
+            !text.contains(&no) && !text.contains("玄武") && !text.contains("孙八"),
+            "nothing echoed: {text}"
+        );
+        let (_, none) = app.get(&b, "/api/v1/transfers").await;
+        assert_eq!(none, json!([]), "{}", app.backend);
+        assert_eq!(
+            app.send(
+                Method::POST,
+                &b,
+                &format!("/api/v1/members/{id}/reveal"),
+                json!({})
+            )
+            .await
+            .0,
+            404
+        );
+        let (_, m) = app.get(&a, &format!("/api/v1/members/{id}")).await;
+        assert_eq!(
+            (m["status"].as_str(), m["org_id"].as_i64()),
+            (Some("active"), Some(app.union_a.id))
+        );
+    }
+}
+
 #[tokio::test]
 async fn rerouting_through_the_api_stays_in_scope() {
     for app in apps().await {
@@ -332,4 +394,139 @@ async fn rerouting_through_the_api_stays_in_scope() {
         assert_eq!(app.get(&a, &format!("/api/v1/members/{id}")).await.0, 404);
         assert_eq!(app.get(&b, &format!("/api/v1/members/{id}")).await.0, 200);
     }
+}
+
+/// An exact search confirms a guess of a masked value: only roles with
+/// the search permission may make one, each is audited, and an account
+/// makes at most so many a minute.
+#[tokio::test]
+async fn exact_searches_are_permitted_audited_and_limited() {
+    for app in apps().await {
+        apply(&app, "19860303").await;
+        let phone = "/api/v1/members?phone=13733334444";
+        let viewer = app.token("a_viewer").await;
+        let (s, p) = app.get(&viewer, phone).await;
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (403, Some("forbidden")),
+            "{}",
+            app.backend
+        );
+        let a = app.token("a_admin").await;
+        let (s, found) = app.get(&a, phone).await;
+        assert_eq!(
+            (s, found["total"].as_i64()),
+            (200, Some(1)),
+            "{}",
+            app.backend
+        );
+        let (_, trail) = app.get(&a, "/api/v1/audit?action=member.search").await;
+        let after = trail["items"][0]["after"].to_string();
+        assert!(
+            after.contains("137****4444") && !after.contains("13733334444"),
+            "{trail}"
+        );
+        // Thirty a minute by default: the 31st waits, and says so.
+        let mut last = 0;
+        for _ in 1..30 {
+            last = app.get(&a, phone).await.0;
+        }
+        assert_eq!(last, 200);
+        let (s, p) = app.get(&a, phone).await;
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (429, Some("search.rate_limited")),
+            "{}",
+            app.backend
+        );
+        // Other accounts keep their own budget.
+        let city = app.token("city").await;
+        assert_eq!(app.get(&city, phone).await.0, 200);
+    }
+}
+
+/// A search text too long for SQLite's LIKE is refused with a message,
+/// never a 500; answers carrying personal data are never cached.
+#[tokio::test]
+async fn long_search_texts_are_refused_and_answers_are_not_cached() {
+    for app in apps().await {
+        let a = app.token("a_admin").await;
+        // Over SQLite's 50,000-byte LIKE limit, which once answered 500.
+        let long = "a".repeat(55_000);
+        for path in [
+            format!("/api/v1/members?q={long}"),
+            format!("/api/v1/orgs?q={long}"),
+            format!("/api/v1/accounts?q={long}"),
+        ] {
+            let (s, p) = app.get(&a, &path).await;
+            assert_eq!(
+                (s, p["errors"][0]["code"].as_str()),
+                (422, Some("search.too_long")),
+                "{} {}",
+                app.backend,
+                &path[..20]
+            );
+        }
+        let r = client()
+            .get(app.url("/api/v1/members"))
+            .bearer_auth(&a)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let (c, _) = app.console("a_admin", PW).await;
+        let r = c.get(app.url("/console/members")).send().await.unwrap();
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let r = c.get(app.url("/assets/app.css")).send().await.unwrap();
+        assert_ne!(
+            r.headers()["cache-control"],
+            "no-store",
+            "assets are cached"
+        );
+    }
+}
+
+/// The roll's export is its own permission, and every export is audited
+/// with its filter and row count; the file says whose roll and which day.
+#[tokio::test]
+async fn roll_exports_take_their_permission_and_are_audited() {
+    for app in apps().await {
+        apply(&app, "19870303").await;
+        let (viewer, _) = app.console("a_viewer", PW).await;
+        let r = viewer
+            .get(app.url("/console/members/export.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{}", app.backend);
+        let (admin, _) = app.console("a_admin", PW).await;
+        let r = admin
+            .get(app.url("/console/members/export.xlsx?q=孙"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let disposition = r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            disposition.contains(&percent("会员名册"))
+                && disposition.contains(&percent("玄武区总工会")),
+            "{disposition}"
+        );
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let a = app.token("a_admin").await;
+        let (_, trail) = app.get(&a, "/api/v1/audit?action=export").await;
+        assert_eq!(trail["items"][0]["entity"], "member", "{trail}");
+        let after = &trail["items"][0]["after"];
+        assert_eq!(
+            (after["rows"].as_i64(), after["filter"]["q"].as_str()),
+            (Some(1), Some("孙"))
+        );
+    }
+}
+
+fn percent(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
 }

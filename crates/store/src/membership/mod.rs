@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use nuanxin_domain::account::Permission;
+use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::mask::{mask_id_number, mask_phone};
 use nuanxin_domain::membership::{Application, MemberNo, MembershipStatus, Occupation};
 use nuanxin_domain::region::RegionCode;
@@ -585,29 +586,61 @@ pub async fn leave(db: &Db, actor: &Actor, id: i64, reason: &str) -> StoreResult
     decide(db, actor, id, MembershipStatus::Left, Some(&reason)).await
 }
 
-/// Finds the member with this ID number or phone (exact, through the blind
-/// index), within scope.
-pub async fn find_exact(
+/// What an exact search looks for: a whole, checked ID number or phone.
+#[derive(Debug, Clone, Copy)]
+pub enum Exact<'a> {
+    IdNumber(&'a IdNumber),
+    Phone(&'a Phone),
+}
+
+/// Finds the members with this ID number or phone (exact, through the blind
+/// index), within the actor's scope. A match confirms a guess of a masked
+/// value, so this is an access to personal data: it takes its own
+/// permission and every search writes an audit row, with the value masked
+/// and the count found.
+pub async fn search_exact(
     db: &Db,
-    scope: &Scope,
+    actor: &Actor,
     sealer: &Sealer,
-    id_number: Option<&str>,
-    phone: Option<&str>,
+    by: Exact<'_>,
+    status: Option<MembershipStatus>,
 ) -> StoreResult<Vec<Member>> {
+    actor.require(Permission::SearchSensitive)?;
     let mut q = Query::new(SELECT_MEMBER);
     q.push(" WHERE");
-    scope.push_filter(&mut q, "o.path");
-    match (id_number, phone) {
-        (Some(id), _) => q
-            .push(" AND m.person_key = ")
-            .push_bind(sealer.blind_index(ID_KEY, &id.trim().to_ascii_uppercase())),
-        (None, Some(p)) => q
-            .push(" AND m.phone_key = ")
-            .push_bind(sealer.blind_index(PHONE_KEY, p.trim())),
-        (None, None) => return Ok(vec![]),
+    actor.scope.push_filter(&mut q, "o.path");
+    let (field, masked) = match by {
+        Exact::IdNumber(id) => {
+            q.push(" AND m.person_key = ")
+                .push_bind(sealer.blind_index(ID_KEY, id.as_str()));
+            ("id_number", mask_id_number(id.as_str()))
+        }
+        Exact::Phone(p) => {
+            q.push(" AND m.phone_key = ")
+                .push_bind(sealer.blind_index(PHONE_KEY, p.as_str()));
+            ("phone", mask_phone(p.as_str()))
+        }
     };
+    if let Some(s) = status {
+        q.push(" AND m.status = ").push_bind(s.code());
+    }
     q.push(" ORDER BY m.id DESC LIMIT 50");
-    let rows: Vec<MemberRow> = db.fetch_all(&q).await?;
+    let mut tx = db.begin().await?;
+    let rows: Vec<MemberRow> = tx.fetch_all(&q).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "member.search",
+            entity: "member",
+            entity_id: None,
+            org_path: &actor.scope.path,
+            before: None,
+            after: Some(json!({ "by": field, "value": masked, "found": rows.len() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     rows.into_iter().map(Member::try_from).collect()
 }
 
@@ -755,7 +788,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> StoreResult<(Vec<
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         w.push(" AND (m.name LIKE ")
-            .push_bind(crate::query::contains_pattern(text))
+            .push_bind(crate::query::contains_pattern("q", text)?)
             .push(" ESCAPE '\\'");
         w.push(" OR m.member_no = ")
             .push_bind(text.to_ascii_uppercase())

@@ -211,7 +211,7 @@ pub async fn search(db: &Db, scope: &Scope, f: &OrgFilter) -> StoreResult<(Vec<O
     within.push_filter(&mut w, "o.path");
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         w.push(" AND (o.name LIKE ")
-            .push_bind(contains_pattern(text))
+            .push_bind(contains_pattern("q", text)?)
             .push(" ESCAPE '\\'");
         w.push(" OR o.uscc = ")
             .push_bind(text.to_ascii_uppercase())

@@ -1,8 +1,7 @@
 //! The audit trail, read and exported within scope.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiQuery, Page};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::export::{dated_name, xlsx_response};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -131,6 +131,17 @@ pub async fn export_bytes(
     let mut f = filter_from(q, 100_000)?;
     f.offset = 0;
     let (rows, _) = audit::list(&state.db, &actor.scope, &f).await?;
+    audit::record_export(
+        &state.db,
+        actor,
+        "audit",
+        serde_json::json!({
+            "action": q.action, "actor": q.actor, "entity": q.entity,
+            "entity_id": q.entity_id, "from": q.from, "to": q.to,
+        }),
+        rows.len(),
+    )
+    .await?;
     let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|e| {
@@ -164,20 +175,6 @@ pub async fn export_bytes(
     )?)
 }
 
-pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, crate::export::XLSX_TYPE.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// The filtered audit rows as an Excel workbook.
 #[utoipa::path(get, path = "/api/v1/audit/export.xlsx", tag = "audit", params(AuditQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
@@ -187,5 +184,5 @@ pub async fn export(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Response> {
     let bytes = export_bytes(&state, &user.session.actor, &q).await?;
-    Ok(xlsx_response(bytes, "audit.xlsx"))
+    Ok(xlsx_response(bytes, &dated_name("audit")))
 }

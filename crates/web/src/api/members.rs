@@ -6,12 +6,13 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::membership::{MembershipStatus, Occupation};
-use nuanxin_store::membership::{self, Member, MemberFilter, UnionSettings};
+use nuanxin_store::membership::{self, Exact, Member, MemberFilter, UnionSettings};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiPath, ApiQuery, Page, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::member_search;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -111,36 +112,40 @@ pub async fn list(
         limit: q.limit,
         offset: q.offset,
     };
-    if let Some(raw) = q.id_number.as_deref().filter(|s| !s.trim().is_empty()) {
-        let id = IdNumber::parse(raw)?;
-        let found =
-            membership::find_exact(&state.db, scope, &state.sealer, Some(id.as_str()), None)
-                .await?;
-        let total = found.len() as i64;
-        return Ok(Json(Page {
-            items: found.into_iter().map(Into::into).collect(),
-            total,
-            limit: paging.limit(),
-            offset: 0,
-        }));
-    }
-    if let Some(raw) = q.phone.as_deref().filter(|s| !s.trim().is_empty()) {
-        let phone = Phone::parse(raw)?;
-        let found =
-            membership::find_exact(&state.db, scope, &state.sealer, None, Some(phone.as_str()))
-                .await?;
-        let total = found.len() as i64;
-        return Ok(Json(Page {
-            items: found.into_iter().map(Into::into).collect(),
-            total,
-            limit: paging.limit(),
-            offset: 0,
-        }));
-    }
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(MembershipStatus::from_code(s).ok_or_else(|| bad_filter("status", s))?),
         None => None,
     };
+    // An ID number wins over a phone; a malformed one is named, not searched.
+    let id = q
+        .id_number
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(IdNumber::parse)
+        .transpose()?;
+    let phone = match id {
+        Some(_) => None,
+        None => q
+            .phone
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(Phone::parse)
+            .transpose()?,
+    };
+    if let Some(by) = id
+        .as_ref()
+        .map(Exact::IdNumber)
+        .or(phone.as_ref().map(Exact::Phone))
+    {
+        let found = member_search::exact(&state, &user.session.actor, by, status).await?;
+        let total = found.len() as i64;
+        return Ok(Json(Page {
+            items: found.into_iter().map(Into::into).collect(),
+            total,
+            limit: paging.limit(),
+            offset: 0,
+        }));
+    }
     let occupation = match q.occupation.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(Occupation::from_code(s).ok_or_else(|| bad_filter("occupation", s))?),
         None => None,

@@ -9,9 +9,10 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::audit;
 
 use super::{pager, render, Here, Layout, OrPage, PageResult};
-use crate::api::audit::{export_bytes, filter_from, xlsx_response, AuditQuery};
+use crate::api::audit::{export_bytes, filter_from, AuditQuery};
 use crate::auth::PageUser;
 use crate::error::ApiError;
+use crate::export::{dated_name, xlsx_response};
 use crate::i18n::Tr;
 use crate::AppState;
 
@@ -138,5 +139,5 @@ async fn export(
     let bytes = export_bytes(&state, &user.session.actor, &q)
         .await
         .or_page(|| Layout::for_user(t, &user, &here))?;
-    Ok(xlsx_response(bytes, "audit.xlsx"))
+    Ok(xlsx_response(bytes, &dated_name(t.s("audit.file"))))
 }

@@ -13,12 +13,10 @@ use nuanxin_store::events::{self, EnrolmentEvent, NewEvent};
 use nuanxin_store::orgs;
 
 use super::join::{qr_download, qr_svg};
-use super::{
-    absolute_url, form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult,
-};
+use super::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
-use crate::AppState;
+use crate::{base_url, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -162,6 +160,10 @@ struct EventPage {
     e: EventRow,
     url: String,
     qr_svg: String,
+    /// No public base URL is set and the code names a private address.
+    unreachable: bool,
+    /// The downloads' address, less `.svg` / `.png`.
+    qr_href: String,
 }
 
 /// The event, in scope and belonging to the union in the URL.
@@ -199,9 +201,11 @@ async fn show(
 ) -> PageResult {
     let (org, e) = event_in(&state, &user, t, &here, &id, &event).await?;
     let layout = || Layout::for_user(t, &user, &here);
-    let url = absolute_url(&state, &headers, &format!("/join/{}", e.token));
+    let url = base_url::absolute(&state, &headers, &format!("/join/{}", e.token));
     let page = EventPage {
         qr_svg: qr_svg(&url).or_page(layout)?,
+        unreachable: base_url::unreachable_from_outside(&state, &url),
+        qr_href: format!("/console/orgs/{}/events/{}/qr", org.id, e.id),
         url,
         org_id: org.id,
         org_name: org.name,
@@ -243,7 +247,7 @@ async fn qr_file(
     png: bool,
 ) -> PageResult {
     let (_, e) = event_in(&state, &user, t, &here, &id, &event).await?;
-    let url = absolute_url(&state, &headers, &format!("/join/{}", e.token));
+    let url = base_url::absolute(&state, &headers, &format!("/join/{}", e.token));
     qr_download(&url, &format!("event-{}", e.id), png).or_page(|| Layout::for_user(t, &user, &here))
 }
 

@@ -14,11 +14,12 @@ use nuanxin_domain::ValidationErrors;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::{join, routing, sessions, StoreError};
 
-use super::{absolute_url, render, Here};
+use super::{render, Here};
 use crate::auth::{cookie, same_secret, set_cookie};
 use crate::error::{ApiError, ProblemMessage};
 use crate::i18n::Tr;
-use crate::AppState;
+use crate::rate::Submission;
+use crate::{base_url, AppState};
 
 /// Double-submit token of the join form (workers have no session).
 const JOIN_CSRF_COOKIE: &str = "nx_join";
@@ -342,16 +343,27 @@ async fn submit(
             Some(t.s("join.expired").into()),
         ));
     }
-    if let Some(event) = &entry.event {
-        if !state.event_rate.admit_now(event.id, event.per_minute) {
-            return Ok(scanned.page(
-                StatusCode::TOO_MANY_REQUESTS,
-                v,
-                ValidationErrors::new(),
-                Some(t.s("join.busy").into()),
-            ));
+    // An event's cap counts accepted submissions; invalid ones have a
+    // budget of their own, so junk cannot lock real workers out.
+    let event = entry.event.as_ref().map(|e| (e.id, e.per_minute));
+    let admit = |kind: Submission| {
+        event.is_none_or(|(id, per_minute)| state.event_rate.admit_now((id, kind), per_minute))
+    };
+    let busy = |v: JoinValues| {
+        Ok(scanned.page(
+            StatusCode::TOO_MANY_REQUESTS,
+            v,
+            ValidationErrors::new(),
+            Some(t.s("join.busy").into()),
+        ))
+    };
+    let refused = |v: JoinValues, errors: ValidationErrors| {
+        if admit(Submission::Invalid) {
+            Ok(scanned.page(StatusCode::UNPROCESSABLE_ENTITY, v, errors, None))
+        } else {
+            busy(v)
         }
-    }
+    };
     let entry = entry.org_id;
     let input = ApplicationForm {
         name: v.name.clone(),
@@ -364,15 +376,16 @@ async fn submit(
     };
     let app = match input.check(&state.regions(), nuanxin_domain::time::today_china()) {
         Ok(a) => a,
-        Err(errors) => return Ok(scanned.page(StatusCode::UNPROCESSABLE_ENTITY, v, errors, None)),
+        Err(errors) => return refused(v, errors),
     };
     let route = match routing::route(&state.db, entry, &app).await {
         Ok(r) => r,
-        Err(StoreError::Validation(errors)) => {
-            return Ok(scanned.page(StatusCode::UNPROCESSABLE_ENTITY, v, errors, None))
-        }
+        Err(StoreError::Validation(errors)) => return refused(v, errors),
         Err(e) => return Err(e.into()),
     };
+    if !admit(Submission::Accepted) {
+        return busy(v);
+    }
     match state
         .applications
         .submit(membership::prepare(&state.sealer, &route, &app))
@@ -550,7 +563,7 @@ async fn status(
             .unwrap_or_default(),
         applied_at: nuanxin_domain::time::format_local(c.applied_at),
         qr_svg: if status == MembershipStatus::Active {
-            qr_svg(&absolute_url(
+            qr_svg(&base_url::absolute(
                 &state,
                 &headers,
                 &format!("/verify/{}", c.card_token),

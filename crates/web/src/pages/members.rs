@@ -13,13 +13,10 @@ use nuanxin_store::{join, orgs};
 use serde::Deserialize;
 
 use super::join::{qr_download, qr_svg};
-use super::{
-    absolute_url, form_errors, id_or_404, pager, render, see_other, Here, Layout, OrPage,
-    PageResult,
-};
+use super::{form_errors, id_or_404, pager, render, see_other, Here, Layout, OrPage, PageResult};
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
-use crate::AppState;
+use crate::{base_url, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -300,6 +297,10 @@ struct JoinQrPage {
     grassroots: bool,
     url: String,
     qr_svg: String,
+    /// No public base URL is set and the code names a private address.
+    unreachable: bool,
+    /// The downloads' address, less `.svg` / `.png`.
+    qr_href: String,
     events: Vec<super::events::EventRow>,
     can_manage: bool,
 }
@@ -320,7 +321,7 @@ async fn join_qr(
     let token = join::link_for_org(&state.db, &user.session.actor, id)
         .await
         .or_page(layout)?;
-    let url = absolute_url(&state, &headers, &format!("/join/{token}"));
+    let url = base_url::absolute(&state, &headers, &format!("/join/{token}"));
     let events = nuanxin_store::events::list(&state.db, &user.session.actor.scope, id)
         .await
         .or_page(layout)?;
@@ -328,6 +329,8 @@ async fn join_qr(
         events: events.iter().map(Into::into).collect(),
         can_manage: user.session.actor.role.can(Permission::ManageOrgs),
         qr_svg: qr_svg(&url).or_page(layout)?,
+        unreachable: base_url::unreachable_from_outside(&state, &url),
+        qr_href: format!("/console/orgs/{id}/join-qr"),
         url,
         org_id: id,
         org_name: org.name,
@@ -373,7 +376,7 @@ async fn join_qr_file(
     let token = join::link_for_org(&state.db, &user.session.actor, id)
         .await
         .or_page(layout)?;
-    let url = absolute_url(&state, &headers, &format!("/join/{token}"));
+    let url = base_url::absolute(&state, &headers, &format!("/join/{token}"));
     qr_download(&url, &format!("join-{id}"), png).or_page(layout)
 }
 

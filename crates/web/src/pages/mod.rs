@@ -310,21 +310,6 @@ pub fn id_or_404(raw: &str, t: Tr, user: &PageUser, here: &Here) -> Result<i64, 
         .ok_or_else(|| PageError::new(Layout::for_user(t, user, here), ApiError::not_found()))
 }
 
-/// The absolute URL of a path on this server, for QR codes: the request's
-/// host, over https when the server is configured for TLS.
-pub fn absolute_url(state: &AppState, headers: &axum::http::HeaderMap, path: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}{path}")
-}
-
 /// Which organisations a form's picker offers, besides being in scope.
 #[derive(Default)]
 pub struct Among {

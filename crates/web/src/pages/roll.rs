@@ -7,15 +7,18 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
+use nuanxin_domain::ids::{IdNumber, Phone};
+use nuanxin_domain::mask::{mask_id_number, mask_phone};
 use nuanxin_domain::membership::{MembershipStatus, Occupation};
 use nuanxin_domain::FieldError;
-use nuanxin_store::membership::{self, Member, MemberFilter};
+use nuanxin_store::membership::{self, Exact, Member, MemberFilter};
 use serde::Deserialize;
 
 use super::{pager, render, Here, Layout, OrPage, PageError, PageResult};
 use crate::auth::{urlencode, PageUser, PostForm};
 use crate::error::ApiError;
 use crate::i18n::Tr;
+use crate::member_search;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -65,6 +68,8 @@ struct RollPage {
     prev: Option<String>,
     next: Option<String>,
     can_reveal: bool,
+    can_search: bool,
+    can_export: bool,
     errors: Vec<FieldError>,
 }
 
@@ -77,45 +82,33 @@ async fn select(
     f: &RollQuery,
     limit: i64,
 ) -> Result<(Vec<Member>, i64, Vec<FieldError>), ApiError> {
-    let scope = &user.session.actor.scope;
-    if !f.id_number.trim().is_empty() {
-        return match nuanxin_domain::ids::IdNumber::parse(&f.id_number) {
-            Ok(id) => {
-                let found = membership::find_exact(
-                    &state.db,
-                    scope,
-                    &state.sealer,
-                    Some(id.as_str()),
-                    None,
-                )
-                .await?;
-                let n = found.len() as i64;
-                Ok((found, n, vec![]))
+    let actor = &user.session.actor;
+    let status = MembershipStatus::from_code(&f.status);
+    let by_id = !f.id_number.trim().is_empty();
+    if by_id || !f.phone.trim().is_empty() {
+        let found = if by_id {
+            match IdNumber::parse(&f.id_number) {
+                Ok(id) => member_search::exact(state, actor, Exact::IdNumber(&id), status).await?,
+                Err(e) => return Ok((vec![], 0, vec![e])),
             }
-            Err(e) => Ok((vec![], 0, vec![e])),
-        };
-    }
-    if !f.phone.trim().is_empty() {
-        return match nuanxin_domain::ids::Phone::parse(&f.phone) {
-            Ok(p) => {
-                let found =
-                    membership::find_exact(&state.db, scope, &state.sealer, None, Some(p.as_str()))
-                        .await?;
-                let n = found.len() as i64;
-                Ok((found, n, vec![]))
+        } else {
+            match Phone::parse(&f.phone) {
+                Ok(p) => member_search::exact(state, actor, Exact::Phone(&p), status).await?,
+                Err(e) => return Ok((vec![], 0, vec![e])),
             }
-            Err(e) => Ok((vec![], 0, vec![e])),
         };
+        let n = found.len() as i64;
+        return Ok((found, n, vec![]));
     }
     let filter = MemberFilter {
         org_id: None,
-        status: MembershipStatus::from_code(&f.status),
+        status,
         occupation: Occupation::from_code(&f.occupation),
         q: Some(f.q.clone()),
         limit,
         offset: f.offset.unwrap_or(0).max(0),
     };
-    let (rows, total) = membership::list(&state.db, scope, &filter).await?;
+    let (rows, total) = membership::list(&state.db, &actor.scope, &filter).await?;
     Ok((rows, total, vec![]))
 }
 
@@ -181,6 +174,8 @@ async fn list(
         prev,
         next,
         can_reveal: user.session.actor.role.can(Permission::RevealSensitive),
+        can_search: user.session.actor.role.can(Permission::SearchSensitive),
+        can_export: user.session.actor.role.can(Permission::ExportPersonal),
         errors,
         f,
     };
@@ -201,6 +196,15 @@ async fn export(
     Query(f): Query<RollQuery>,
 ) -> PageResult {
     let layout = || Layout::for_user(t, &user, &here);
+    user.session
+        .actor
+        .require(Permission::ExportPersonal)
+        .or_page(layout)?;
+    let filter = serde_json::json!({
+        "q": f.q, "occupation": f.occupation, "status": f.status,
+        "id_number": (!f.id_number.trim().is_empty()).then(|| mask_id_number(f.id_number.trim())),
+        "phone": (!f.phone.trim().is_empty()).then(|| mask_phone(f.phone.trim())),
+    });
     let (found, _, errors) = select(
         &state,
         &user,
@@ -216,10 +220,19 @@ async fn export(
     if let Some(e) = errors.into_iter().next() {
         return Err(super::PageError::new(layout(), e.into()));
     }
+    let actor = &user.session.actor;
+    nuanxin_store::audit::record_export(&state.db, actor, "member", filter, found.len())
+        .await
+        .or_page(layout)?;
+    let org = nuanxin_store::orgs::get(&state.db, &actor.scope, actor.scope.org_id)
+        .await
+        .or_page(layout)?;
+    let file_name = crate::export::dated_name(&format!("{}-{}", t.s("roll.file"), org.name));
     let en = t.en();
     let rows: Vec<Vec<String>> = found
         .into_iter()
         .map(|m| {
+            let joined = joined_on(&m);
             vec![
                 m.name,
                 m.id_number_masked,
@@ -230,6 +243,7 @@ async fn export(
                 m.org_name,
                 m.status.label(en).into(),
                 nuanxin_domain::time::format_local(m.applied_at),
+                joined,
             ]
         })
         .collect();
@@ -245,11 +259,20 @@ async fn export(
             t.s("roll.union"),
             t.s("member.status"),
             t.s("member.applied_at"),
+            t.s("member.joined_on"),
         ],
         &rows,
     )
     .or_page(layout)?;
-    Ok(crate::api::audit::xlsx_response(bytes, "members.xlsx"))
+    Ok(crate::export::xlsx_response(bytes, &file_name))
+}
+
+/// The day a member joined: their approval, for a membership that began.
+fn joined_on(m: &Member) -> String {
+    match (m.member_no.as_ref(), m.decided_at) {
+        (Some(_), Some(at)) => nuanxin_domain::time::format_local_date(at),
+        _ => String::new(),
+    }
 }
 
 #[derive(Template)]
