@@ -25,7 +25,7 @@ pub struct TestApp {
     _t: TestDb,
 }
 
-async fn org(db: &Db, parent: Option<i64>, kind: &str, name: &str, region: &str) -> Org {
+pub async fn org(db: &Db, parent: Option<i64>, kind: &str, name: &str, region: &str) -> Org {
     let input = NewOrg {
         parent_id: parent,
         kind: kind.into(),
@@ -39,7 +39,7 @@ async fn org(db: &Db, parent: Option<i64>, kind: &str, name: &str, region: &str)
         .org
 }
 
-async fn account(db: &Db, username: &str, role: &str, org_id: i64) {
+pub async fn account(db: &Db, username: &str, role: &str, org_id: i64) {
     let input = NewAccount {
         username: username.into(),
         display_name: username.into(),
