@@ -210,6 +210,15 @@ pub fn parse_person_name(raw: &str) -> Result<String, FieldError> {
         && v.chars().last().is_some_and(char::is_alphabetic);
     if ok {
         Ok(v)
+    } else if v.chars().any(|c| c.is_numeric()) {
+        // Often a roster whose columns slipped, or a number typed into
+        // the name: say so, rather than only what a name should be.
+        Err(FieldError::new(
+            "name",
+            "name.has_digit",
+            "姓名中不能有数字，请填写身份证上的姓名",
+            "a name has no digits: enter the name as on the ID card",
+        ))
     } else {
         Err(FieldError::new(
             "name",
@@ -343,6 +352,20 @@ mod tests {
                 "consent.required"
             ]
         );
+    }
+
+    #[test]
+    fn a_name_with_a_digit_says_so() {
+        assert_eq!(
+            parse_person_name("张伟2").unwrap_err().code,
+            "name.has_digit"
+        );
+        assert_eq!(
+            parse_person_name("13812345678").unwrap_err().code,
+            "name.has_digit"
+        );
+        assert_eq!(parse_person_name("张").unwrap_err().code, "name.format");
+        assert_eq!(parse_person_name("阿卜杜·热合曼").unwrap(), "阿卜杜·热合曼");
     }
 
     #[test]

@@ -121,6 +121,31 @@ impl Columns {
         Ok(Columns { index, ignored })
     }
 
+    /// The ID-number and phone cells that the sheet stored as numbers: in
+    /// a General-format Excel cell an ID number keeps only 15 significant
+    /// digits (`3.20102199303046e+17`), so it is refused, never repaired.
+    pub fn stored_as_numbers(&self, numeric: &[bool]) -> Vec<FieldError> {
+        let typed = |k: usize| self.index[k].is_some_and(|i| numeric.get(i) == Some(&true));
+        let mut errors = Vec::new();
+        if typed(1) {
+            errors.push(FieldError::new(
+                "id_number",
+                "roster.id_number_as_number",
+                "身份证号列须为文本格式，请将该列设置为文本后重新填写",
+                "the ID number column must be formatted as text: set the column to Text and type the numbers again",
+            ));
+        }
+        if typed(2) {
+            errors.push(FieldError::new(
+                "phone",
+                "roster.phone_as_number",
+                "手机号列须为文本格式，请将该列设置为文本后重新填写",
+                "the phone column must be formatted as text: set the column to Text and type the numbers again",
+            ));
+        }
+        errors
+    }
+
     /// One row as an application form. Consent is the importing officer's
     /// confirmation that every listed person gave it.
     pub fn form(&self, cells: &[String], default_region: &str, consent: bool) -> ApplicationForm {

@@ -407,6 +407,17 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("event.new", "新建入会活动", "New enrolment event"),
     ("joinqr.title", "入会二维码", "Join QR code"),
     ("roll.file", "会员名册", "members"),
+    ("apidocs.back", "← 返回控制台", "← Back to the console"),
+    (
+        "apidocs.intro",
+        "机器可读的描述见 /api/openapi.json（OpenAPI 3.1）。登录：POST /api/v1/session，之后在请求头中使用 Authorization: Bearer <token>；使用 Cookie 时，写操作需带 X-CSRF-Token。错误以 application/problem+json 返回，含稳定的 code 与中英文说明。",
+        "The machine-readable description is at /api/openapi.json (OpenAPI 3.1). Log in with POST /api/v1/session, then send Authorization: Bearer <token>; with the session cookie, writes also need X-CSRF-Token. Errors are application/problem+json with a stable code and messages in Chinese and English.",
+    ),
+    ("apidocs.method", "方法", "Method"),
+    ("apidocs.path", "路径", "Path"),
+    ("apidocs.summary", "说明", "Summary"),
+    ("apidocs.responses", "可能的响应", "Responses"),
+    ("roster.report_file", "未通过的名单行", "failed-rows"),
     ("audit.file", "审计日志", "audit"),
     ("member.joined_on", "入会日期", "Joined on"),
     (

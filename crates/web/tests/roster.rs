@@ -94,7 +94,39 @@ async fn an_officer_imports_a_roster_and_downloads_the_report() {
             .to_str()
             .unwrap()
             .contains("spreadsheetml"));
-        assert!(report.bytes().await.unwrap().starts_with(b"PK"));
+        assert_eq!(report.headers()["cache-control"], "no-store");
+        // The failed row as it was sent, then its row number and problem:
+        // corrected in place, the sheet can be uploaded again.
+        let mut sheet =
+            nuanxin_store::roster::RosterFile::open(report.bytes().await.unwrap().to_vec())
+                .unwrap();
+        let mut rows = Vec::new();
+        sheet
+            .for_each_row(|_, cells, _| {
+                rows.push(cells.to_vec());
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(
+            rows[0],
+            ["姓名", "身份证号", "手机号", "职业群体", "行号", "问题"]
+        );
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(
+            rows[1][..5],
+            ["李娜", id_number(2).as_str(), "12345", "快递员", "3"]
+        );
+        assert!(rows[1][5].starts_with("手机号："), "{}", rows[1][5]);
+        let token = app.token("a_admin").await;
+        let (_, trail) = app.get(&token, "/api/v1/audit?action=export").await;
+        assert_eq!(
+            (
+                trail["items"][0]["entity"].as_str(),
+                trail["items"][0]["after"]["rows"].as_i64()
+            ),
+            (Some("roster_report"), Some(1)),
+            "{trail}"
+        );
 
         // The job is the officer's own: another account cannot open it.
         let (b, _) = app.console("b_admin", PW).await;

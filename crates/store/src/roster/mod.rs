@@ -119,6 +119,14 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
     /// Whether more errors were found than `errors` lists.
     pub errors_truncated: bool,
+    /// The file's header row and the original cells of every row that
+    /// `errors` names, so the failed rows can be corrected and uploaded
+    /// again, or sent back to whoever made the list. Not in the API's
+    /// answer: the caller sent these rows.
+    #[serde(skip)]
+    pub header: Vec<String>,
+    #[serde(skip)]
+    pub failed_cells: Vec<(u32, Vec<String>)>,
     pub ignored_columns: Vec<String>,
     /// New members.
     pub enrolled: u32,
@@ -232,11 +240,27 @@ impl RowContext {
         &self,
         columns: &Columns,
         cells: &[String],
+        numeric: &[bool],
     ) -> Result<(Application, crate::routing::Route), Vec<FieldError>> {
+        let typed = columns.stored_as_numbers(numeric);
         let app = columns
             .form(cells, &self.default_region, self.consent)
-            .check(&self.regions, self.today)
-            .map_err(|e| e.0)?;
+            .check(&self.regions, self.today);
+        let app = match (app, typed.is_empty()) {
+            (Ok(app), true) => app,
+            // A number-typed ID or phone is named as such, whatever else
+            // its digits say; the other fields' errors stand beside it.
+            (result, _) => {
+                let others = result.err().map(|e| e.0).unwrap_or_default();
+                let mut errors = typed.clone();
+                errors.extend(
+                    others
+                        .into_iter()
+                        .filter(|e| typed.iter().all(|t| t.field != e.field)),
+                );
+                return Err(errors);
+            }
+        };
         let route = self.routes.route(&self.router, &app).map_err(|e| vec![e])?;
         Ok((app, route))
     }
@@ -358,11 +382,12 @@ fn check_pass(
     // before its check character (which they decide): 16 bytes an entry
     // instead of 24, for a map of up to a million.
     let mut seen: HashMap<u64, u32> = HashMap::new();
-    file.for_each_row(|n, cells| {
+    file.for_each_row(|n, cells, numeric| {
         let Some(cols) = &columns else {
             match Columns::from_headers(cells, !ctx.default_region.is_empty()) {
                 Ok(c) => {
                     report.ignored_columns = c.ignored.clone();
+                    report.header = cells.to_vec();
                     columns = Some(c);
                     return ControlFlow::Continue(());
                 }
@@ -377,7 +402,7 @@ fn check_pass(
             return ControlFlow::Break(());
         }
         report.rows += 1;
-        let mut errors = match ctx.check(cols, cells) {
+        let mut errors = match ctx.check(cols, cells, numeric) {
             Ok((app, _)) => {
                 let key = app.id_number.as_str().as_bytes()[..17]
                     .iter()
@@ -402,6 +427,9 @@ fn check_pass(
         } else {
             report.failed += 1;
             failed_rows.insert(n);
+            if report.errors.len() < MAX_REPORTED_ERRORS {
+                report.failed_cells.push((n, cells.to_vec()));
+            }
             for e in errors.drain(..) {
                 if report.errors.len() == MAX_REPORTED_ERRORS {
                     report.errors_truncated = true;
@@ -467,7 +495,8 @@ fn prepared_row(
     sealer: &Sealer,
     columns: &Columns,
     cells: &[String],
+    numeric: &[bool],
 ) -> Option<Prepared> {
-    let (app, route) = ctx.check(columns, cells).ok()?;
+    let (app, route) = ctx.check(columns, cells, numeric).ok()?;
     Some(prepare(sealer, &route, &app))
 }

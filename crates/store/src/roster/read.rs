@@ -116,19 +116,21 @@ impl RosterFile {
         Ok(RosterFile::Csv(text))
     }
 
-    /// Calls `f` with the 1-based row number (as the spreadsheet shows it)
-    /// and the cells of each non-blank row, the header row first, until `f`
-    /// breaks or the rows end.
+    /// Calls `f` with the 1-based row number (as the spreadsheet shows it),
+    /// the cells of each non-blank row, and which of them the sheet stored
+    /// as numbers (only an `.xlsx` has types), the header row first, until
+    /// `f` breaks or the rows end.
     pub fn for_each_row(
         &mut self,
-        mut f: impl FnMut(u32, &[String]) -> ControlFlow<()>,
+        mut f: impl FnMut(u32, &[String], &[bool]) -> ControlFlow<()>,
     ) -> Result<(), FieldError> {
         let mut cells: Vec<String> = Vec::new();
+        let mut numeric: Vec<bool> = Vec::new();
         let blank = |cells: &[String]| cells.iter().all(|c| c.trim().is_empty());
         match self {
             RosterFile::Rows(rows) => {
                 for (i, cells) in rows.iter().enumerate() {
-                    if f(i as u32, cells).is_break() {
+                    if f(i as u32, cells, &[]).is_break() {
                         break;
                     }
                 }
@@ -155,7 +157,7 @@ impl RosterFile {
                     };
                     cells.clear();
                     cells.extend(record.iter().map(str::to_string));
-                    if !blank(&cells) && f(line, &cells).is_break() {
+                    if !blank(&cells) && f(line, &cells, &[]).is_break() {
                         return Ok(());
                     }
                 }
@@ -167,10 +169,11 @@ impl RosterFile {
                     let cell = reader.next_cell().map_err(unreadable)?;
                     let at = cell.as_ref().map(|c| c.get_position().0);
                     if let Some(r) = row.filter(|r| Some(*r) != at) {
-                        if !blank(&cells) && f(r.saturating_add(1), &cells).is_break() {
+                        if !blank(&cells) && f(r.saturating_add(1), &cells, &numeric).is_break() {
                             return Ok(());
                         }
                         cells.clear();
+                        numeric.clear();
                     }
                     let Some(cell) = cell else { return Ok(()) };
                     let (r, c) = cell.get_position();
@@ -181,17 +184,21 @@ impl RosterFile {
                     }
                     if cells.len() <= c {
                         cells.resize(c + 1, String::new());
+                        numeric.resize(c + 1, false);
                     }
-                    cells[c] = cell_text(cell.get_value());
+                    let value = cell.get_value();
+                    numeric[c] = matches!(value, DataRef::Float(_) | DataRef::Int(_));
+                    cells[c] = cell_text(value);
                 }
             }
         }
     }
 }
 
-/// A cell as text. Whole numbers lose their `.0`: phone numbers are often
-/// stored as numbers. ID numbers stored as numbers have already lost their
-/// last digits to floating point; the check digit then refuses them.
+/// A cell as text. Whole numbers lose their `.0`. An ID number or phone
+/// stored as a number is refused by the roster's check (Excel keeps 15
+/// significant digits, so an ID number has already lost its last three,
+/// and about one in eleven such wrong numbers passes the check digit).
 fn cell_text(v: &DataRef<'_>) -> String {
     match v {
         DataRef::Empty => String::new(),
@@ -209,7 +216,7 @@ mod tests {
 
     fn rows(file: &mut RosterFile) -> Vec<(u32, Vec<String>)> {
         let mut out = Vec::new();
-        file.for_each_row(|n, cells| {
+        file.for_each_row(|n, cells, _| {
             out.push((n, cells.to_vec()));
             ControlFlow::Continue(())
         })
@@ -279,7 +286,7 @@ mod tests {
     fn broken_csv_quoting_names_its_line_in_each_language() {
         let mut f = RosterFile::open("姓名,手机号\n张伟,\"138\"x\n".into()).unwrap();
         let e = f
-            .for_each_row(|_, _| ControlFlow::Continue(()))
+            .for_each_row(|_, _, _| ControlFlow::Continue(()))
             .unwrap_err();
         assert_eq!(e.code, "roster.csv_malformed");
         assert_eq!(

@@ -72,11 +72,11 @@ pub(super) async fn enrol(
         let mut in_batch = 0;
         let mut header = true;
         let mut stopped = false;
-        file.for_each_row(|n, cells| {
+        file.for_each_row(|n, cells, numeric| {
             if std::mem::take(&mut header) || failed_rows.contains(&n) {
                 return ControlFlow::Continue(());
             }
-            if let Some(p) = prepared_row(&ctx, &sealer, &columns, cells) {
+            if let Some(p) = prepared_row(&ctx, &sealer, &columns, cells, numeric) {
                 chunk.push(p);
                 in_batch += 1;
             }

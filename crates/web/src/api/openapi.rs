@@ -1,11 +1,14 @@
 //! The OpenAPI 3.1 description of `/api/v1` and a docs page rendered from it.
 
+use std::sync::OnceLock;
+
 use axum::response::Html;
 use axum::routing::get;
 use axum::{Json, Router};
-use utoipa::openapi::path::Operation;
+use serde_json::{json, Value};
 use utoipa::OpenApi;
 
+use crate::i18n::Tr;
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -42,9 +45,142 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/api/openapi.json",
-            get(|| async { Json(ApiDoc::openapi()) }),
+            get(|| async { Json(document().clone()) }),
         )
         .route("/api/docs", get(docs))
+}
+
+/// The document as served: what the annotations say, completed by rules
+/// that hold for every operation, so that a new one cannot make the
+/// document invalid or leave out what every operation may answer.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        complete(serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises"))
+    })
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+fn complete(mut doc: Value) -> Value {
+    doc["components"]["securitySchemes"] = json!({
+        "session": {
+            "type": "http", "scheme": "bearer",
+            "description": "The token that POST /api/v1/session answers with."
+        },
+        "cookie": {
+            "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE,
+            "description": "The console's session cookie. Writes made with it also need the session's CSRF token in the X-CSRF-Token header."
+        },
+        "platform_key": {
+            "type": "http", "scheme": "bearer",
+            "description": "A union's API key (nxk_…), created in the console, for the roster push only."
+        },
+    });
+    doc["security"] = json!([{ "session": [] }, { "cookie": [] }]);
+    let problem = json!({
+        "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } }
+    });
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return doc;
+    };
+    for (path, item) in paths.iter_mut() {
+        let names: Vec<&str> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
+        for method in METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            // Unique by construction: `get_orgs_by_id_children`. Function
+            // names (`list`, `show`) repeat across modules.
+            op.insert("operationId".into(), json!(operation_id(method, path)));
+            let params = op.entry("parameters").or_insert_with(|| json!([]));
+            for name in &names {
+                let declared = params
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["in"] == "path" && p["name"] == *name);
+                if !declared {
+                    let schema = if *name == "step" {
+                        json!({ "type": "string" })
+                    } else {
+                        json!({ "type": "integer", "format": "int64" })
+                    };
+                    params
+                        .as_array_mut()
+                        .expect("parameters is a list")
+                        .push(json!({
+                            "name": name, "in": "path", "required": true, "schema": schema,
+                        }));
+                }
+            }
+            let public = method == "post" && path == "/api/v1/session";
+            if public {
+                op.insert("security".into(), json!([]));
+            } else if path == "/api/v1/platform/roster" {
+                op.insert("security".into(), json!([{ "platform_key": [] }]));
+            }
+            let responses = op.entry("responses").or_insert_with(|| json!({}));
+            let responses = responses.as_object_mut().expect("responses is a map");
+            for (code, r) in responses.iter_mut() {
+                if code.as_str() >= "400" {
+                    r["content"] = problem.clone();
+                }
+            }
+            let mut common = vec![
+                (
+                    "400",
+                    "The request cannot be read: malformed JSON, query or path",
+                ),
+                (
+                    "403",
+                    "Not allowed: the role lacks the permission, or the CSRF token is missing",
+                ),
+                ("422", "Invalid input: `errors` names each field"),
+                ("429", "Too many requests: wait and try again"),
+            ];
+            if !public {
+                common.push(("401", "Not logged in, or the session has ended"));
+            }
+            if !names.is_empty() {
+                common.push(("404", "No such record in the caller's scope"));
+            }
+            for (code, description) in common {
+                responses.entry(code).or_insert_with(
+                    || json!({ "description": description, "content": problem.clone() }),
+                );
+            }
+            responses.entry("default").or_insert_with(
+                || json!({ "description": "Any other error, as a problem", "content": problem.clone() }),
+            );
+        }
+    }
+    doc
+}
+
+fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for seg in path
+        .trim_start_matches("/api/v1")
+        .split('/')
+        .filter(|s| !s.is_empty())
+    {
+        id.push('_');
+        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                id.push_str("by_");
+                id.push_str(name);
+            }
+            None => id.extend(
+                seg.chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+            ),
+        }
+    }
+    id
 }
 
 fn escape(s: &str) -> String {
@@ -55,42 +191,48 @@ fn escape(s: &str) -> String {
 }
 
 /// A plain, self-contained page: no CDN, so it works on an offline server.
-async fn docs() -> Html<String> {
-    let doc = ApiDoc::openapi();
+async fn docs(t: Tr) -> Html<String> {
+    let doc = document();
     let mut body = String::new();
-    for (path, item) in &doc.paths.paths {
-        let ops: [(&str, &Option<Operation>); 5] = [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("PATCH", &item.patch),
-            ("DELETE", &item.delete),
-        ];
-        for (method, op) in ops {
-            let Some(op) = op else { continue };
-            let summary = op
-                .summary
-                .clone()
-                .or_else(|| op.description.clone())
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let summary = op["summary"]
+                .as_str()
+                .or(op["description"].as_str())
                 .unwrap_or_default();
-            let codes: Vec<String> = op.responses.responses.keys().cloned().collect();
+            let codes: Vec<&str> = op["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(c, _)| c.as_str())
+                .collect();
             body.push_str(&format!(
-                "<tr><td><code>{method}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                method.to_uppercase(),
                 escape(path),
-                escape(&summary),
+                escape(summary),
                 escape(&codes.join(", "))
             ));
         }
     }
     Html(format!(
-        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Nuanxin API</title>
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Nuanxin API</title>
 <link rel="stylesheet" href="/assets/app.css"></head><body class="docs"><main class="content">
-<h1>Nuanxin API <small>v{}</small></h1>
-<p>机器可读的描述：<a href="/api/openapi.json">/api/openapi.json</a>（OpenAPI {}）。登录：<code>POST /api/v1/session</code>，之后使用 <code>Authorization: Bearer &lt;token&gt;</code>；使用 Cookie 时，写操作需带 <code>X-CSRF-Token</code>。</p>
-<p>Errors are <code>application/problem+json</code> with a stable <code>code</code>.</p>
-<table class="grid"><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Responses</th></tr></thead><tbody>{body}</tbody></table>
+<p><a href="/console">{back}</a> · <a href="/lang/{other_code}?back=/api/docs">{other}</a></p>
+<h1>Nuanxin API <small>v{version}</small></h1>
+<p>{intro}</p>
+<table class="grid"><thead><tr><th>{method}</th><th>{path}</th><th>{summary}</th><th>{responses}</th></tr></thead><tbody>{body}</tbody></table>
 </main></body></html>"#,
-        escape(&doc.info.version),
-        "3.1"
+        lang = if t.en() { "en" } else { "zh-CN" },
+        back = t.s("apidocs.back"),
+        other_code = if t.en() { "zh" } else { "en" },
+        other = t.s("nav.other_lang"),
+        version = escape(doc["info"]["version"].as_str().unwrap_or_default()),
+        intro = t.s("apidocs.intro"),
+        method = t.s("apidocs.method"),
+        path = t.s("apidocs.path"),
+        summary = t.s("apidocs.summary"),
+        responses = t.s("apidocs.responses"),
     ))
 }

@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use nuanxin_domain::account::Permission;
@@ -16,7 +16,6 @@ use nuanxin_store::roster::{self, ImportMode, Phase, RosterFile, RosterRequest};
 use super::{id_or_404, render, see_other, Here, Layout, OrPage, PageError, PageResult};
 use crate::auth::{same_secret, PageUser, CSRF_FIELD};
 use crate::error::ApiError;
-use crate::export::XLSX_TYPE;
 use crate::i18n::Tr;
 use crate::roster_jobs::{Outcome, RosterJob};
 use crate::AppState;
@@ -415,44 +414,59 @@ async fn report(
             ApiError::not_found(),
         ));
     };
-    let rows: Vec<Vec<String>> = r
-        .errors
+    // The rows as they were sent, then what is wrong with each: corrected
+    // in place, the sheet can be uploaded again (the two added columns are
+    // ignored on import).
+    let en = t.en();
+    let mut problems: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    for e in &r.errors {
+        let message = if en { &e.message_en } else { &e.message_zh };
+        let text = if e.column.is_empty() {
+            message.clone()
+        } else {
+            format!("{}：{message}", e.column)
+        };
+        problems.entry(e.row).or_default().push(text);
+    }
+    let width = r
+        .failed_cells
         .iter()
-        .map(|e| {
-            vec![
-                e.row.to_string(),
-                e.column.to_string(),
-                if t.en() {
-                    e.message_en.clone()
-                } else {
-                    e.message_zh.clone()
-                },
-            ]
+        .map(|(_, cells)| cells.len())
+        .max()
+        .unwrap_or(0)
+        .max(r.header.len());
+    let rows: Vec<Vec<String>> = r
+        .failed_cells
+        .iter()
+        .map(|(row, cells)| {
+            let mut out = cells.clone();
+            out.resize(width, String::new());
+            out.push(row.to_string());
+            out.push(problems.remove(row).unwrap_or_default().join("；"));
+            out
         })
         .collect();
-    let header = [
-        t.s("roster.row"),
-        t.s("roster.column"),
-        t.s("roster.problem"),
-    ];
+    let mut header: Vec<&str> = r.header.iter().map(String::as_str).collect();
+    header.resize(width, "");
+    header.push(t.s("roster.row"));
+    header.push(t.s("roster.problem"));
+    let layout = || Layout::for_user(t, &user, &here);
+    nuanxin_store::audit::record_export(
+        &state.db,
+        &user.session.actor,
+        "roster_report",
+        serde_json::json!({ "job": id, "org_id": job.org_id }),
+        rows.len(),
+    )
+    .await
+    .or_page(layout)?;
     let bytes = crate::export::xlsx("report", &header, &rows)
         .map_err(|e| ApiError::Internal(e.to_string()))
-        .or_page(|| Layout::for_user(t, &user, &here))?;
-    Ok(xlsx_download(bytes, "roster-report.xlsx"))
-}
-
-fn xlsx_download(bytes: Vec<u8>, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+        .or_page(layout)?;
+    Ok(crate::export::xlsx_response(
         bytes,
-    )
-        .into_response()
+        &crate::export::dated_name(&format!("{}-{}", t.s("roster.report_file"), job.org_name)),
+    ))
 }
 
 /// The template: the header row, and a second sheet that explains each
@@ -461,7 +475,7 @@ async fn template(_user: PageUser, t: Tr, here: Here) -> PageResult {
     let bytes = crate::export::roster_template()
         .map_err(|e| ApiError::Internal(e.to_string()))
         .or_page(|| Layout::anonymous(t, &here))?;
-    Ok(xlsx_download(bytes, "roster-template.xlsx"))
+    Ok(crate::export::xlsx_response(bytes, "roster-template.xlsx"))
 }
 
 #[cfg(test)]
