@@ -77,6 +77,8 @@ pub struct Account {
     #[serde(skip)]
     pub org_path: String,
     pub disabled: bool,
+    /// Set by someone else; to be changed at the next login.
+    pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
 }
@@ -91,6 +93,7 @@ struct AccountRow {
     org_name: String,
     org_path: String,
     disabled: bool,
+    must_change_password: bool,
     created_at: DateTime<Utc>,
     last_login_at: Option<DateTime<Utc>>,
 }
@@ -109,6 +112,7 @@ impl TryFrom<AccountRow> for Account {
             org_name: r.org_name,
             org_path: r.org_path,
             disabled: r.disabled,
+            must_change_password: r.must_change_password,
             created_at: r.created_at,
             last_login_at: r.last_login_at,
         })
@@ -117,7 +121,7 @@ impl TryFrom<AccountRow> for Account {
 
 const SELECT_ACCOUNT: &str =
     "SELECT a.id, a.username, a.display_name, a.role, a.org_id, o.name AS org_name,
-        o.path AS org_path, a.disabled, a.created_at, a.last_login_at
+        o.path AS org_path, a.disabled, a.must_change_password, a.created_at, a.last_login_at
     FROM accounts a JOIN orgs o ON o.id = a.org_id";
 
 fn by_id(scope: &Scope, id: i64) -> Query {
@@ -278,15 +282,14 @@ pub async fn create(
     let id: i64 = tx
         .scalar(
             &Query::new(
-                "INSERT INTO accounts (username, display_name, password_hash, role, org_id, disabled, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                "INSERT INTO accounts (username, display_name, password_hash, role, org_id, disabled, must_change_password, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, FALSE, TRUE, $6, $6) RETURNING id",
             )
             .bind(username.expect("checked"))
             .bind(display.expect("checked"))
             .bind(hash.expect("checked"))
             .bind(role.expect("checked").code())
             .bind(input.org_id)
-            .bind(false)
             .bind(now),
         )
         .await
@@ -409,8 +412,9 @@ pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> St
     Ok(after)
 }
 
-/// Sets a new password (an admin's reset, or the user's own change) and ends
-/// the account's other sessions.
+/// Sets an account's password. One set by someone else (an admin's
+/// reset, the command line) must be changed by its holder at the next
+/// login; the account's sessions end either way.
 pub async fn set_password(
     db: &Db,
     actor: &Actor,
@@ -428,34 +432,113 @@ pub async fn set_password(
     if Some(id) != actor.account_id && !actor.role.may_grant(account.role) {
         return Err(StoreError::Forbidden);
     }
-    tx.execute(
-        &Query::new("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(Utc::now())
-            .bind(id),
-    )
-    .await?;
-    end_sessions(&mut tx, id).await?;
-    tx.execute(
-        &Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&account.username),
-    )
-    .await?;
-    audit::append(
+    store_password(
         &mut tx,
         actor,
-        Event {
-            action: "account.password",
-            entity: "account",
-            entity_id: Some(id.to_string()),
-            org_path: &account.org_path,
-            before: None,
-            after: None,
-        },
+        &account,
+        hash,
+        Some(id) != actor.account_id,
+        None,
     )
     .await?;
     tx.commit().await?;
     db.caches().forget();
     Ok(())
+}
+
+/// The holder changes their own password, proving the current one. Their
+/// other sessions end; the one making the change (`session_token`) goes on.
+pub async fn change_own_password(
+    db: &Db,
+    actor: &Actor,
+    policy: &PasswordPolicy,
+    session_token: &str,
+    current: &str,
+    new: &str,
+) -> StoreResult<()> {
+    let id = actor.account_id.ok_or(StoreError::Forbidden)?;
+    let stored: (String,) = db
+        .fetch_optional(&Query::new("SELECT password_hash FROM accounts WHERE id = $1").bind(id))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut e = ValidationErrors::new();
+    if !verify_password(current, &stored.0).await {
+        e.push(FieldError::new(
+            "current_password",
+            "password.current_wrong",
+            "当前密码不正确",
+            "the current password is wrong",
+        ));
+    }
+    if let Err(p) = policy.check(new) {
+        e.push(FieldError {
+            field: "new_password".into(),
+            ..p
+        });
+    } else if new == current {
+        e.push(FieldError::new(
+            "new_password",
+            "password.unchanged",
+            "新密码不能与当前密码相同",
+            "the new password must differ from the current one",
+        ));
+    }
+    e.into_result()?;
+    let hash = hash_password(new).await?;
+    let mut tx = db.begin().await?;
+    let account = get_in_tx(&mut tx, &actor.scope, id).await?;
+    store_password(&mut tx, actor, &account, hash, false, Some(session_token)).await?;
+    tx.commit().await?;
+    db.caches().forget();
+    Ok(())
+}
+
+async fn store_password(
+    tx: &mut Tx,
+    actor: &Actor,
+    account: &Account,
+    hash: String,
+    must_change: bool,
+    keep_session: Option<&str>,
+) -> StoreResult<()> {
+    tx.execute(
+        &Query::new("UPDATE accounts SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4")
+            .bind(hash)
+            .bind(must_change)
+            .bind(Utc::now())
+            .bind(account.id),
+    )
+    .await?;
+    match keep_session {
+        Some(token) => {
+            tx.execute(
+                &Query::new("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
+                    .bind(account.id)
+                    .bind(crate::sessions::token_hash(token)),
+            )
+            .await?;
+        }
+        None => {
+            end_sessions(tx, account.id).await?;
+        }
+    }
+    tx.execute(
+        &Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&account.username),
+    )
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        Event {
+            action: "account.password",
+            entity: "account",
+            entity_id: Some(account.id.to_string()),
+            org_path: &account.org_path,
+            before: None,
+            after: Some(json!({ "must_change": must_change })),
+        },
+    )
+    .await
 }
 
 /// Finds an account by username regardless of scope: for the command line.

@@ -95,6 +95,9 @@ pub struct Session {
     pub display_name: String,
     pub org_name: String,
     pub csrf: String,
+    /// The password was set by someone else: nothing but choosing one's
+    /// own is allowed until it is changed.
+    pub must_change_password: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -110,6 +113,7 @@ struct SessionRow {
     org_id: i64,
     org_name: String,
     org_path: String,
+    must_change_password: bool,
 }
 
 /// Looks a token up, enforcing the idle and absolute timeouts and the
@@ -150,7 +154,7 @@ async fn lookup_hashed(
         .fetch_optional(
             &Query::new(
                 "SELECT s.account_id, s.csrf_token, s.created_at, s.last_seen_at, a.username, a.display_name, a.role,
-                        a.disabled, a.org_id, o.name AS org_name, o.path AS org_path
+                        a.disabled, a.org_id, o.name AS org_name, o.path AS org_path, a.must_change_password
                  FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN orgs o ON o.id = a.org_id
                  WHERE s.id = $1",
             )
@@ -193,6 +197,7 @@ async fn lookup_hashed(
         display_name: r.display_name,
         org_name: r.org_name,
         csrf: r.csrf_token,
+        must_change_password: r.must_change_password,
     }))
 }
 

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use nuanxin_store::sessions::{self, Session};
 use sha2::{Digest, Sha256};
@@ -140,12 +140,29 @@ impl FromRequestParts<AppState> for ApiUser {
                 return Err(ApiError::csrf());
             }
         }
+        if r.session.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password.change_required",
+                "请先修改密码：此密码由他人设置（POST /api/v1/session/password）",
+                "change your password first: it was set by someone else (POST /api/v1/session/password)",
+            ));
+        }
         Ok(ApiUser {
             session: r.session,
             token: r.token,
         })
     }
 }
+
+/// All that an account whose password someone else set may reach before
+/// choosing its own: the session itself and the change.
+const PASSWORD_CHANGE_PATHS: [&str; 4] = [
+    "/api/v1/session",
+    "/api/v1/session/password",
+    "/console/password",
+    "/logout",
+];
 
 /// A logged-in console user; anonymous visitors are sent to the login page.
 pub struct PageUser {
@@ -155,6 +172,8 @@ pub struct PageUser {
 
 pub enum PageReject {
     Login(String),
+    /// The password was set by someone else: choose one's own first.
+    ChangePassword,
     /// An error shown as a console page, in the user's language.
     Page(crate::pages::PageError),
 }
@@ -165,6 +184,7 @@ impl IntoResponse for PageReject {
             PageReject::Login(next) => {
                 Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
             }
+            PageReject::ChangePassword => Redirect::to("/console/password").into_response(),
             PageReject::Page(e) => e.into_response(),
         }
     }
@@ -200,6 +220,13 @@ impl FromRequestParts<AppState> for PageUser {
             }
         };
         match resolved {
+            Some(r)
+                if r.via_cookie
+                    && r.session.must_change_password
+                    && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) =>
+            {
+                Err(PageReject::ChangePassword)
+            }
             Some(r) if r.via_cookie => Ok(PageUser {
                 session: r.session,
                 token: r.token,

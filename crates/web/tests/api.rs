@@ -502,3 +502,120 @@ async fn errors_raised_outside_handlers_have_the_usual_shape() {
         .get("content-type")
         .is_some_and(|v| v.to_str().unwrap().starts_with("text/html")));
 }
+
+/// A password someone else set (an admin creating or resetting the
+/// account) must be changed at the first login: until then every call
+/// but the change answers 403, on the API and in the console.
+#[tokio::test]
+async fn passwords_set_by_someone_else_are_changed_at_first_login() {
+    for app in apps().await {
+        let admin = app.token("a_admin").await;
+        let (s, created) = app
+            .send(
+                reqwest::Method::POST,
+                &admin,
+                "/api/v1/accounts",
+                json!({"username": "newbie", "display_name": "新人", "password": PW, "role": "viewer", "org_id": app.union_a.id}),
+            )
+            .await;
+        assert_eq!(s, 201, "{created}");
+        let login = client()
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"username": "newbie", "password": PW}))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap();
+        assert_eq!(login["must_change_password"], true, "{}", app.backend);
+        let token = login["token"].as_str().unwrap().to_string();
+        let (s, p) = app.get(&token, "/api/v1/orgs").await;
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (403, Some("password.change_required"))
+        );
+        assert_eq!(
+            app.get(&token, "/api/v1/session").await.0,
+            200,
+            "the session itself answers"
+        );
+        let change =
+            |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+        let (s, p) = app
+            .send(
+                reqwest::Method::POST,
+                &token,
+                "/api/v1/session/password",
+                change("wrong", "Chosen-by-me-1"),
+            )
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["code"].as_str()),
+            (422, Some("password.current_wrong"))
+        );
+        let (s, p) = app
+            .send(
+                reqwest::Method::POST,
+                &token,
+                "/api/v1/session/password",
+                change(PW, PW),
+            )
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["code"].as_str()),
+            (422, Some("password.unchanged"))
+        );
+        let (s, _) = app
+            .send(
+                reqwest::Method::POST,
+                &token,
+                "/api/v1/session/password",
+                change(PW, "Chosen-by-me-1"),
+            )
+            .await;
+        assert_eq!(s, 204, "{}", app.backend);
+        assert_eq!(
+            app.get(&token, "/api/v1/orgs").await.0,
+            200,
+            "the same session goes on"
+        );
+        // An admin's reset is someone else's password again.
+        let id = created["id"].as_i64().unwrap();
+        let (s, _) = app
+            .send(
+                reqwest::Method::POST,
+                &admin,
+                &format!("/api/v1/accounts/{id}/password"),
+                json!({"password": "Reset-by-admin-2"}),
+            )
+            .await;
+        assert!(s < 300, "{s}");
+        let (c, _) = app.console("newbie", "Reset-by-admin-2").await;
+        let r = c.get(app.url("/console/members")).send().await.unwrap();
+        assert_eq!(
+            (
+                r.status().as_u16(),
+                r.headers()["location"].to_str().unwrap()
+            ),
+            (303, "/console/password")
+        );
+        let page = app.page(&c, "/console/password").await;
+        assert!(page.contains("此密码由他人设置"), "{}", app.backend);
+        let csrf = field_value(&page, "_csrf");
+        let r = c
+            .post(app.url("/console/password"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("current_password", "Reset-by-admin-2"),
+                ("new_password", "Mine-again-2026"),
+                ("confirm_password", "Mine-again-2026"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = c.get(app.url("/console/members")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+    }
+}

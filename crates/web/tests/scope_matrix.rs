@@ -99,6 +99,17 @@ const CASES: &[Case] = &[
         "/api/v1/session",
         r#"{"username":"nobody","password":"wrong"}"#,
     ),
+    own(
+        "POST",
+        "/api/v1/session/password",
+        r#"{"current_password":"wrong","new_password":"Taken-over-2026"}"#,
+    ),
+    own("GET", "/console/password", ""),
+    own(
+        "POST",
+        "/console/password",
+        "current_password=wrong&new_password=Taken-over-2026&confirm_password=Taken-over-2026",
+    ),
     own("GET", "/console", ""),
     // Organisations
     own("GET", "/api/v1/orgs", ""),

@@ -15,7 +15,7 @@ use crate::AppState;
 #[openapi(
     info(title = "Nuanxin API", description = "暖新：新就业形态工会服务平台 API. Errors are `application/problem+json` with a stable `code`, `message_zh` and `message_en`, and `errors` per field."),
     paths(
-        super::session::login, super::session::logout, super::session::me,
+        super::session::login, super::session::logout, super::session::me, super::session::change_password,
         super::orgs::list, super::orgs::show, super::orgs::children, super::orgs::create, super::orgs::update,
         super::orgs::move_org, super::orgs::set_status, super::orgs::checklist, super::orgs::set_step,
         super::accounts::list, super::accounts::show, super::accounts::create, super::accounts::update,

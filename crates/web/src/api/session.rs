@@ -15,7 +15,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/session", post(login).delete(logout).get(me))
+    Router::new()
+        .route("/api/v1/session", post(login).delete(logout).get(me))
+        .route("/api/v1/session/password", post(change_password))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -35,6 +37,10 @@ pub struct SessionInfo {
     pub role: String,
     pub org_id: i64,
     pub org_name: String,
+    /// Someone else set the password: until it is changed with
+    /// `POST /api/v1/session/password`, every other call answers 403
+    /// `password.change_required`.
+    pub must_change_password: bool,
 }
 
 pub fn login_failure(f: LoginFailure) -> ApiError {
@@ -78,6 +84,7 @@ pub async fn login(
         role: account.role.code().into(),
         org_id: account.org_id,
         org_name: account.org_name,
+        must_change_password: account.must_change_password,
     };
     let cookie = set_cookie(SESSION_COOKIE, &s.token, state.config.secure_cookies, None);
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
@@ -103,5 +110,33 @@ pub async fn me(user: ApiUser) -> Json<SessionInfo> {
         role: s.actor.role.code().into(),
         org_id: s.actor.scope.org_id,
         org_name: s.org_name,
+        must_change_password: s.must_change_password,
     })
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the caller's own password, proving the current one. The
+/// caller's other sessions end; this one goes on.
+#[utoipa::path(post, path = "/api/v1/session/password", tag = "session", request_body = PasswordChange,
+    responses((status = 204), (status = 422, body = crate::error::Problem)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(b): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    accounts::change_own_password(
+        &state.db,
+        &user.session.actor,
+        &state.config.password_policy,
+        &user.token,
+        &b.current_password,
+        &b.new_password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

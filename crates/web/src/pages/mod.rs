@@ -9,6 +9,7 @@ mod join;
 mod login;
 mod members;
 mod orgs;
+mod password;
 mod roll;
 mod roster;
 mod routing;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
             }),
         )
         .merge(login::routes())
+        .merge(password::routes())
         .merge(join::routes())
         .merge(members::routes())
         .merge(roll::routes())

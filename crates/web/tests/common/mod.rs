@@ -50,6 +50,16 @@ pub async fn account(db: &Db, username: &str, role: &str, org_id: i64) {
     accounts::create(db, &Actor::system(), &PasswordPolicy::default(), &input)
         .await
         .unwrap();
+    // As if its holder had already chosen their own password; the first
+    // login's change has its own test.
+    db.execute(
+        &nuanxin_store::Query::new(
+            "UPDATE accounts SET must_change_password = FALSE WHERE username = $1",
+        )
+        .bind(username),
+    )
+    .await
+    .unwrap();
 }
 
 /// Accounts: `admin` (system admin, city), `city` (union admin, city),
