@@ -282,6 +282,14 @@ impl ApplicationForm {
 /// Where the applicant works: a known district, county or street, as the
 /// application form asks and as a routing trial checks it.
 pub fn parse_work_region(regions: &Regions, raw: &str) -> Result<RegionCode, FieldError> {
+    if raw.trim().is_empty() {
+        return Err(FieldError::new(
+            "work_region",
+            "work_region.required",
+            "请选择工作所在区县",
+            "choose the district you work in",
+        ));
+    }
     let r = regions.validate(raw).map_err(|err| err.at("work_region"))?;
     if r.level() == RegionLevel::Province || r.level() == RegionLevel::City {
         return Err(FieldError::new(
@@ -351,6 +359,15 @@ mod tests {
                 "work_region.too_coarse",
                 "consent.required"
             ]
+        );
+    }
+
+    #[test]
+    fn an_empty_district_asks_for_one() {
+        let e = parse_work_region(&Regions::shipped(), " ").unwrap_err();
+        assert_eq!(
+            (e.code, e.message_zh.as_str()),
+            ("work_region.required", "请选择工作所在区县")
         );
     }
 

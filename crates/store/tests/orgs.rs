@@ -5,7 +5,7 @@ use nuanxin_domain::account::Role;
 use nuanxin_domain::org::{FoundingStep, OrgStatus};
 use nuanxin_store::orgs::{self, OrgFilter, OrgUpdate};
 use nuanxin_store::testing::TestDb;
-use nuanxin_store::{audit, StoreError};
+use nuanxin_store::{audit, Actor, StoreError};
 
 fn code_of(e: StoreError) -> String {
     match e {
@@ -27,12 +27,25 @@ async fn paths_children_and_counts() {
         );
         assert_eq!(tr.union_a.depth, 3);
         let admin = actor_at(&tr.city, Role::UnionAdmin);
+        // 建 sorts first by code point; the region codes put it last.
+        orgs::create(
+            db,
+            &Actor::system(),
+            &regions(),
+            &new_org(Some(tr.city.id), "district", "建邺区总工会", "320105"),
+        )
+        .await
+        .unwrap();
         let kids = orgs::children(db, &admin.scope, tr.city.id, 100, 0)
             .await
             .unwrap();
-        let mut names: Vec<_> = kids.iter().map(|o| o.name.as_str()).collect();
-        names.sort();
-        assert_eq!(names, ["玄武区总工会", "秦淮区总工会"], "{}", t.name);
+        let names: Vec<_> = kids.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["玄武区总工会", "秦淮区总工会", "建邺区总工会"],
+            "{}: in the order of their region codes",
+            t.name
+        );
         assert_eq!(
             kids.iter()
                 .find(|o| o.id == tr.district_a.id)
@@ -45,8 +58,8 @@ async fn paths_children_and_counts() {
             .unwrap();
         assert_eq!(
             (counts.total, counts.preparing, counts.founded),
-            (6, 2, 4),
-            "{}",
+            (7, 2, 5),
+            "{}: the tree and 建邺",
             t.name
         );
     }

@@ -788,8 +788,18 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "card.hint",
-        "扫描二维码可核验会籍真伪，不显示个人信息",
-        "Scan the QR code to check the membership; it shows no personal data",
+        "扫描二维码可核验会籍真伪，只显示脱敏的姓名和会员编号",
+        "Scan the QR code to check the membership; it shows only the masked name and number",
+    ),
+    (
+        "status.card_hint",
+        "您已是工会会员。请收藏本页面，需要时出示电子会员卡。",
+        "You are a union member. Bookmark this page to show your e-card when asked.",
+    ),
+    (
+        "verify.compare",
+        "请与持卡人的身份证核对姓名和会员编号。",
+        "Compare the name and number with the holder's ID card.",
     ),
     (
         "transfer.expired_title",

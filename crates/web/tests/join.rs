@@ -148,6 +148,12 @@ async fn scan_apply_follow_and_verify() {
             "{}",
             app.backend
         );
+        // Masked name and number: a screenshot of someone else's card
+        // no longer passes for one's own.
+        let no = card.member_no.clone().unwrap();
+        assert!(v.contains(r#"<dd id="verify-name">赵*</dd>"#), "{v}");
+        assert!(v.contains(&nuanxin_domain::mask::mask_member_no(&no)) && !v.contains(&no));
+        assert!(html.contains("您已是工会会员") && !html.contains("随时查看办理进度"));
         assert_eq!(
             c.get(app.url("/verify/nope"))
                 .send()

@@ -501,7 +501,7 @@ async fn roll_exports_take_their_permission_and_are_audited() {
         assert_eq!(r.status(), 403, "{}", app.backend);
         let (admin, _) = app.console("a_admin", PW).await;
         let r = admin
-            .get(app.url("/console/members/export.xlsx?q=孙"))
+            .get(app.url("/console/members/export.xlsx?status=all&q=孙"))
             .send()
             .await
             .unwrap();
@@ -529,4 +529,60 @@ async fn roll_exports_take_their_permission_and_are_audited() {
 
 fn percent(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// The roll is the members: applications show only when asked for, and
+/// `org_id` narrows it to one union.
+#[tokio::test]
+async fn the_roll_shows_members_unless_asked_and_one_union_when_named() {
+    for app in apps().await {
+        let joined = apply(&app, "19900101").await;
+        membership::approve(&app.db, &nuanxin_store::Actor::system(), joined)
+            .await
+            .unwrap();
+        let other = ApplicationForm {
+            name: "周九".into(),
+            id_number: id_for("19910101"),
+            phone: "13733335555".into(),
+            occupation: "courier".into(),
+            employer: String::new(),
+            work_region: "320102".into(),
+            consent: true,
+        };
+        let app_form = other
+            .check(
+                &nuanxin_domain::region::Regions::shipped(),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            )
+            .unwrap();
+        let route = Route {
+            org_id: app.union_a.id,
+            org_name: app.union_a.name.clone(),
+            rule: "scanned_union".into(),
+            reason_zh: "扫码".into(),
+        };
+        membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &app_form)
+            .await
+            .unwrap();
+        let (c, _) = app.console("city", PW).await;
+        let roll = |q: &str| {
+            let c = c.clone();
+            let url = app.url(&format!("/console/members{q}"));
+            async move {
+                let html = c.get(url).send().await.unwrap().text().await.unwrap();
+                let table = html[html.find("id=\"roll\"").unwrap()..].to_string();
+                (table.contains("孙八"), table.contains("周九"))
+            }
+        };
+        assert_eq!(
+            roll("").await,
+            (true, false),
+            "{}: members only",
+            app.backend
+        );
+        assert_eq!(roll("?status=all").await, (true, true));
+        assert_eq!(roll("?status=applied").await, (false, true));
+        let b = format!("?status=all&org_id={}", app.union_b.id);
+        assert_eq!(roll(&b).await, (false, false), "another union's roll");
+    }
 }

@@ -278,7 +278,7 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
         let (a, _) = app.console("a_admin", PW).await;
         let (b, _) = app.console("b_admin", PW).await;
         let html = a
-            .get(app.url(&format!("/console/members?id_number={idn}")))
+            .get(app.url(&format!("/console/members?status=all&id_number={idn}")))
             .send()
             .await
             .unwrap()
@@ -292,7 +292,7 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
             app.backend
         );
         let html = b
-            .get(app.url(&format!("/console/members?id_number={idn}")))
+            .get(app.url(&format!("/console/members?status=all&id_number={idn}")))
             .send()
             .await
             .unwrap()
@@ -311,7 +311,7 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
             .unwrap();
         assert_eq!(r.status(), 422);
         let html = a
-            .get(app.url("/console/members?phone=13811112222"))
+            .get(app.url("/console/members?status=all&phone=13811112222"))
             .send()
             .await
             .unwrap()
@@ -320,7 +320,7 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
             .unwrap();
         assert!(html.contains("138****2222"));
         let csrf = field_value(&html, "_csrf");
-        let search = "/console/members?phone=13811112222";
+        let search = "/console/members?status=all&phone=13811112222";
         let r = a
             .post(app.url(&format!("/console/members/{id}/reveal")))
             .header("referer", app.url(search))
@@ -333,7 +333,7 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
         assert!(shown.contains(&idn) && shown.contains("13811112222"));
         // The language switch goes back to the search the form was on, not
         // to the reveal's own address, which only takes a POST.
-        let switch = "/lang/en?back=/console/members%3Fphone%3D13811112222";
+        let switch = "/lang/en?back=/console/members%3Fstatus%3Dall%26phone%3D13811112222";
         assert!(shown.contains(switch), "{}", app.backend);
         let r = a.get(app.url(switch)).send().await.unwrap();
         assert_eq!(r.headers()["location"], search);
@@ -364,7 +364,7 @@ async fn the_roll_searches_exactly_and_reveals_only_with_the_right() {
         );
         let (v, _) = app.console("a_viewer", PW).await;
         let html = v
-            .get(app.url("/console/members"))
+            .get(app.url("/console/members?status=all"))
             .send()
             .await
             .unwrap()

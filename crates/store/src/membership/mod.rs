@@ -744,21 +744,46 @@ pub async fn card_of_person(
     db.fetch_optional(&q).await
 }
 
-/// What the card's QR code confirms to anyone: valid or not, and the union.
-#[derive(Debug, Clone, Serialize, PartialEq, sqlx::FromRow)]
+/// What the card's QR code confirms to anyone: valid or not, the union,
+/// and the holder's masked name and number.
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Verification {
     pub status: String,
     pub org_name: String,
     pub decided_at: Option<DateTime<Utc>>,
+    /// Masked: enough to tell that the card is the holder's, and no more.
+    pub name_masked: String,
+    pub member_no_masked: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct VerificationRow {
+    status: String,
+    org_name: String,
+    decided_at: Option<DateTime<Utc>>,
+    name: String,
+    member_no: Option<String>,
 }
 
 pub async fn verify(db: &Db, card_token: &str) -> StoreResult<Verification> {
-    db.fetch_optional(
-        &Query::new("SELECT m.status, o.name AS org_name, m.decided_at FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.card_token = $1")
-            .bind(card_token),
-    )
-    .await?
-    .ok_or(StoreError::NotFound)
+    let r: VerificationRow = db
+        .fetch_optional(
+            &Query::new("SELECT m.status, o.name AS org_name, m.decided_at, m.name, m.member_no FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.card_token = $1")
+                .bind(card_token),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(Verification {
+        status: r.status,
+        org_name: r.org_name,
+        decided_at: r.decided_at,
+        name_masked: nuanxin_domain::mask::mask_name(&r.name),
+        member_no_masked: r
+            .member_no
+            .as_deref()
+            .map(nuanxin_domain::mask::mask_member_no)
+            .unwrap_or_default(),
+    })
 }
 
 #[derive(Debug, Clone, Default)]

@@ -138,7 +138,9 @@ async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Org> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-/// The direct children of `parent_id` (which must be in scope), by name.
+/// The direct children of `parent_id` (which must be in scope), in the
+/// official order of their region codes (GB/T 2260: 玄武 before 秦淮), then
+/// by name: the code points of Chinese names mean nothing to a reader.
 pub async fn children(
     db: &Db,
     scope: &Scope,
@@ -151,7 +153,7 @@ pub async fn children(
         .push_bind(parent_id)
         .push(" AND");
     scope.push_filter(&mut q, "o.path");
-    q.push(" ORDER BY o.name, o.id LIMIT ")
+    q.push(" ORDER BY o.region_code, o.name, o.id LIMIT ")
         .push_bind(limit.clamp(1, 1000));
     q.push(" OFFSET ").push_bind(offset.max(0));
     to_orgs(db.fetch_all(&q).await?)

@@ -38,9 +38,16 @@ pub struct RollQuery {
     pub phone: String,
     #[serde(default)]
     pub occupation: String,
-    #[serde(default)]
+    /// `all`, or a status; the roll shows active members unless asked.
+    #[serde(default = "active")]
     pub status: String,
+    /// Only this union's members (in scope).
+    pub org_id: Option<i64>,
     pub offset: Option<i64>,
+}
+
+fn active() -> String {
+    MembershipStatus::Active.code().into()
 }
 
 pub struct RollRow {
@@ -101,7 +108,7 @@ async fn select(
         return Ok((found, n, vec![]));
     }
     let filter = MemberFilter {
-        org_id: None,
+        org_id: f.org_id,
         status,
         occupation: Occupation::from_code(&f.occupation),
         q: Some(f.q.clone()),
@@ -117,6 +124,10 @@ fn params(f: &RollQuery) -> Vec<(&'static str, String)> {
         ("q", f.q.clone()),
         ("occupation", f.occupation.clone()),
         ("status", f.status.clone()),
+        (
+            "org_id",
+            f.org_id.map(|id| id.to_string()).unwrap_or_default(),
+        ),
     ]
 }
 
