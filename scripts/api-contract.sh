@@ -33,15 +33,8 @@ validate(doc)
 print(f"{sys.argv[1]}: valid OpenAPI {doc['openapi']}, {len(doc['paths'])} paths")
 EOF
 
-password=$(grep -E '^ *admin ' "$data/serve.log" | awk '{print $2}' | head -1)
-login=$(curl -sf -H 'content-type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$password\"}" "$base/api/v1/session")
-token=$(printf '%s' "$login" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-# Demo passwords are one-time: the admin chooses their own first.
-if printf '%s' "$login" | grep -q '"must_change_password":true'; then
-  curl -sf -o /dev/null -H "authorization: Bearer $token" -H 'content-type: application/json' \
-    -d "{\"current_password\":\"$password\",\"new_password\":\"Contract-test-2026\"}" "$base/api/v1/session/password"
-fi
+. scripts/demo-session.sh
+demo_session "$base" "$data/serve.log"
 
 # Operations that end the fuzzer's own session are left out: after them
 # every answer would be a 401 and hide the rest.

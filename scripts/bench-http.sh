@@ -19,10 +19,8 @@ if [ -n "${DATABASE_URL:-}" ]; then db_args=(--database-url "$DATABASE_URL"); fi
 target/release/nuanxin --data-dir "$data" "${db_args[@]}" --log-level warn serve --listen 127.0.0.1:8090 --demo > "$data/serve.log" 2>&1 &
 target/release/examples/hello_baseline 127.0.0.1:8091 > /dev/null &
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8090/readyz > /dev/null && break; sleep 0.5; done
-password=$(grep -E '^ *admin ' "$data/serve.log" | awk '{print $2}' | head -1)
-token=$(curl -sf -H 'content-type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$password\"}" http://127.0.0.1:8090/api/v1/session \
-  | sed -E 's/.*"token":"([^"]+)".*/\1/')
+. scripts/demo-session.sh
+demo_session http://127.0.0.1:8090 "$data/serve.log"
 org=$(curl -sf -H "authorization: Bearer $token" 'http://127.0.0.1:8090/api/v1/orgs?kind=enterprise&limit=1' \
   | sed -E 's/.*"items":\[\{"id":([0-9]+).*/\1/')
 echo "reading /api/v1/orgs/$org as admin"

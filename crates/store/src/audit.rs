@@ -56,6 +56,58 @@ pub async fn append_as(
     Ok(())
 }
 
+/// Who or what each entry is about, for a reader: a member's masked name
+/// and number, an organisation's name, an account's username, keyed by
+/// `(entity, entity_id)`. Only records in scope are named.
+pub async fn subjects(
+    db: &Db,
+    scope: &Scope,
+    entries: &[AuditEntry],
+) -> StoreResult<std::collections::HashMap<(String, String), String>> {
+    use nuanxin_domain::mask::{mask_member_no, mask_name};
+    let mut named = std::collections::HashMap::new();
+    let ids = |kind: &str| -> Vec<i64> {
+        let mut v: Vec<i64> = entries
+            .iter()
+            .filter(|e| e.entity == kind)
+            .filter_map(|e| e.entity_id.as_deref()?.parse().ok())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let lookups = [
+        ("member", "SELECT m.id, m.name, m.member_no FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id IN ("),
+        ("org", "SELECT o.id, o.name, CAST(NULL AS TEXT) FROM orgs o WHERE o.id IN ("),
+        ("account", "SELECT a.id, a.username, CAST(NULL AS TEXT) FROM accounts a JOIN orgs o ON o.id = a.org_id WHERE a.id IN ("),
+    ];
+    for (kind, head) in lookups {
+        let wanted = ids(kind);
+        if wanted.is_empty() {
+            continue;
+        }
+        let mut q = Query::new(head);
+        for (i, id) in wanted.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push_bind(*id);
+        }
+        q.push(") AND");
+        scope.push_filter(&mut q, "o.path");
+        let rows: Vec<(i64, String, Option<String>)> = db.fetch_all(&q).await?;
+        for (id, name, no) in rows {
+            let label = match (kind, no) {
+                ("member", Some(no)) => format!("{} {}", mask_name(&name), mask_member_no(&no)),
+                ("member", None) => mask_name(&name),
+                _ => name,
+            };
+            named.insert((kind.to_string(), id.to_string()), label);
+        }
+    }
+    Ok(named)
+}
+
 /// Records an export: who, what (`member`, `audit`, `roster_report`), the
 /// filter and how many rows. An export carries data out of the system, so
 /// each is audited like a reveal.

@@ -61,6 +61,9 @@ pub struct Entry {
     pub org_name: String,
     /// The union's region, for the place-of-work picker.
     pub org_region: String,
+    /// A grassroots union takes whoever scans its code, wherever they work;
+    /// a federation's code routes by the place of work within its area.
+    pub grassroots: bool,
     /// Set when the token is an enrolment event's.
     pub event: Option<EventEntry>,
 }
@@ -73,6 +76,10 @@ pub struct EventEntry {
     pub per_minute: i64,
 }
 
+fn is_grassroots(kind: &str) -> bool {
+    nuanxin_domain::org::OrgKind::from_code(kind).is_some_and(|k| k.is_grassroots())
+}
+
 /// The union behind a live token: a union's join link or an enrolment
 /// event's. Unknown and revoked tokens are not found; an event that has
 /// ended says so; closed unions take no one.
@@ -80,20 +87,21 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
     if token.len() > 64 {
         return Err(StoreError::NotFound);
     }
-    let link: Option<(i64, String, String)> = db
+    let link: Option<(i64, String, String, String)> = db
         .fetch_optional(
             &Query::new(
-                "SELECT o.id, o.name, o.region_code FROM join_links j JOIN orgs o ON o.id = j.org_id
+                "SELECT o.id, o.name, o.region_code, o.kind FROM join_links j JOIN orgs o ON o.id = j.org_id
                  WHERE j.token = $1 AND j.revoked_at IS NULL AND o.status <> 'closed'",
             )
             .bind(token),
         )
         .await?;
-    if let Some((org_id, org_name, org_region)) = link {
+    if let Some((org_id, org_name, org_region, kind)) = link {
         return Ok(Entry {
             org_id,
             org_name,
             org_region,
+            grassroots: is_grassroots(&kind),
             event: None,
         });
     }
@@ -107,11 +115,12 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
         org_id: i64,
         org_name: String,
         org_region: String,
+        org_kind: String,
     }
     let row: Option<Row> = db
         .fetch_optional(
             &Query::new(
-                "SELECT e.id, e.name, CAST(e.per_minute AS BIGINT) AS per_minute, e.ends_at, e.closed_at, o.id AS org_id, o.name AS org_name, o.region_code AS org_region
+                "SELECT e.id, e.name, CAST(e.per_minute AS BIGINT) AS per_minute, e.ends_at, e.closed_at, o.id AS org_id, o.name AS org_name, o.region_code AS org_region, o.kind AS org_kind
                  FROM enrolment_events e JOIN orgs o ON o.id = e.org_id
                  WHERE e.token = $1 AND o.status <> 'closed'",
             )
@@ -134,6 +143,7 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
         org_id: row.org_id,
         org_name: row.org_name,
         org_region: row.org_region,
+        grassroots: is_grassroots(&row.org_kind),
         event: Some(EventEntry {
             id: row.id,
             name: row.name,

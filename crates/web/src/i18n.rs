@@ -418,6 +418,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("event.new", "新建入会活动", "New enrolment event"),
     ("joinqr.title", "入会二维码", "Join QR code"),
     ("roll.file", "会员名册", "members"),
+    (
+        "join.one_district",
+        "此二维码受理在本区县工作的职工。在其他区县工作的，请扫描所在区县或市总工会的入会二维码。",
+        "This code is for people who work in this district. If you work elsewhere, scan the join code of that district's or the city's union.",
+    ),
     ("apidocs.back", "← 返回控制台", "← Back to the console"),
     (
         "apidocs.intro",

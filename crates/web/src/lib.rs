@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod audit_words;
 mod auth;
 mod bare_errors;
 pub mod base_url;

@@ -379,3 +379,31 @@ async fn a_fault_on_the_servers_side_is_a_page_for_the_worker() {
         "{html}"
     );
 }
+
+/// A district federation's code routes only within the district: its form
+/// offers that district alone (chosen already) and says where riders who
+/// work elsewhere should apply; a union's and the city's code offer the
+/// city's districts.
+#[tokio::test]
+async fn a_district_code_offers_only_its_own_district() {
+    let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
+    let c = client();
+    let options = |html: &str| {
+        let select = &html[html.find(r#"<select id="work_region""#).unwrap()..];
+        let select = &select[..select.find("</select>").unwrap()];
+        select.matches("<option value=\"3").count()
+    };
+    for (org, expected) in [(&app.district_a, 1), (&app.city, 11), (&app.union_a, 11)] {
+        let token = join::link_for_org(&app.db, &Actor::system(), org.id)
+            .await
+            .unwrap();
+        let page = app.page(&c, &format!("/join/{token}")).await;
+        assert_eq!(options(&page), expected, "{}", org.name);
+        assert_eq!(
+            page.contains("work_region-only"),
+            expected == 1,
+            "{}",
+            org.name
+        );
+    }
+}

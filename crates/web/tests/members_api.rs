@@ -586,3 +586,44 @@ async fn the_roll_shows_members_unless_asked_and_one_union_when_named() {
         assert_eq!(roll(&b).await, (false, false), "another union's roll");
     }
 }
+
+/// The audit trail reads as words an inspector understands: the action,
+/// the record and whom it concerns (masked), the change by field.
+#[tokio::test]
+async fn the_audit_trail_is_readable() {
+    for app in apps().await {
+        let id = apply(&app, "19930303").await;
+        let a = app.token("a_admin").await;
+        assert_eq!(
+            app.send(
+                Method::POST,
+                &a,
+                &format!("/api/v1/members/{id}/reveal"),
+                json!({})
+            )
+            .await
+            .0,
+            200
+        );
+        let (c, _) = app.console("a_admin", PW).await;
+        let html = app.page(&c, "/console/audit?action=member.reveal").await;
+        let table = &html[html.find("id=\"audit\"").unwrap()..];
+        assert!(
+            table.contains("查看完整身份证号和手机号") && table.contains("会员 孙*"),
+            "{}: {table}",
+            app.backend
+        );
+        assert!(!table.contains("member.reveal") && !table.contains("孙八"));
+        assert!(html.contains(r#"<option value="member.reveal" selected>"#));
+        c.get(app.url("/lang/en?back=/console"))
+            .send()
+            .await
+            .unwrap();
+        let html = app.page(&c, "/console/audit?action=member.reveal").await;
+        assert!(
+            html.contains("Viewed the full ID number and phone"),
+            "{}",
+            app.backend
+        );
+    }
+}

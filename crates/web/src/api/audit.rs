@@ -126,11 +126,13 @@ pub async fn export_bytes(
     state: &AppState,
     actor: &nuanxin_store::Actor,
     q: &AuditQuery,
+    en: bool,
 ) -> ApiResult<Vec<u8>> {
     actor.require(Permission::ReadAudit)?;
     let mut f = filter_from(q, 100_000)?;
     f.offset = 0;
     let (rows, _) = audit::list(&state.db, &actor.scope, &f).await?;
+    let subjects = audit::subjects(&state.db, &actor.scope, &rows).await?;
     audit::record_export(
         &state.db,
         actor,
@@ -142,37 +144,47 @@ pub async fn export_bytes(
         rows.len(),
     )
     .await?;
+    // The page's words, and the codes beside them for whoever filters.
     let rows: Vec<Vec<String>> = rows
-        .into_iter()
+        .iter()
         .map(|e| {
+            let r = crate::audit_words::Described::of(e, &subjects, en);
             vec![
                 e.id.to_string(),
-                nuanxin_domain::time::format_local(e.at),
-                e.actor_name,
-                e.action,
-                e.entity,
-                e.entity_id.unwrap_or_default(),
-                e.before_json.unwrap_or_default(),
-                e.after_json.unwrap_or_default(),
-                e.ip.unwrap_or_default(),
+                r.at,
+                r.actor,
+                r.action,
+                r.entity,
+                r.change,
+                r.ip,
+                e.action.clone(),
             ]
         })
         .collect();
-    Ok(crate::export::xlsx(
-        "audit",
-        &[
+    let header: [&str; 8] = if en {
+        [
+            "No.",
+            "Time",
+            "By",
+            "Action",
+            "Record",
+            "Change",
+            "IP address",
+            "Action code",
+        ]
+    } else {
+        [
             "编号",
             "时间",
             "操作人",
             "操作",
             "对象",
-            "对象编号",
-            "变更前",
-            "变更后",
+            "变更内容",
             "来源 IP",
-        ],
-        &rows,
-    )?)
+            "操作代码",
+        ]
+    };
+    Ok(crate::export::xlsx("audit", &header, &rows)?)
 }
 
 /// The filtered audit rows as an Excel workbook.
@@ -183,6 +195,6 @@ pub async fn export(
     user: ApiUser,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Response> {
-    let bytes = export_bytes(&state, &user.session.actor, &q).await?;
+    let bytes = export_bytes(&state, &user.session.actor, &q, false).await?;
     Ok(xlsx_response(bytes, &dated_name("audit")))
 }

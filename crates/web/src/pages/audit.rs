@@ -10,6 +10,7 @@ use nuanxin_store::audit;
 
 use super::{pager, render, Here, Layout, OrPage, PageResult};
 use crate::api::audit::{export_bytes, filter_from, AuditQuery};
+use crate::audit_words::Described;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::export::{dated_name, xlsx_response};
@@ -20,15 +21,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/audit", get(list))
         .route("/console/audit/export.xlsx", get(export))
-}
-
-pub struct AuditRow {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub change: String,
-    pub ip: String,
 }
 
 /// The filter as the form shows it.
@@ -46,7 +38,9 @@ struct AuditPage {
     l: Layout,
     q: QueryView,
     query: String,
-    rows: Vec<AuditRow>,
+    rows: Vec<Described>,
+    /// `(code, label)` for the action filter.
+    actions: Vec<(&'static str, &'static str)>,
     total: i64,
     prev: Option<String>,
     next: Option<String>,
@@ -94,6 +88,9 @@ async fn list(
         Err(ApiError::Client { fields, .. }) => (vec![], 0, fields),
         Err(e) => return Err(super::PageError::new(layout(), e)),
     };
+    let subjects = audit::subjects(&state.db, &user.session.actor.scope, &rows)
+        .await
+        .or_page(layout)?;
     let offset = q.offset.unwrap_or(0).max(0);
     let (prev, next) = pager("/console/audit", &params, offset, limit, total);
     let status = if errors.is_empty() {
@@ -106,20 +103,12 @@ async fn list(
         q: view,
         query,
         rows: rows
-            .into_iter()
-            .map(|e| AuditRow {
-                at: nuanxin_domain::time::format_local(e.at),
-                actor: e.actor_name,
-                action: e.action,
-                entity: format!("{} {}", e.entity, e.entity_id.unwrap_or_default()),
-                change: match (e.before_json, e.after_json) {
-                    (Some(b), Some(a)) => format!("{b} → {a}"),
-                    (None, Some(a)) => a,
-                    (Some(b), None) => b,
-                    (None, None) => String::new(),
-                },
-                ip: e.ip.unwrap_or_default(),
-            })
+            .iter()
+            .map(|e| Described::of(e, &subjects, t.en()))
+            .collect(),
+        actions: crate::audit_words::ACTIONS
+            .iter()
+            .map(|(code, zh, en)| (*code, if t.en() { *en } else { *zh }))
             .collect(),
         total,
         prev,
@@ -136,7 +125,7 @@ async fn export(
     here: Here,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
-    let bytes = export_bytes(&state, &user.session.actor, &q)
+    let bytes = export_bytes(&state, &user.session.actor, &q, t.en())
         .await
         .or_page(|| Layout::for_user(t, &user, &here))?;
     Ok(xlsx_response(bytes, &dated_name(t.s("audit.file"))))

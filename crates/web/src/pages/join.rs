@@ -100,17 +100,25 @@ impl JoinPage {
     }
 }
 
-/// The counties of the union's city, for the place-of-work picker.
-fn work_regions(state: &AppState, org_region: &str) -> Vec<(String, String)> {
+/// The place-of-work picker: the counties of the union's city, or, for a
+/// federation of a county or a street (whose code routes only within its
+/// own area), that county alone: offering the others would send a rider
+/// who works there to a refusal.
+fn work_regions(state: &AppState, entry: &join::Entry) -> Vec<(String, String)> {
     let regions = state.regions();
-    let city = format!("{}00", &org_region[..4.min(org_region.len())]);
+    let code = entry.org_region.as_str();
+    let county = code.get(..6).filter(|c| !c.ends_with("00"));
+    if let (false, Some(county)) = (entry.grassroots, county) {
+        return vec![(county.to_string(), regions.full_name(county))];
+    }
+    let city = format!("{}00", &code[..4.min(code.len())]);
     let mut v: Vec<(String, String)> = regions
         .children(&city)
         .into_iter()
         .map(|r| (r.code.clone(), regions.full_name(&r.code)))
         .collect();
     if v.is_empty() {
-        v.push((org_region.to_string(), regions.full_name(org_region)));
+        v.push((code.to_string(), regions.full_name(code)));
     }
     v
 }
@@ -254,7 +262,7 @@ impl<'a> Scanned<'a> {
                 .iter()
                 .map(|o| (o.code(), o.label(t.en())))
                 .collect(),
-            regions: work_regions(self.state, &self.entry.org_region),
+            regions: work_regions(self.state, &self.entry),
         };
         let mut res = render(status, &page);
         set_form_token(self.state, &mut res, &csrf);
