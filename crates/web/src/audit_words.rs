@@ -267,7 +267,7 @@ mod tests {
                 Some(r#"{"by":"phone","value":"138****5678","found":1}"#),
                 false
             ),
-            "查询方式：手机号；查询内容（脱敏）：138****5678；找到：1"
+            "查询方式：手机号；找到：1；查询内容（脱敏）：138****5678"
         );
         assert_eq!(
             change(None, Some(r#"{"locked":true}"#), true),

@@ -418,6 +418,13 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("event.new", "新建入会活动", "New enrolment event"),
     ("joinqr.title", "入会二维码", "Join QR code"),
     ("roll.file", "会员名册", "members"),
+    ("join.fix_these", "请修改以下 {} 处：", "Please correct {} fields:"),
+    ("join.consent_short", "同意告知书", "Consent"),
+    (
+        "join.name_mismatch",
+        "该身份证号已登记，但姓名与登记的不一致。请核对姓名是否与身份证一致，或联系所在工会。",
+        "This ID number is on file under another name. Check that the name is as on the ID card, or contact your union.",
+    ),
     (
         "join.one_district",
         "此二维码受理在本区县工作的职工。在其他区县工作的，请扫描所在区县或市总工会的入会二维码。",

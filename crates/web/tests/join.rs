@@ -85,6 +85,11 @@ async fn scan_apply_follow_and_verify() {
             html.contains("value=\"赵六\""),
             "the form keeps what was typed"
         );
+        // Fields with errors are outlined and summed up at the top.
+        assert!(html.contains(r#"id="error-summary""#) && html.contains("请修改以下 3 处"));
+        assert!(html.contains(r##"<a href="#phone">手机号"##), "{html}");
+        assert!(html.contains(r#"name="phone" aria-invalid="true""#));
+        assert!(!html.contains(r#"name="name" aria-invalid"#));
         let young = id_born("20120101");
         let r = c
             .post(app.url(&format!("/join/{token}")))
@@ -114,6 +119,18 @@ async fn scan_apply_follow_and_verify() {
             "{}",
             app.backend
         );
+        // Someone else's ID number and phone under another name open nothing.
+        let mut other_name = form(&csrf, &idn, "13812345678");
+        other_name[1] = ("name", "钱七");
+        let r = c
+            .post(app.url(&format!("/join/{token}")))
+            .form(&other_name)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409, "{}", app.backend);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("姓名与登记的不一致") && !page.contains(&me));
         // The same person again with the same phone sees the same record; with another phone, nothing.
         let r = c
             .post(app.url(&format!("/join/{token}")))

@@ -98,6 +98,27 @@ impl JoinPage {
     fn err(&self, field: &str) -> Option<&str> {
         self.errors.for_field(field).map(|e| e.message(self.t.en()))
     }
+
+    /// `(field, its label, the message)` of every error, for the summary
+    /// at the top of a form that is longer than a phone's screen.
+    fn summary(&self) -> Vec<(String, &'static str, String)> {
+        self.errors
+            .0
+            .iter()
+            .map(|e| {
+                let label = match e.field.as_str() {
+                    "name" => self.t.s("join.name"),
+                    "id_number" => self.t.s("join.id_number"),
+                    "phone" => self.t.s("join.phone"),
+                    "occupation" => self.t.s("join.occupation"),
+                    "employer" => self.t.s("join.employer"),
+                    "work_region" => self.t.s("join.work_region"),
+                    _ => self.t.s("join.consent_short"),
+                };
+                (e.field.clone(), label, e.message(self.t.en()).to_string())
+            })
+            .collect()
+    }
 }
 
 /// The place-of-work picker: the counties of the union's city, or, for a
@@ -414,6 +435,14 @@ async fn submit(
         )
         .await?
         {
+            // The ID number and phone match, the name does not: whoever
+            // typed them is not shown someone else's card.
+            Some(card) if card.name != app.name => Ok(scanned.page(
+                StatusCode::CONFLICT,
+                v,
+                ValidationErrors::new(),
+                Some(t.s("join.name_mismatch").into()),
+            )),
             // The same person, with the phone on record: show the existing card, not a second membership.
             // A member of another union is offered a transfer to the union this code routed to.
             Some(card) if status == MembershipStatus::Active && current != route.org_id => {
