@@ -19,9 +19,15 @@ fi
 cargo build -q -p nuanxin
 data=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$data"' EXIT
-target/debug/nuanxin --data-dir "$data" --log-level warn serve --listen "127.0.0.1:$port" --demo > "$data/serve.log" 2>&1 &
-for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && break; sleep 0.5; done
+"${CARGO_TARGET_DIR:-target}/debug/nuanxin" --data-dir "$data" --log-level warn \
+  serve --listen "127.0.0.1:$port" --demo > "$data/serve.log" 2>&1 &
 base="http://127.0.0.1:$port"
+for _ in $(seq 1 240); do curl -sf "$base/readyz" > /dev/null && break; sleep 0.5; done
+if ! curl -sf "$base/readyz" > /dev/null; then
+  echo "the demo server did not start:" >&2
+  cat "$data/serve.log" >&2
+  exit 1
+fi
 
 curl -sf "$base/api/openapi.json" > "$data/openapi.json"
 "$venv/bin/python" - "$data/openapi.json" <<'EOF'

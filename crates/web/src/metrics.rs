@@ -65,7 +65,6 @@ pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Respo
     res
 }
 
-/// `GET /metrics` in the Prometheus text format.
 /// Who may read `/metrics`: a caller on loopback that came through no
 /// proxy (a proxy on the same machine connects from loopback too, and says
 /// so with `X-Forwarded-For` or `Forwarded`), or anyone with the configured
@@ -84,6 +83,7 @@ fn may_read(peer: Option<IpAddr>, headers: &HeaderMap, token: Option<&str>) -> b
     matches!((token, sent), (Some(t), Some(s)) if crate::auth::same_secret(s.trim(), t))
 }
 
+/// `GET /metrics` in the Prometheus text format.
 pub async fn render(State(state): State<AppState>, parts: axum::http::request::Parts) -> Response {
     let peer = parts
         .extensions

@@ -46,28 +46,22 @@ struct Case {
 }
 
 const fn rec(method: &'static str, path: &'static str, body: &'static str) -> Case {
-    Case {
-        method,
-        path,
-        kind: Kind::Record,
-        body,
-    }
+    case(Kind::Record, method, path, body)
 }
 
 const fn tok(method: &'static str, path: &'static str, body: &'static str) -> Case {
-    Case {
-        method,
-        path,
-        kind: Kind::Token,
-        body,
-    }
+    case(Kind::Token, method, path, body)
 }
 
 const fn own(method: &'static str, path: &'static str, body: &'static str) -> Case {
+    case(Kind::Own, method, path, body)
+}
+
+const fn case(kind: Kind, method: &'static str, path: &'static str, body: &'static str) -> Case {
     Case {
         method,
         path,
-        kind: Kind::Own,
+        kind,
         body,
     }
 }
