@@ -279,6 +279,103 @@ impl ApplicationForm {
     }
 }
 
+/// A correction of a member's data as staff type it: an empty field keeps
+/// what is on record. The reason goes to the history and the audit trail.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CorrectionForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub occupation: String,
+    #[serde(default)]
+    pub employer: String,
+    #[serde(default)]
+    pub work_region: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A checked correction: only the fields that are to change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Correction {
+    pub name: Option<String>,
+    pub id_number: Option<IdNumber>,
+    pub phone: Option<Phone>,
+    pub occupation: Option<Occupation>,
+    pub employer: Option<String>,
+    pub work_region: Option<RegionCode>,
+    pub reason: String,
+}
+
+impl CorrectionForm {
+    /// Checks every field typed, with the join form's rules, at once.
+    pub fn check(
+        &self,
+        regions: &Regions,
+        today: NaiveDate,
+    ) -> Result<Correction, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let given = |s: &str| !s.trim().is_empty();
+        let name = given(&self.name)
+            .then(|| e.check(parse_person_name(&self.name)))
+            .flatten();
+        let id_number = given(&self.id_number)
+            .then(|| e.check(IdNumber::parse_on(&self.id_number, today)))
+            .flatten();
+        let phone = given(&self.phone)
+            .then(|| e.check(Phone::parse(&self.phone)))
+            .flatten();
+        let occupation = given(&self.occupation)
+            .then(|| e.check(Occupation::parse(&self.occupation)))
+            .flatten();
+        let employer = e
+            .check(crate::text::optional_line(
+                "employer",
+                "工作单位或平台",
+                Some(&self.employer),
+                100,
+            ))
+            .flatten();
+        let work_region = given(&self.work_region)
+            .then(|| e.check(parse_work_region(regions, &self.work_region)))
+            .flatten();
+        let reason = e.check(crate::text::required_line(
+            "reason",
+            "更正原因",
+            &self.reason,
+            200,
+        ));
+        let c = Correction {
+            name,
+            id_number,
+            phone,
+            occupation,
+            employer,
+            work_region,
+            reason: reason.unwrap_or_default(),
+        };
+        if e.is_empty()
+            && c == (Correction {
+                reason: c.reason.clone(),
+                ..Default::default()
+            })
+        {
+            e.push(FieldError::new(
+                "name",
+                "membership.nothing_to_correct",
+                "请填写要更正的内容",
+                "fill in what is to be corrected",
+            ));
+        }
+        e.into_result()?;
+        Ok(c)
+    }
+}
+
 /// Where the applicant works: a known district, county or street, as the
 /// application form asks and as a routing trial checks it.
 pub fn parse_work_region(regions: &Regions, raw: &str) -> Result<RegionCode, FieldError> {

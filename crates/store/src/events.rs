@@ -32,6 +32,10 @@ pub struct EnrolmentEvent {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub place: Option<String>,
+    /// Applications that came through its code.
+    pub applications: i64,
 }
 
 impl EnrolmentEvent {
@@ -44,11 +48,14 @@ impl EnrolmentEvent {
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     pub name: String,
+    pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: DateTime<Utc>,
+    pub place: Option<String>,
     pub per_minute: i64,
 }
 
-const SELECT: &str = "SELECT e.id, e.org_id, e.name, e.token, e.ends_at, CAST(e.per_minute AS BIGINT) AS per_minute, e.created_by, e.created_at, e.closed_at
+const SELECT: &str = "SELECT e.id, e.org_id, e.name, e.token, e.ends_at, CAST(e.per_minute AS BIGINT) AS per_minute, e.created_by, e.created_at, e.closed_at,
+        e.starts_at, e.place, (SELECT COUNT(*) FROM members m WHERE m.event_id = e.id) AS applications
     FROM enrolment_events e JOIN orgs o ON o.id = e.org_id";
 
 /// Creates an event for a union or federation in the actor's scope.
@@ -63,6 +70,20 @@ pub async fn create(
     let now = Utc::now();
     let mut e = ValidationErrors::new();
     let name = e.check(text::required_line("name", "活动名称", &input.name, 60));
+    let place = e.check(text::optional_line(
+        "place",
+        "活动地点",
+        input.place.as_deref(),
+        100,
+    ));
+    if input.starts_at.is_some_and(|s| s >= input.ends_at) {
+        e.push(FieldError::new(
+            "starts_at",
+            "event.starts_after_end",
+            "开始时间应早于结束时间",
+            "the start must come before the end",
+        ));
+    }
     if input.ends_at <= now {
         e.push(FieldError::new(
             "ends_at",
@@ -104,12 +125,13 @@ pub async fn create(
     }
     e.clone().into_result()?;
     let name = name.expect("checked");
+    let place = place.flatten();
     let mut tx = db.begin().await?;
     let id: i64 = tx
         .scalar(
             &Query::new(
-                "INSERT INTO enrolment_events (org_id, name, token, ends_at, per_minute, created_by, created_at, closed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) RETURNING id",
+                "INSERT INTO enrolment_events (org_id, name, token, ends_at, per_minute, created_by, created_at, closed_at, starts_at, place)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9) RETURNING id",
             )
             .bind(org_id)
             .bind(&name)
@@ -117,7 +139,9 @@ pub async fn create(
             .bind(input.ends_at)
             .bind(input.per_minute)
             .bind(actor.username.as_str())
-            .bind(now),
+            .bind(now)
+            .bind(input.starts_at)
+            .bind(place.as_deref()),
         )
         .await?;
     audit::append(
@@ -130,7 +154,7 @@ pub async fn create(
             org_path: &org.path,
             before: None,
             after: Some(
-                json!({ "name": name, "ends_at": input.ends_at, "per_minute": input.per_minute }),
+                json!({ "name": name, "starts_at": input.starts_at, "ends_at": input.ends_at, "place": place, "per_minute": input.per_minute }),
             ),
         },
     )

@@ -151,3 +151,29 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
         }),
     })
 }
+
+/// The live join link of an open organisation, if it has printed one: for
+/// the worker's pages that send someone back to a union's code (a rejected
+/// application, an event that ended). Unscoped, as the code is public.
+pub async fn live_token(db: &Db, org_id: i64) -> StoreResult<Option<String>> {
+    let row: Option<(String,)> = db
+        .fetch_optional(
+            &Query::new(
+                "SELECT j.token FROM join_links j JOIN orgs o ON o.id = j.org_id
+                 WHERE j.org_id = $1 AND j.revoked_at IS NULL AND o.status <> 'closed' ORDER BY j.created_at DESC",
+            )
+            .bind(org_id),
+        )
+        .await?;
+    Ok(row.map(|(t,)| t))
+}
+
+/// The organisation that held an enrolment event, by the event's token.
+pub async fn event_org(db: &Db, event_token: &str) -> StoreResult<Option<i64>> {
+    let row: Option<(i64,)> = db
+        .fetch_optional(
+            &Query::new("SELECT org_id FROM enrolment_events WHERE token = $1").bind(event_token),
+        )
+        .await?;
+    Ok(row.map(|(id,)| id))
+}

@@ -309,3 +309,22 @@ pub async fn list(
         .push_bind(limit.clamp(1, 1000));
     db.fetch_all(&q).await
 }
+
+/// One member's transfers, newest first (the member in scope).
+pub async fn of_member(db: &Db, scope: &Scope, member_id: i64) -> StoreResult<Vec<Transfer>> {
+    crate::membership::get(db, scope, member_id).await?;
+    let mut q = Query::new(SELECT_TRANSFER);
+    q.push(" WHERE t.member_id = ")
+        .push_bind(member_id)
+        .push(" ORDER BY t.id DESC LIMIT 50");
+    db.fetch_all(&q).await
+}
+
+/// Transfers waiting to be accepted by a union of `scope`.
+pub async fn incoming_count(db: &Db, scope: &Scope) -> StoreResult<i64> {
+    let mut q = Query::new(
+        "SELECT COUNT(*) FROM transfers t JOIN orgs o ON o.id = t.to_org_id WHERE t.status = 'pending' AND",
+    );
+    scope.push_filter(&mut q, "o.path");
+    db.scalar(&q).await
+}

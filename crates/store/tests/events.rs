@@ -10,6 +10,8 @@ use nuanxin_store::{join, StoreError};
 fn event(name: &str, hours: i64, per_minute: i64) -> NewEvent {
     NewEvent {
         name: name.into(),
+        starts_at: None,
+        place: None,
         ends_at: Utc::now() + Duration::hours(hours),
         per_minute,
     }
@@ -64,6 +66,8 @@ async fn events_are_checked_and_scoped() {
         let officer = actor_at(&tr.street_a, Role::UnionAdmin);
         let bad = NewEvent {
             name: " ".into(),
+            starts_at: None,
+            place: None,
             ends_at: Utc::now() - Duration::hours(1),
             per_minute: 1,
         };

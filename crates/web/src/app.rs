@@ -71,6 +71,8 @@ pub struct StateInner {
     pub event_rate: crate::rate::EventRate,
     /// Exact searches by ID number or phone per account.
     pub search_rate: crate::rate::SearchRate,
+    /// A worker's lookups of their own card, per address and per person.
+    pub card_lookup_rate: crate::rate::CardLookupRate,
     /// Roster imports running or finished in this process.
     pub imports: crate::roster_jobs::RosterJobs,
     regions: RwLock<Arc<Regions>>,
@@ -92,6 +94,7 @@ impl AppState {
             imports: crate::roster_jobs::RosterJobs::new(),
             event_rate: crate::rate::EventRate::default(),
             search_rate: crate::rate::SearchRate::default(),
+            card_lookup_rate: crate::rate::CardLookupRate::default(),
             db,
             config,
             sealer: Arc::new(sealer),

@@ -21,8 +21,9 @@ impl<K> Default for PerMinute<K> {
 }
 
 impl<K: Hash + Eq> PerMinute<K> {
-    /// Counts one at `minute` (minutes since the epoch); false, counting
-    /// nothing, when `key` already had `limit` in that minute.
+    /// Counts one at `minute` (minutes since the epoch, or any other
+    /// window number the caller keeps to); false, counting nothing, when
+    /// `key` already had `limit` in that window.
     pub fn admit(&self, key: K, limit: i64, minute: i64) -> bool {
         let mut w = self.windows.lock().expect("rate lock");
         if w.len() > 10_000 {
@@ -58,6 +59,15 @@ pub type EventRate = PerMinute<(i64, Submission)>;
 
 /// Exact searches by ID number or phone, per account.
 pub type SearchRate = PerMinute<i64>;
+
+/// A worker's lookups of their own card: per address in minute windows,
+/// and per person (a digest of the ID number) in hour windows, kept apart
+/// so that a flood of addresses cannot clear the per-person counts.
+#[derive(Clone, Default)]
+pub struct CardLookupRate {
+    pub per_address: PerMinute<String>,
+    pub per_person: PerMinute<String>,
+}
 
 #[cfg(test)]
 mod tests {

@@ -47,6 +47,8 @@ async fn an_event_code_takes_a_crowd_up_to_its_cap_and_stops_when_it_ends() {
             app.union_a.id,
             &NewEvent {
                 name: "快递园区集中入会".into(),
+                starts_at: None,
+                place: None,
                 ends_at: Utc::now() + Duration::hours(2),
                 per_minute: 10,
             },

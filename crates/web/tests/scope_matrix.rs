@@ -226,6 +226,31 @@ const CASES: &[Case] = &[
         r#"{"org_id":{own_org},"reason":"改派"}"#,
     ),
     rec("POST", "/api/v1/members/{member}/reveal", ""),
+    own("GET", "/api/v1/review-queue", ""),
+    rec("GET", "/api/v1/review-queue?org_id={org}", ""),
+    rec(
+        "POST",
+        "/api/v1/members/decide",
+        r#"{"ids":[{pending}],"decision":"approve"}"#,
+    ),
+    rec(
+        "PATCH",
+        "/api/v1/members/{member}",
+        r#"{"name":"改名字","reason":"更正"}"#,
+    ),
+    rec("GET", "/api/v1/members/{member}/requests", ""),
+    own("GET", "/api/v1/member-requests", ""),
+    rec(
+        "POST",
+        "/api/v1/member-requests/{request}/decide",
+        r#"{"done":true}"#,
+    ),
+    rec("GET", "/api/v1/orgs/{org}/contact", ""),
+    rec(
+        "PUT",
+        "/api/v1/orgs/{org}/contact",
+        r#"{"phone":"025-12345678","address":"外来"}"#,
+    ),
     rec("GET", "/api/v1/orgs/{org}/join-link", ""),
     rec("GET", "/api/v1/orgs/{org}/membership-settings", ""),
     rec(
@@ -237,6 +262,33 @@ const CASES: &[Case] = &[
     rec("GET", "/console/members?q={member_no}", ""),
     own("GET", "/console/members/export.xlsx", ""),
     rec("POST", "/console/members/{member}/reveal", ""),
+    rec(
+        "POST",
+        "/console/queue/decide",
+        "decision=approve&id={pending}",
+    ),
+    rec("GET", "/console/members/{member}", ""),
+    rec("POST", "/console/members/{member}/leave", "reason=退会"),
+    rec(
+        "POST",
+        "/console/members/{member}/transfer",
+        "to_org_id={own_org}",
+    ),
+    rec(
+        "POST",
+        "/console/members/{member}/correct",
+        "name=改名字&reason=更正",
+    ),
+    rec(
+        "POST",
+        "/console/members/{member}/requests/{request}",
+        "decision=done",
+    ),
+    rec(
+        "POST",
+        "/console/orgs/{org}/contact",
+        "contact_phone=025-12345678",
+    ),
     rec("GET", "/console/orgs/{org}/members", ""),
     rec(
         "POST",
@@ -337,6 +389,9 @@ const CASES: &[Case] = &[
     tok("GET", "/me/{status_token}", ""),
     tok("POST", "/me/{status_token}", "to_org_id={own_org}"),
     tok("GET", "/verify/{card_token}", ""),
+    own("GET", "/card", ""),
+    own("POST", "/card", "name=秦淮某&id_number=x&phone=x"),
+    tok("POST", "/me/{status_token}/requests", "kind=leave"),
     // Last: these end the caller's session (a login attempt starts afresh).
     own("POST", "/login", "username=nobody&password=wrong"),
     own("POST", "/logout", ""),
@@ -506,6 +561,8 @@ async fn world(app: &TestApp) -> World {
         app.union_b.id,
         &events::NewEvent {
             name: "秦淮集中入会".into(),
+            starts_at: None,
+            place: None,
             ends_at: Utc::now() + Duration::hours(2),
             per_minute: 10,
         },
@@ -527,6 +584,18 @@ async fn world(app: &TestApp) -> World {
         .await
         .unwrap()
         .unwrap();
+    let request = membership::requests::file(
+        &app.db,
+        &sealer,
+        &status_token,
+        &nuanxin_domain::member_request::Request {
+            kind: nuanxin_domain::member_request::RequestKind::Correct,
+            detail: "秦淮更正".into(),
+            phone: None,
+        },
+    )
+    .await
+    .unwrap();
     let b_admin = nuanxin_store::accounts::find_by_username(&app.db, "b_admin")
         .await
         .unwrap();
@@ -541,6 +610,7 @@ async fn world(app: &TestApp) -> World {
         ("event", event.id.to_string()),
         ("key", key.id.to_string()),
         ("transfer", transfer.id.to_string()),
+        ("request", request.id.to_string()),
         ("token", token),
         ("status_token", status_token),
         ("card_token", card_token),
@@ -560,6 +630,7 @@ async fn world(app: &TestApp) -> World {
             member_no,
             "秦淮专送".into(),
             "秦淮集中入会".into(),
+            "秦淮更正".into(),
             "秦淮平台".into(),
             "13955550001".into(),
             "139****0001".into(),
@@ -675,10 +746,11 @@ async fn call(app: &TestApp, who: &Caller, case: &Case, path: &str, body: &str) 
 /// Everything the accounts outside B could change, as text.
 async fn fingerprint(app: &TestApp) -> Vec<String> {
     let queries = [
-        "SELECT CAST(id AS TEXT) || '|' || name || '|' || status || '|' || path FROM orgs ORDER BY id",
+        "SELECT CAST(id AS TEXT) || '|' || name || '|' || status || '|' || path || '|' || COALESCE(contact_phone, '') || '|' || COALESCE(contact_address, '') FROM orgs ORDER BY id",
+        "SELECT CAST(id AS TEXT) || '|' || status FROM member_requests ORDER BY id",
         "SELECT CAST(org_id AS TEXT) || '|' || step || '|' || COALESCE(CAST(done_on AS TEXT), '') FROM org_founding_steps ORDER BY org_id, step",
         "SELECT CAST(id AS TEXT) || '|' || username || '|' || display_name || '|' || role || '|' || CAST(org_id AS TEXT) || '|' || CAST(disabled AS TEXT) || '|' || password_hash FROM accounts ORDER BY id",
-        "SELECT CAST(id AS TEXT) || '|' || CAST(org_id AS TEXT) || '|' || status || '|' || name FROM members ORDER BY id",
+        "SELECT CAST(id AS TEXT) || '|' || CAST(org_id AS TEXT) || '|' || status || '|' || name || '|' || phone_masked || '|' || id_number_masked FROM members ORDER BY id",
         "SELECT CAST(COUNT(*) AS TEXT) FROM member_events",
         "SELECT token || '|' || COALESCE(CAST(revoked_at AS TEXT), '') FROM join_links ORDER BY token",
         "SELECT CAST(org_id AS TEXT) || '|' || CAST(auto_approve AS TEXT) || '|' || CAST(review_days AS TEXT) FROM union_settings ORDER BY org_id",

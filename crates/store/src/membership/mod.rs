@@ -12,8 +12,13 @@ use nuanxin_domain::{text, FieldError};
 use serde::Serialize;
 use serde_json::json;
 
+mod correct;
+mod queue;
+pub mod requests;
 mod reroute;
 
+pub use correct::{correct, Correction};
+pub use queue::{decide_many, queue, Decision, Outcome, Queue};
 pub use reroute::reroute;
 
 use crate::audit::{self, Event};
@@ -42,8 +47,14 @@ pub struct Member {
     pub member_no: Option<String>,
     pub status: MembershipStatus,
     pub reject_reason: Option<String>,
+    /// What routed it: `rule:{id}`, `scanned_union`, `industry_federation`,
+    /// `catch_all_union` or `reviewer`.
+    pub route_rule: String,
+    /// What the worker was told about where it went and why (Chinese).
     pub route_reason: String,
     pub applied_at: DateTime<Utc>,
+    /// When an undecided application becomes overdue.
+    pub due_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
 }
 
@@ -62,8 +73,10 @@ struct MemberRow {
     member_no: Option<String>,
     status: String,
     reject_reason: Option<String>,
+    route_rule: String,
     route_reason: String,
     applied_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
     decided_at: Option<DateTime<Utc>>,
 }
 
@@ -89,15 +102,17 @@ impl TryFrom<MemberRow> for Member {
             org_path: r.org_path,
             member_no: r.member_no,
             reject_reason: r.reject_reason,
+            route_rule: r.route_rule,
             route_reason: r.route_reason,
             applied_at: r.applied_at,
+            due_at: r.due_at,
             decided_at: r.decided_at,
         })
     }
 }
 
 const SELECT_MEMBER: &str = "SELECT m.id, m.name, m.id_number_masked, m.phone_masked, m.occupation, m.employer, m.work_region,
-        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.route_reason, m.applied_at, m.decided_at
+        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.route_rule, m.route_reason, m.applied_at, m.due_at, m.decided_at
     FROM members m JOIN orgs o ON o.id = m.org_id";
 
 fn by_id(scope: &Scope, id: i64) -> Query {
@@ -150,6 +165,16 @@ pub struct Prepared {
     pub(crate) route: Route,
     pub(crate) status_token: String,
     pub(crate) card_token: String,
+    /// The enrolment event whose code it came through.
+    pub(crate) event_id: Option<i64>,
+}
+
+impl Prepared {
+    /// Counts the application as one of an enrolment event's.
+    pub fn at_event(mut self, event_id: Option<i64>) -> Self {
+        self.event_id = event_id;
+        self
+    }
 }
 
 impl std::fmt::Debug for Prepared {
@@ -184,6 +209,7 @@ pub fn prepare(sealer: &Sealer, route: &Route, app: &Application) -> Prepared {
         route: route.clone(),
         status_token: record_token(),
         card_token: record_token(),
+        event_id: None,
     }
 }
 
@@ -253,8 +279,8 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
             &Query::new(
                 "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
                     occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
-                    reject_reason, applied_at, due_at, decided_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, NULL, $16, $17, NULL, $16)
+                    reject_reason, applied_at, due_at, decided_at, updated_at, event_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, NULL, $16, $17, NULL, $16, $18)
                  RETURNING id",
             )
             .bind(&p.person_key)
@@ -273,7 +299,8 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
             .bind(&p.route.rule)
             .bind(&p.route.reason_zh)
             .bind(now)
-            .bind(now + chrono::Duration::days(settings.review_days)),
+            .bind(now + chrono::Duration::days(settings.review_days))
+            .bind(p.event_id),
         )
         .await?;
     record_event(
@@ -500,7 +527,21 @@ async fn decide(
 ) -> StoreResult<Member> {
     actor.require(Permission::Review)?;
     let mut tx = db.begin().await?;
-    let before = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let after = decide_in_tx(&mut tx, actor, id, next, reason).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// [`decide`] inside a transaction the caller owns (a worker's request
+/// that ends their membership commits with its answer).
+async fn decide_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    next: MembershipStatus,
+    reason: Option<&str>,
+) -> StoreResult<Member> {
+    let before = get_in_tx(tx, &actor.scope, id).await?;
     before.status.transition(next)?;
     let now = Utc::now();
     let member_no = if next == MembershipStatus::Active && before.member_no.is_none() {
@@ -510,12 +551,7 @@ async fn decide(
             )
             .await?;
         let region = RegionCode::parse(&region.ok_or(StoreError::NotFound)?.0)?;
-        Some(
-            next_member_no(&mut tx, &region, now)
-                .await?
-                .as_str()
-                .to_string(),
-        )
+        Some(next_member_no(tx, &region, now).await?.as_str().to_string())
     } else {
         before.member_no.clone()
     };
@@ -541,7 +577,7 @@ async fn decide(
         return Err(changed_meanwhile());
     }
     record_event(
-        &mut tx,
+        tx,
         id,
         Some(before.status),
         next,
@@ -550,10 +586,10 @@ async fn decide(
         reason,
     )
     .await?;
-    let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let after = get_in_tx(tx, &actor.scope, id).await?;
     let snap = |m: &Member| json!({ "status": m.status.code(), "member_no": m.member_no, "org_id": m.org_id, "reason": m.reject_reason });
     audit::append(
-        &mut tx,
+        tx,
         actor,
         Event {
             action: "member.status",
@@ -565,7 +601,6 @@ async fn decide(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
@@ -686,13 +721,14 @@ pub struct MemberEvent {
     pub from_status: Option<String>,
     pub to_status: String,
     pub org_id: i64,
+    pub org_name: String,
     pub actor_name: String,
     pub reason: Option<String>,
 }
 
 pub async fn history(db: &Db, scope: &Scope, id: i64) -> StoreResult<Vec<MemberEvent>> {
     get(db, scope, id).await?;
-    db.fetch_all(&Query::new("SELECT at, from_status, to_status, org_id, actor_name, reason FROM member_events WHERE member_id = $1 ORDER BY id").bind(id))
+    db.fetch_all(&Query::new("SELECT e.at, e.from_status, e.to_status, e.org_id, o.name AS org_name, e.actor_name, e.reason FROM member_events e JOIN orgs o ON o.id = e.org_id WHERE e.member_id = $1 ORDER BY e.id").bind(id))
         .await
 }
 
@@ -712,6 +748,13 @@ pub struct Card {
     pub decided_at: Option<DateTime<Utc>>,
     pub card_token: String,
     pub status_token: String,
+}
+
+impl Card {
+    /// Its personal data were erased at the member's request.
+    pub fn erased(&self) -> bool {
+        self.name == requests::ERASED_NAME
+    }
 }
 
 const SELECT_CARD: &str =

@@ -16,7 +16,9 @@ use crate::query::contains_pattern;
 use crate::scope::path_upper_bound;
 use crate::{Actor, Backend, Db, Query, Scope, StoreError, StoreResult, Tx};
 
+mod contact;
 mod import;
+pub use contact::{contact, set_contact, Contact};
 pub use import::{import, ImportOrg, ImportRowError, ParentRef};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -18,7 +18,10 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/members", get(list))
-        .route("/api/v1/members/{id}", get(show))
+        .route(
+            "/api/v1/members/{id}",
+            get(show).patch(super::review::correct),
+        )
         .route("/api/v1/members/{id}/approve", post(approve))
         .route("/api/v1/members/{id}/reject", post(reject))
         .route("/api/v1/members/{id}/leave", post(leave))
@@ -47,6 +50,9 @@ pub struct MemberDto {
     /// `applied`, `rejected`, `active`, `transferring` or `left`.
     pub status: String,
     pub reject_reason: Option<String>,
+    /// What routed it: `rule:{id}`, `scanned_union`, `industry_federation`,
+    /// `catch_all_union` or `reviewer`.
+    pub route_rule: String,
     /// Where the application was routed and why, as the worker was told.
     pub route_reason: String,
     pub applied_at: DateTime<Utc>,
@@ -68,6 +74,7 @@ impl From<Member> for MemberDto {
             member_no: m.member_no,
             status: m.status.code().into(),
             reject_reason: m.reject_reason,
+            route_rule: m.route_rule,
             route_reason: m.route_reason,
             applied_at: m.applied_at,
             decided_at: m.decided_at,

@@ -6,6 +6,7 @@ mod members;
 pub mod openapi;
 pub mod orgs;
 mod platform;
+mod review;
 mod routing_rules;
 mod session;
 mod transfers;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(members::routes())
+        .merge(review::routes())
         .merge(transfers::routes())
         .merge(platform::routes())
         .merge(routing_rules::routes())

@@ -24,6 +24,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orgs/{id}/move", post(move_org))
         .route("/api/v1/orgs/{id}/status", post(set_status))
         .route("/api/v1/orgs/{id}/checklist", get(checklist))
+        .route(
+            "/api/v1/orgs/{id}/contact",
+            get(get_contact).put(put_contact),
+        )
         .route("/api/v1/orgs/{id}/checklist/{step}", put(set_step))
 }
 
@@ -383,4 +387,50 @@ pub async fn set_step(
     let date = parse_date("done_on", b.done_on.as_deref())?;
     orgs::set_checklist_step(&state.db, &user.session.actor, id, step, date).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContactDto {
+    /// Shown to workers on the union's pages; empty or null clears it.
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// How workers reach the organisation.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/contact", tag = "orgs",
+    responses((status = 200, body = ContactDto), (status = 404, body = Problem)))]
+pub async fn get_contact(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ContactDto>> {
+    orgs::get(&state.db, &user.session.actor.scope, id).await?;
+    let c = orgs::contact(&state.db, id).await?;
+    Ok(Json(ContactDto {
+        phone: c.phone,
+        address: c.address,
+    }))
+}
+
+/// Sets how workers reach the organisation (audited).
+#[utoipa::path(put, path = "/api/v1/orgs/{id}/contact", tag = "orgs", request_body = ContactDto,
+    responses((status = 200, body = ContactDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_contact(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ContactDto>,
+) -> ApiResult<Json<ContactDto>> {
+    let c = orgs::set_contact(
+        &state.db,
+        &user.session.actor,
+        id,
+        b.phone.as_deref().unwrap_or(""),
+        b.address.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok(Json(ContactDto {
+        phone: c.phone,
+        address: c.address,
+    }))
 }

@@ -158,15 +158,21 @@ async fn list(
     list_page(&state, t, &user, &here, q, vec![], values).await
 }
 
-fn org_id_field(raw: &str) -> Result<i64, FieldError> {
-    raw.trim().parse().map_err(|_| {
-        FieldError::new(
-            "org_id",
-            "account.org_id_format",
-            "请输入所属组织的编号（数字）",
-            "enter the organisation's id (a number)",
-        )
-    })
+/// The organisation typed into an account form, by name or id, in scope.
+async fn org_field(
+    state: &AppState,
+    form: &PostForm,
+    raw: &str,
+) -> Result<i64, nuanxin_store::StoreError> {
+    super::pick_org(
+        state,
+        &form.user.session.actor.scope,
+        "org_id",
+        "所属组织",
+        raw,
+        super::Among::default(),
+    )
+    .await
 }
 
 async fn create(State(state): State<AppState>, t: Tr, here: Here, form: PostForm) -> PageResult {
@@ -176,7 +182,7 @@ async fn create(State(state): State<AppState>, t: Tr, here: Here, form: PostForm
         role: form.get("role").into(),
         org_id: form.get("org_id").into(),
     };
-    let result = match org_id_field(form.get("org_id")) {
+    let result = match org_field(&state, &form, form.get("org_id")).await {
         Ok(org_id) => {
             let input = NewAccount {
                 username: values.username.clone(),
@@ -193,7 +199,7 @@ async fn create(State(state): State<AppState>, t: Tr, here: Here, form: PostForm
             )
             .await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(a) => Ok(see_other(&format!("/console/accounts/{}", a.id))),
@@ -299,7 +305,7 @@ async fn edit(
         role: form.get("role").into(),
         org_id: form.get("org_id").into(),
     };
-    let result = match org_id_field(&values.org_id) {
+    let result = match org_field(&state, &form, &values.org_id).await {
         Ok(org_id) => {
             let input = AccountUpdate {
                 display_name: values.display_name.clone(),
@@ -310,7 +316,7 @@ async fn edit(
                 .await
                 .map(|_| ())
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),

@@ -32,9 +32,13 @@ pub fn routes() -> Router<AppState> {
 pub struct EventRow {
     pub id: i64,
     pub name: String,
+    pub starts_at: String,
     pub ends_at: String,
+    pub place: String,
     pub per_minute: i64,
     pub open: bool,
+    /// Applications that came through its code.
+    pub applications: i64,
 }
 
 impl From<&EnrolmentEvent> for EventRow {
@@ -42,9 +46,12 @@ impl From<&EnrolmentEvent> for EventRow {
         EventRow {
             id: e.id,
             name: e.name.clone(),
+            starts_at: e.starts_at.map(format_local).unwrap_or_default(),
             ends_at: format_local(e.ends_at),
+            place: e.place.clone().unwrap_or_default(),
             per_minute: e.per_minute,
             open: e.is_open(Utc::now()),
+            applications: e.applications,
         }
     }
 }
@@ -56,7 +63,9 @@ struct NewPage {
     org_id: i64,
     org_name: String,
     name: String,
+    starts_at: String,
     ends_at: String,
+    place: String,
     per_minute: String,
     errors: Vec<FieldError>,
 }
@@ -83,7 +92,9 @@ async fn new_form(
         org_id: id,
         org_name: org.name,
         name: String::new(),
+        starts_at: tomorrow.format("%Y-%m-%dT09:00").to_string(),
         ends_at: tomorrow.format("%Y-%m-%dT18:00").to_string(),
+        place: String::new(),
         per_minute: "300".into(),
         errors: vec![],
     };
@@ -91,19 +102,38 @@ async fn new_form(
 }
 
 /// `2026-11-23T18:00` from a datetime-local input, in China time.
-fn parse_local(raw: &str) -> Result<chrono::DateTime<Utc>, FieldError> {
+fn parse_local(raw: &str) -> Option<chrono::DateTime<Utc>> {
     NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
         .ok()
         .and_then(|n| china().from_local_datetime(&n).single())
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| {
+}
+
+/// The end, which every event has, and the start, which it may leave open.
+fn parse_times(
+    starts: &str,
+    ends: &str,
+) -> Result<(Option<chrono::DateTime<Utc>>, chrono::DateTime<Utc>), FieldError> {
+    let ends_at = parse_local(ends).ok_or_else(|| {
+        FieldError::new(
+            "ends_at",
+            "event.ends_at",
+            "请填写结束时间",
+            "enter when the event ends",
+        )
+    })?;
+    let starts_at = match starts.trim() {
+        "" => None,
+        s => Some(parse_local(s).ok_or_else(|| {
             FieldError::new(
-                "ends_at",
-                "event.ends_at",
-                "请填写结束时间",
-                "enter when the event ends",
+                "starts_at",
+                "event.starts_at",
+                "开始时间的格式不对，请重新选择",
+                "the start is not a date and time; choose it again",
             )
-        })
+        })?),
+    };
+    Ok((starts_at, ends_at))
 }
 
 async fn create(
@@ -119,11 +149,13 @@ async fn create(
         .await
         .or_page(layout)?;
     let per_minute = form.get("per_minute").trim().parse::<i64>().unwrap_or(0);
-    let result = match parse_local(form.get("ends_at")) {
-        Ok(ends_at) => {
+    let result = match parse_times(form.get("starts_at"), form.get("ends_at")) {
+        Ok((starts_at, ends_at)) => {
             let input = NewEvent {
                 name: form.get("name").to_string(),
+                starts_at,
                 ends_at,
+                place: form.opt("place").map(str::to_string),
                 per_minute,
             };
             events::create(&state.db, &form.user.session.actor, org_id, &input).await
@@ -142,7 +174,9 @@ async fn create(
                 org_id,
                 org_name: org.name,
                 name: form.get("name").to_string(),
+                starts_at: form.get("starts_at").to_string(),
                 ends_at: form.get("ends_at").to_string(),
+                place: form.get("place").to_string(),
                 per_minute: form.get("per_minute").to_string(),
                 errors,
             };

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use nuanxin_domain::member_request::RequestKind;
 use nuanxin_domain::membership::{ApplicationForm, MembershipStatus, Occupation};
 use nuanxin_domain::ValidationErrors;
 use nuanxin_store::membership::{self, Applied};
@@ -22,7 +23,7 @@ use crate::rate::Submission;
 use crate::{base_url, AppState};
 
 /// Double-submit token of the join form (workers have no session).
-const JOIN_CSRF_COOKIE: &str = "nx_join";
+pub(super) const JOIN_CSRF_COOKIE: &str = "nx_join";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -59,13 +60,13 @@ pub struct JoinValues {
 
 /// What every worker page knows: its language, and where the language
 /// switch comes back to.
-struct Worker {
-    t: Tr,
-    back: String,
+pub(super) struct Worker {
+    pub(super) t: Tr,
+    pub(super) back: String,
 }
 
 impl Worker {
-    fn new(t: Tr, here: &Here) -> Self {
+    pub(super) fn new(t: Tr, here: &Here) -> Self {
         Self {
             t,
             back: here.back_to_own(),
@@ -73,7 +74,7 @@ impl Worker {
     }
 
     /// A field error, or a refusal, in the page's language.
-    fn says(&self, e: &nuanxin_domain::FieldError) -> String {
+    pub(super) fn says(&self, e: &nuanxin_domain::FieldError) -> String {
         e.message(self.t.en()).to_string()
     }
 }
@@ -144,16 +145,29 @@ fn work_regions(state: &AppState, entry: &join::Entry) -> Vec<(String, String)> 
     v
 }
 
-/// A token that opens nothing: unknown, revoked, or an event that ended.
-fn closed_entry(w: &Worker, e: StoreError) -> Result<Response, ApiError> {
+/// A token that opens nothing: unknown, revoked, or an event that ended
+/// (which points to its union's own code, when it has one).
+async fn closed_entry(
+    state: &AppState,
+    w: &Worker,
+    token: &str,
+    e: StoreError,
+) -> Result<Response, ApiError> {
     match e {
         StoreError::NotFound => Ok(gone(w)),
-        StoreError::Conflict(f) => Ok(message(
-            w,
-            StatusCode::GONE,
-            w.t.s("join.event_over"),
-            w.says(&f),
-        )),
+        StoreError::Conflict(f) => {
+            let code = match join::event_org(&state.db, token).await? {
+                Some(org) => join::live_token(&state.db, org).await?,
+                None => None,
+            };
+            Ok(message_with_link(
+                w,
+                StatusCode::GONE,
+                w.t.s("join.event_over"),
+                w.says(&f),
+                code.map(|c| (format!("/join/{c}"), w.t.s("join.union_code").to_string())),
+            ))
+        }
         e => Err(e.into()),
     }
 }
@@ -170,7 +184,7 @@ fn gone(w: &Worker) -> Response {
 /// The worker's pages answer a failure their handlers pass on (a fault on
 /// the server's side, the database out of reach) with a page of their own
 /// in the worker's language, not with the API's problem document.
-async fn as_worker_page(t: Tr, here: Here, req: Request, next: Next) -> Response {
+pub(super) async fn as_worker_page(t: Tr, here: Here, req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let Some(problem) = res.extensions().get::<ProblemMessage>().cloned() else {
         return res;
@@ -197,7 +211,7 @@ async fn as_worker_page(t: Tr, here: Here, req: Request, next: Next) -> Response
 }
 
 /// A private link that opens no application.
-fn no_application(w: &Worker) -> Response {
+pub(super) fn no_application(w: &Worker) -> Response {
     message(
         w,
         StatusCode::NOT_FOUND,
@@ -207,19 +221,31 @@ fn no_application(w: &Worker) -> Response {
 }
 
 /// A page that only says something.
-fn message(w: &Worker, status: StatusCode, title: &str, message: String) -> Response {
+pub(super) fn message(w: &Worker, status: StatusCode, title: &str, message: String) -> Response {
+    message_with_link(w, status, title, message, None)
+}
+
+/// A page that says something and offers one way on: `(href, text)`.
+fn message_with_link(
+    w: &Worker,
+    status: StatusCode,
+    title: &str,
+    message: String,
+    link: Option<(String, String)>,
+) -> Response {
     let page = MessagePage {
         t: w.t,
         back: w.back.clone(),
         title: title.into(),
         message,
+        link,
     };
     render(status, &page)
 }
 
 #[derive(Template)]
 #[template(
-    source = "{% extends \"worker_base.html\" %}{% block title %}{{ title }}{% endblock %}{% block content %}<h1>{{ title }}</h1><p class=\"alert\" id=\"worker-message\">{{ message }}</p>{% endblock %}",
+    source = "{% extends \"worker_base.html\" %}{% block title %}{{ title }}{% endblock %}{% block content %}<h1>{{ title }}</h1><p class=\"alert\" id=\"worker-message\">{{ message }}</p>{% if let Some(l) = link %}<p><a class=\"button\" id=\"worker-link\" href=\"{{ l.0 }}\">{{ l.1 }}</a></p>{% endif %}{% endblock %}",
     ext = "html"
 )]
 struct MessagePage {
@@ -227,6 +253,7 @@ struct MessagePage {
     back: String,
     title: String,
     message: String,
+    link: Option<(String, String)>,
 }
 
 /// A join form being answered: the code it came through, resolved once.
@@ -255,7 +282,7 @@ impl<'a> Scanned<'a> {
                 token,
                 entry,
             }),
-            Err(e) => Err(closed_entry(&w, e)),
+            Err(e) => Err(closed_entry(state, &w, token, e).await),
         }
     }
 
@@ -293,13 +320,13 @@ impl<'a> Scanned<'a> {
 
 /// The double-submit token of the worker's forms: the one the browser
 /// already holds, or a new one.
-fn form_token(headers: &HeaderMap) -> String {
+pub(super) fn form_token(headers: &HeaderMap) -> String {
     cookie(headers, JOIN_CSRF_COOKIE)
         .filter(|c| c.len() == 43)
         .unwrap_or_else(sessions::random_token)
 }
 
-fn set_form_token(state: &AppState, res: &mut Response, csrf: &str) {
+pub(super) fn set_form_token(state: &AppState, res: &mut Response, csrf: &str) {
     let c = set_cookie(
         JOIN_CSRF_COOKIE,
         csrf,
@@ -417,7 +444,10 @@ async fn submit(
     }
     match state
         .applications
-        .submit(membership::prepare(&state.sealer, &route, &app))
+        .submit(
+            membership::prepare(&state.sealer, &route, &app)
+                .at_event(scanned.entry.event.as_ref().map(|e| e.id)),
+        )
         .await
     {
         Ok(Applied::Created { status_token, .. }) => {
@@ -453,13 +483,20 @@ async fn submit(
                 .into_response())
             }
             Some(card) => Ok(Redirect::to(&format!("/me/{}", card.status_token)).into_response()),
+            // Another phone than the one on record: say which union holds
+            // the membership and how to reach it, never the record itself.
             None => {
-                let msg = t.s("join.already");
+                let holder = nuanxin_store::orgs::contact(&state.db, current).await?;
+                let msg = format!(
+                    "{} {}",
+                    t.f("join.already_at", &holder.org_name),
+                    contact_line(t, &holder)
+                );
                 Ok(scanned.page(
                     StatusCode::CONFLICT,
                     v,
                     ValidationErrors::new(),
-                    Some(msg.into()),
+                    Some(msg.trim_end().to_string()),
                 ))
             }
         },
@@ -485,6 +522,24 @@ struct StatusPage {
     decided_on: String,
     applied_at: String,
     qr_svg: String,
+    /// How to reach the union that holds the record.
+    contact: nuanxin_store::orgs::Contact,
+    /// A rejected application: the union's code, to apply again.
+    rejoin: Option<String>,
+    requests: Vec<WorkerRequest>,
+    /// `(kind, label)` of what may be asked now.
+    kinds: Vec<(&'static str, &'static str)>,
+    /// A request was just filed.
+    filed: bool,
+}
+
+/// One of the worker's requests, as they see it.
+struct WorkerRequest {
+    kind: &'static str,
+    status: &'static str,
+    requested_at: String,
+    due_on: String,
+    answer: String,
 }
 
 /// An SVG QR code of `data`.
@@ -536,6 +591,33 @@ pub fn qr_download(url: &str, file_stem: &str, png: bool) -> Result<Response, Ap
 #[derive(serde::Deserialize)]
 struct StatusQuery {
     transfer_to: Option<String>,
+    /// Set after a request was filed.
+    filed: Option<String>,
+}
+
+/// "联系电话 025-…，地址 …", or nothing when the union gave none.
+pub(super) fn contact_line(t: Tr, c: &nuanxin_store::orgs::Contact) -> String {
+    let mut parts = vec![];
+    if let Some(p) = &c.phone {
+        parts.push(t.f("contact.phone_is", p));
+    }
+    if let Some(a) = &c.address {
+        parts.push(t.f("contact.address_is", a));
+    }
+    parts.join(if t.en() { "; " } else { "；" })
+}
+
+/// What a worker may ask for, as their record stands: nothing once their
+/// data are erased; deletion of a record that ended; everything of an
+/// open one (leaving waits while a transfer is under way).
+fn requestable(status: MembershipStatus, erased: bool) -> &'static [RequestKind] {
+    use RequestKind::*;
+    match status {
+        _ if erased => &[],
+        MembershipStatus::Applied | MembershipStatus::Active => &[Phone, Correct, Leave, Erase],
+        MembershipStatus::Transferring => &[Phone, Correct, Erase],
+        MembershipStatus::Rejected | MembershipStatus::Left => &[Erase],
+    }
 }
 
 /// The union a member may ask to move to: grassroots, open, not their own.
@@ -583,6 +665,27 @@ async fn status(
     let status = MembershipStatus::from_code(&c.status).unwrap_or(MembershipStatus::Applied);
     let transfer_offer = transfer_target(&state, &c, query.transfer_to.as_deref()).await?;
     let csrf = form_token(&headers);
+    let en = t.en();
+    let contact = nuanxin_store::orgs::contact(&state.db, c.org_id).await?;
+    let rejoin = match status {
+        MembershipStatus::Rejected => join::live_token(&state.db, c.org_id).await?,
+        _ => None,
+    };
+    let requests = nuanxin_store::membership::requests::of_worker(&state.db, &token)
+        .await?
+        .into_iter()
+        .map(|r| WorkerRequest {
+            kind: r.kind.label(en),
+            status: r.status.label(en),
+            requested_at: nuanxin_domain::time::format_local(r.requested_at),
+            due_on: nuanxin_domain::time::format_local_date(r.due_at),
+            answer: r.answer.unwrap_or_default(),
+        })
+        .collect();
+    let kinds = requestable(status, c.erased())
+        .iter()
+        .map(|k| (k.code(), k.label(en)))
+        .collect();
     let page = StatusPage {
         t,
         back: w.back,
@@ -609,6 +712,11 @@ async fn status(
             String::new()
         },
         c,
+        contact,
+        rejoin,
+        requests,
+        kinds,
+        filed: query.filed.is_some(),
     };
     let mut res = render(StatusCode::OK, &page);
     // A private page, never cached by proxies (the site's referrer policy
@@ -617,7 +725,7 @@ async fn status(
         header::CACHE_CONTROL,
         "private, no-store".parse().expect("header"),
     );
-    if page.transfer_offer.is_some() {
+    if page.transfer_offer.is_some() || !page.kinds.is_empty() {
         set_form_token(&state, &mut res, &csrf);
     }
     Ok(res)

@@ -63,6 +63,7 @@ pub struct MemberRow {
     pub status_code: &'static str,
     pub status_label: &'static str,
     pub route_reason: String,
+    pub reject_reason: String,
     pub applied_at: String,
 }
 
@@ -102,6 +103,7 @@ async fn members_page(
     id: i64,
     q: ListQuery,
     failed: (&'static str, Vec<FieldError>),
+    notice: Option<String>,
 ) -> PageResult {
     let (form, errors) = failed;
     let layout = || Layout::for_user(t, user, here);
@@ -136,8 +138,10 @@ async fn members_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let mut l = layout();
+    l.notice = notice;
     let page = MembersPage {
-        l: layout(),
+        l,
         org_id: id,
         org_name: org.name,
         q: q.q.unwrap_or_default(),
@@ -157,7 +161,8 @@ async fn members_page(
                 member_no: m.member_no.unwrap_or_default(),
                 status_code: m.status.code(),
                 status_label: m.status.label(t.en()),
-                route_reason: m.route_reason,
+                route_reason: super::review::route_label(t, &m.route_rule),
+                reject_reason: m.reject_reason.unwrap_or_default(),
                 applied_at: nuanxin_domain::time::format_local(m.applied_at),
             })
             .collect(),
@@ -187,11 +192,11 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> PageResult {
     let id = id_or_404(&id, t, &user, &here)?;
-    members_page(&state, t, &user, &here, id, q, ("", vec![])).await
+    members_page(&state, t, &user, &here, id, q, ("", vec![]), None).await
 }
 
 /// Approves, rejects with a reason, or re-routes every selected
-/// application; stops at the first refusal and reports it.
+/// application of this union, then shows the queue with what was done.
 async fn decide(
     State(state): State<AppState>,
     t: Tr,
@@ -200,92 +205,53 @@ async fn decide(
     form: PostForm,
 ) -> PageResult {
     let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let actor = &form.user.session.actor;
-    let ids: Vec<i64> = form
-        .all("id")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    #[derive(Clone, Copy)]
-    enum Decision {
-        Approve,
-        Reject,
-        Reroute(i64),
-    }
-    // What to do is settled once, before any application is touched; an
-    // unknown value is refused, never read as a rejection.
-    let decision = match form.get("decision") {
-        "approve" => Ok(Decision::Approve),
-        "reject" => Ok(Decision::Reject),
-        "reroute" => super::pick_org(
-            &state,
-            &actor.scope,
-            "to_org_id",
-            "改派到的基层工会",
-            form.get("to_org_id"),
-            super::Among {
-                skip: Some(org_id),
-                receiving: true,
-                ..Default::default()
-            },
+    let layout = || Layout::for_user(t, &form.user, &here);
+    let result = match super::review::decision(&state, &form, Some(org_id)).await {
+        Ok(d) => membership::decide_many(
+            &state.db,
+            &form.user.session.actor,
+            &super::review::ticked(&form),
+            &d,
+            Some(org_id),
         )
         .await
-        .map(Decision::Reroute),
-        _ => Err(FieldError::new(
-            "decision",
-            "membership.decision",
-            "请选择批准、不予通过或改派",
-            "decision is `approve`, `reject` or `reroute`",
-        )
-        .into()),
+        .map(|out| (d, out)),
+        Err(e) => Err(e),
     };
-    let errors = match decision {
-        Err(e) => form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?,
-        Ok(_) if ids.is_empty() => vec![FieldError::new(
-            "id",
-            "membership.none_selected",
-            "请先勾选申请",
-            "select at least one application",
-        )],
-        Ok(decision) => {
-            let mut errors = vec![];
-            for member in &ids {
-                // Only applications of this union, and within scope (the store checks scope).
-                let m = membership::get(&state.db, &actor.scope, *member)
-                    .await
-                    .or_page(|| Layout::for_user(t, &form.user, &here))?;
-                super::owned_by(m.org_id, org_id, || Layout::for_user(t, &form.user, &here))?;
-                let reason = form.get("reason");
-                let r = match decision {
-                    Decision::Approve => membership::approve(&state.db, actor, *member).await,
-                    Decision::Reject => membership::reject(&state.db, actor, *member, reason).await,
-                    Decision::Reroute(to) => {
-                        membership::reroute(&state.db, actor, *member, to, reason).await
-                    }
-                };
-                if let Err(e) = r {
-                    errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
-                    break;
-                }
-            }
-            errors
+    let queue = ListQuery {
+        status: Some(MembershipStatus::Applied.code().into()),
+        ..Default::default()
+    };
+    match result {
+        Ok((d, out)) => {
+            let notice = super::review::notice(t, &d, &out);
+            members_page(
+                &state,
+                t,
+                &form.user,
+                &here,
+                org_id,
+                queue,
+                ("", vec![]),
+                Some(notice),
+            )
+            .await
         }
-    };
-    if errors.is_empty() {
-        return Ok(see_other(&format!(
-            "/console/orgs/{org_id}/members?status=applied"
-        )));
+        Err(e) => {
+            let errors = form_errors(e).or_page(layout)?;
+            members_page(
+                &state,
+                t,
+                &form.user,
+                &here,
+                org_id,
+                queue,
+                ("decide", errors),
+                None,
+            )
+            .await
+        }
     }
-    members_page(
-        &state,
-        t,
-        &form.user,
-        &here,
-        org_id,
-        ListQuery::default(),
-        ("decide", errors),
-    )
-    .await
 }
 
 #[derive(Template)]
@@ -430,6 +396,7 @@ async fn save_settings(
                 org_id,
                 ListQuery::default(),
                 ("settings", errors),
+                None,
             )
             .await
         }
@@ -481,6 +448,7 @@ async fn decide_transfer(
                 org_id,
                 ListQuery::default(),
                 ("transfer", errors),
+                None,
             )
             .await
         }

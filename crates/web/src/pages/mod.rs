@@ -5,14 +5,18 @@ mod api_keys;
 mod audit;
 mod events;
 mod here;
+mod home;
 mod join;
 mod login;
+mod member;
 mod members;
 mod orgs;
 mod password;
+mod review;
 mod roll;
 mod roster;
 mod routing;
+mod worker_rights;
 
 pub use here::Here;
 pub use roster::{upload_routes, MAX_UPLOAD_BYTES};
@@ -35,7 +39,6 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/console") }))
-        .route("/console", get(console_home))
         .route("/lang/{lang}", get(switch_lang))
         .route(
             "/assets/app.css",
@@ -55,9 +58,12 @@ pub fn routes() -> Router<AppState> {
                 )
             }),
         )
+        .merge(home::routes())
+        .merge(member::routes())
         .merge(login::routes())
         .merge(password::routes())
         .merge(join::routes())
+        .merge(worker_rights::routes())
         .merge(members::routes())
         .merge(roll::routes())
         .merge(roster::routes())
@@ -232,13 +238,6 @@ pub fn form_errors(e: nuanxin_store::StoreError) -> Result<Vec<FieldError>, ApiE
 /// A redirect after a successful form (post/redirect/get).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
-}
-
-async fn console_home(user: PageUser) -> Response {
-    see_other(&format!(
-        "/console/orgs/{}",
-        user.session.actor.scope.org_id
-    ))
 }
 
 #[derive(Deserialize)]

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}/tree", get(tree_fragment))
         .route("/console/orgs/{id}/children", post(create_child))
         .route("/console/orgs/{id}/edit", post(edit))
+        .route("/console/orgs/{id}/contact", post(set_contact))
         .route("/console/orgs/{id}/move", post(move_org))
         .route("/console/orgs/{id}/status", post(set_status))
         .route("/console/orgs/{id}/checklist", post(checklist))
@@ -118,6 +119,10 @@ struct OrgPage {
     errors: Vec<FieldError>,
     values: OrgForm,
     edit: OrgForm,
+    /// How workers reach it, as its worker pages show it.
+    contact: orgs::Contact,
+    /// Ancestors to open in the sidebar tree, from the top.
+    open_path: String,
 }
 
 /// What to show besides the organisation itself.
@@ -144,14 +149,21 @@ async fn org_page(
     let scope = &user.session.actor.scope;
     let db = &state.db;
     let org = orgs::get(db, scope, id).await.or_page(layout)?;
-    let crumbs = orgs::ancestors(db, scope, id)
+    let crumbs: Vec<(i64, String)> = orgs::ancestors(db, scope, id)
         .await
         .or_page(layout)?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
+    let open_path = crumbs
+        .iter()
+        .filter(|(c, _)| *c != id)
+        .map(|(c, _)| c.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     let root = orgs::get(db, scope, scope.org_id).await.or_page(layout)?;
     let counts = orgs::subtree_counts(db, scope, id).await.or_page(layout)?;
+    let contact = orgs::contact(db, id).await.or_page(layout)?;
     let overdue = nuanxin_store::membership::overdue_count(db, scope, id)
         .await
         .or_page(layout)?;
@@ -233,6 +245,8 @@ async fn org_page(
         errors: x.errors,
         values,
         edit,
+        contact,
+        open_path,
         org,
         l,
     };
@@ -489,6 +503,28 @@ async fn edit(
             Ok(see_other(&format!("/console/orgs/{id}?done=saved{warn}")))
         }
         Err(e) => with_errors(&state, t, &form, &here, id, "edit", e).await,
+    }
+}
+
+async fn set_contact(
+    State(state): State<AppState>,
+    t: Tr,
+    here: Here,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let id = id_or_404(&id, t, &form.user, &here)?;
+    match orgs::set_contact(
+        &state.db,
+        &form.user.session.actor,
+        id,
+        form.get("contact_phone"),
+        form.get("contact_address"),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/console/orgs/{id}?done=saved"))),
+        Err(e) => with_errors(&state, t, &form, &here, id, "contact", e).await,
     }
 }
 

@@ -1,0 +1,452 @@
+//! Member requests: what a member asks of their union through their
+//! private link (a new phone, a correction, leaving, deleting their data),
+//! each a task of the member's union with a time limit. The worker's side
+//! is reached by the private link's token alone, as the status page is;
+//! the union's side is scoped like every other record.
+
+use chrono::{DateTime, Utc};
+use nuanxin_domain::account::Permission;
+use nuanxin_domain::ids::Phone;
+use nuanxin_domain::mask::mask_phone;
+use nuanxin_domain::member_request::{Request, RequestKind, RequestStatus, ANSWER_DAYS};
+use nuanxin_domain::membership::{Correction, MembershipStatus};
+use nuanxin_domain::{text, FieldError};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{correct::correct_in_tx, decide_in_tx, PHONE_KEY};
+use crate::audit::{self, Event};
+use crate::sensitive::Sealer;
+use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
+
+/// What an erased record's name reads.
+pub const ERASED_NAME: &str = "（已删除）";
+/// Erased records' blind keys start so: they match no ID number or phone.
+const ERASED_KEY: &str = "erased-";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MemberRequest {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub member_no: Option<String>,
+    /// The union that answers: the member's when it was filed.
+    pub org_id: i64,
+    pub org_name: String,
+    #[serde(skip)]
+    pub org_path: String,
+    pub kind: RequestKind,
+    pub detail: String,
+    /// For a change of phone.
+    pub new_phone_masked: Option<String>,
+    pub status: RequestStatus,
+    pub requested_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub answer: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    member_id: i64,
+    member_name: String,
+    member_no: Option<String>,
+    org_id: i64,
+    org_name: String,
+    org_path: String,
+    kind: String,
+    detail: String,
+    phone_masked: Option<String>,
+    status: String,
+    requested_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+    decided_by: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    answer: Option<String>,
+}
+
+impl TryFrom<Row> for MemberRequest {
+    type Error = StoreError;
+    fn try_from(r: Row) -> StoreResult<Self> {
+        let bad = |what: &str, v: &str| {
+            StoreError::Internal(format!("member request {}: unknown {what} {v:?}", r.id))
+        };
+        Ok(MemberRequest {
+            kind: RequestKind::from_code(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
+            status: RequestStatus::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
+            id: r.id,
+            member_id: r.member_id,
+            member_name: r.member_name,
+            member_no: r.member_no,
+            org_id: r.org_id,
+            org_name: r.org_name,
+            org_path: r.org_path,
+            detail: r.detail,
+            new_phone_masked: r.phone_masked,
+            requested_at: r.requested_at,
+            due_at: r.due_at,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            answer: r.answer,
+        })
+    }
+}
+
+const SELECT: &str =
+    "SELECT r.id, r.member_id, m.name AS member_name, m.member_no, r.org_id, o.name AS org_name,
+        o.path AS org_path, r.kind, r.detail, r.phone_masked, r.status, r.requested_at, r.due_at,
+        r.decided_by, r.decided_at, r.answer
+    FROM member_requests r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = r.org_id";
+
+fn rows(rows: Vec<Row>) -> StoreResult<Vec<MemberRequest>> {
+    rows.into_iter().map(MemberRequest::try_from).collect()
+}
+
+/// Files a request for the member behind a private link. Only one of each
+/// kind may be open; what cannot apply to the record (leaving a membership
+/// that already ended) is refused with a reason the worker reads.
+pub async fn file(
+    db: &Db,
+    sealer: &Sealer,
+    status_token: &str,
+    r: &Request,
+) -> StoreResult<MemberRequest> {
+    let mut tx = db.begin().await?;
+    let found: Option<(i64, i64, String, String, String, String)> = tx
+        .fetch_optional(
+            &Query::new("SELECT m.id, m.org_id, m.status, m.phone_key, m.person_key, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status_token = $1")
+                .bind(status_token),
+        )
+        .await?;
+    let Some((member_id, org_id, status, phone_key, person_key, org_path)) = found else {
+        return Err(StoreError::NotFound);
+    };
+    let status = MembershipStatus::from_code(&status).unwrap_or(MembershipStatus::Left);
+    if person_key.starts_with(ERASED_KEY) {
+        return Err(refused(
+            "request.erased",
+            "您的个人信息已删除",
+            "your data has been deleted",
+        )
+        .into());
+    }
+    match r.kind {
+        RequestKind::Erase => {}
+        RequestKind::Leave
+            if matches!(status, MembershipStatus::Applied | MembershipStatus::Active) => {}
+        RequestKind::Leave if status == MembershipStatus::Transferring => {
+            return Err(refused(
+                "request.transferring",
+                "会籍正在转接中，请在转接办结后再申请退会",
+                "your membership is being transferred: ask to leave once that is done",
+            )
+            .into())
+        }
+        _ if status.is_open() => {}
+        _ => {
+            return Err(refused(
+                "request.closed",
+                "这条记录已结束，不能办理此事项",
+                "this record has ended: this cannot be asked for it",
+            )
+            .into())
+        }
+    }
+    let (sealed, masked) = match &r.phone {
+        Some(p) if sealer.blind_index(PHONE_KEY, p.as_str()) == phone_key => {
+            return Err(FieldError::new(
+                "phone",
+                "request.same_phone",
+                "新手机号与登记的手机号相同",
+                "the new phone is the one on record",
+            )
+            .into())
+        }
+        Some(p) => (Some(sealer.seal(p.as_str())), Some(mask_phone(p.as_str()))),
+        None => (None, None),
+    };
+    let now = Utc::now();
+    let id: i64 = tx
+        .scalar(
+            &Query::new(
+                "INSERT INTO member_requests (member_id, org_id, kind, detail, phone_sealed, phone_masked, status, requested_at, due_at, decided_by, decided_at, answer)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, NULL, NULL, NULL) RETURNING id",
+            )
+            .bind(member_id)
+            .bind(org_id)
+            .bind(r.kind.code())
+            .bind(&r.detail)
+            .bind(sealed)
+            .bind(masked.clone())
+            .bind(now)
+            .bind(now + chrono::Duration::days(ANSWER_DAYS)),
+        )
+        .await
+        .map_err(|e| {
+            crate::error::unique_as_conflict(
+                e,
+                FieldError::new(
+                    "kind",
+                    "request.already_open",
+                    format!("您已提交过“{}”，工会正在处理", r.kind.label_zh()),
+                    format!("your request ({}) is already with the union", r.kind.label_en()),
+                ),
+            )
+        })?;
+    audit::append_as(
+        &mut tx,
+        None,
+        "worker",
+        None,
+        Event {
+            action: "member.request",
+            entity: "member",
+            entity_id: Some(member_id.to_string()),
+            org_path: &org_path,
+            before: None,
+            after: Some(json!({ "request": id, "kind": r.kind.code(), "phone": masked })),
+        },
+    )
+    .await?;
+    let filed = one(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(filed)
+}
+
+fn refused(code: &'static str, zh: &str, en: &str) -> FieldError {
+    FieldError::new("kind", code, zh, en)
+}
+
+async fn one(tx: &mut Tx, id: i64) -> StoreResult<MemberRequest> {
+    let mut q = Query::new(SELECT);
+    q.push(" WHERE r.id = ").push_bind(id);
+    let row: Option<Row> = tx.fetch_optional(&q).await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// The requests of the member behind a private link, newest first.
+pub async fn of_worker(db: &Db, status_token: &str) -> StoreResult<Vec<MemberRequest>> {
+    let mut q = Query::new(SELECT);
+    q.push(" WHERE m.status_token = ")
+        .push_bind(status_token)
+        .push(" ORDER BY r.id DESC LIMIT 20");
+    rows(db.fetch_all(&q).await?)
+}
+
+/// One member's requests in scope, newest first.
+pub async fn of_member(db: &Db, scope: &Scope, member_id: i64) -> StoreResult<Vec<MemberRequest>> {
+    super::get(db, scope, member_id).await?;
+    let mut q = Query::new(SELECT);
+    q.push(" WHERE r.member_id = ")
+        .push_bind(member_id)
+        .push(" ORDER BY r.id DESC LIMIT 50");
+    rows(db.fetch_all(&q).await?)
+}
+
+/// The open requests in scope, the first to fall due first, with how many
+/// are open and how many of those are overdue.
+pub async fn open(
+    db: &Db,
+    scope: &Scope,
+    limit: i64,
+) -> StoreResult<(Vec<MemberRequest>, i64, i64)> {
+    let mut w = Query::new(" WHERE r.status = 'open' AND");
+    scope.push_filter(&mut w, "o.path");
+    let count = |extra: &str| {
+        let mut q =
+            Query::new("SELECT COUNT(*) FROM member_requests r JOIN orgs o ON o.id = r.org_id");
+        q.push(w.sql());
+        q.args = w.args.clone();
+        q.push(extra);
+        q
+    };
+    let total: i64 = db.scalar(&count("")).await?;
+    let mut late = count(" AND r.due_at < ");
+    late.push_bind(Utc::now());
+    let overdue: i64 = db.scalar(&late).await?;
+    let mut q = Query::new(SELECT);
+    q.push(w.sql());
+    q.args = w.args.clone();
+    q.push(" ORDER BY r.due_at, r.id LIMIT ")
+        .push_bind(limit.clamp(1, 500));
+    Ok((rows(db.fetch_all(&q).await?)?, total, overdue))
+}
+
+pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<MemberRequest> {
+    let mut q = Query::new(SELECT);
+    q.push(" WHERE r.id = ").push_bind(id).push(" AND");
+    scope.push_filter(&mut q, "o.path");
+    let row: Option<Row> = db.fetch_optional(&q).await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// Answers an open request. Done means done: a new phone is put on record,
+/// leaving ends the membership (an application is withdrawn), deletion
+/// ends the record and erases its personal data; a correction is made with
+/// the correction form, and marking it done says so. Refusing needs the
+/// reason the worker reads (deletion, for one, only where the law allows).
+/// Everything commits together, or nothing does.
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    sealer: &Sealer,
+    id: i64,
+    done: bool,
+    answer: &str,
+) -> StoreResult<MemberRequest> {
+    actor.require(Permission::Review)?;
+    let answer = if done {
+        text::optional_line("answer", "答复", Some(answer), 200)?
+    } else {
+        Some(text::required_line(
+            "answer",
+            "不予办理的理由",
+            answer,
+            200,
+        )?)
+    };
+    let r = get(db, &actor.scope, id).await?;
+    if r.status != RequestStatus::Open {
+        return Err(StoreError::Conflict(FieldError::new(
+            "id",
+            "request.decided",
+            "这项请求已经办理",
+            "this request has been answered already",
+        )));
+    }
+    let mut tx = db.begin().await?;
+    if done {
+        carry_out(&mut tx, actor, sealer, &r).await?;
+    }
+    let changed = tx
+        .execute(
+            &Query::new("UPDATE member_requests SET status = $1, decided_by = $2, decided_at = $3, answer = $4, phone_sealed = NULL WHERE id = $5 AND status = 'open'")
+                .bind(if done { RequestStatus::Done } else { RequestStatus::Refused }.code())
+                .bind(&actor.username)
+                .bind(Utc::now())
+                .bind(answer.as_deref())
+                .bind(id),
+        )
+        .await?;
+    if changed == 0 {
+        return Err(super::changed_meanwhile());
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "member.request_decided",
+            entity: "member",
+            entity_id: Some(r.member_id.to_string()),
+            org_path: &r.org_path,
+            before: Some(json!({ "request": id, "kind": r.kind.code(), "status": "open" })),
+            after: Some(json!({ "request": id, "status": if done { "done" } else { "refused" }, "answer": answer })),
+        },
+    )
+    .await?;
+    let after = one(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// What a request that is done does to the membership.
+async fn carry_out(
+    tx: &mut Tx,
+    actor: &Actor,
+    sealer: &Sealer,
+    r: &MemberRequest,
+) -> StoreResult<()> {
+    let member = super::get_in_tx(tx, &actor.scope, r.member_id).await?;
+    match r.kind {
+        RequestKind::Correct => Ok(()),
+        RequestKind::Phone => {
+            let (sealed,): (Option<String>,) = tx
+                .fetch_optional(
+                    &Query::new("SELECT phone_sealed FROM member_requests WHERE id = $1")
+                        .bind(r.id),
+                )
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let phone = Phone::parse(&sealer.open(&sealed.unwrap_or_default())?)?;
+            let c = Correction {
+                phone: Some(phone),
+                reason: "本人申请更换手机号".into(),
+                ..Default::default()
+            };
+            match correct_in_tx(tx, actor, sealer, r.member_id, &c).await {
+                // Already on record (staff changed it first): nothing to do.
+                Err(StoreError::Validation(v))
+                    if v.0
+                        .iter()
+                        .any(|e| e.code == "membership.nothing_to_correct") =>
+                {
+                    Ok(())
+                }
+                other => other.map(|_| ()),
+            }
+        }
+        RequestKind::Leave => end(tx, actor, &member, "本人申请退会").await,
+        RequestKind::Erase => {
+            if member.status.is_open() {
+                end(tx, actor, &member, "本人申请删除个人信息").await?;
+            }
+            erase(tx, actor, sealer, &member).await
+        }
+    }
+}
+
+/// Ends a membership as its member asked: an application is withdrawn,
+/// an active membership ends; one being transferred waits for the transfer.
+async fn end(tx: &mut Tx, actor: &Actor, m: &super::Member, why: &str) -> StoreResult<()> {
+    let next = match m.status {
+        MembershipStatus::Applied => MembershipStatus::Rejected,
+        MembershipStatus::Active => MembershipStatus::Left,
+        _ => {
+            return Err(FieldError::new(
+                "id",
+                "request.transferring",
+                "会籍正在转接中，请先处理转接",
+                "the membership is being transferred: decide the transfer first",
+            )
+            .into())
+        }
+    };
+    decide_in_tx(tx, actor, m.id, next, Some(why))
+        .await
+        .map(|_| ())
+}
+
+/// Erases a closed record's personal data: the name, ID number, phone and
+/// employer go; the membership number, the union and the dates stay, so
+/// the union's counts and history still add up. The audit trail keeps only
+/// what it always kept, masked values.
+async fn erase(tx: &mut Tx, actor: &Actor, sealer: &Sealer, m: &super::Member) -> StoreResult<()> {
+    let key = format!("{ERASED_KEY}{}", m.id);
+    tx.execute(
+        &Query::new("UPDATE members SET name = $1, person_key = $2, phone_key = $2, id_number_sealed = $3, phone_sealed = $3,
+                id_number_masked = '', phone_masked = '', employer = NULL, updated_at = $4 WHERE id = $5")
+            .bind(ERASED_NAME)
+            .bind(&key)
+            .bind(sealer.seal(""))
+            .bind(Utc::now())
+            .bind(m.id),
+    )
+    .await?;
+    tx.execute(&Query::new("UPDATE member_requests SET phone_sealed = NULL, phone_masked = NULL WHERE member_id = $1").bind(m.id))
+        .await?;
+    audit::append(
+        tx,
+        actor,
+        Event {
+            action: "member.erase",
+            entity: "member",
+            entity_id: Some(m.id.to_string()),
+            org_path: &m.org_path,
+            before: Some(json!({ "name": nuanxin_domain::mask::mask_name(&m.name), "id_number": m.id_number_masked, "phone": m.phone_masked })),
+            after: None,
+        },
+    )
+    .await
+}
