@@ -877,6 +877,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("home.select_all", "选中本页全部申请", "Select every application on this page"),
     ("home.due", "审核时限", "Limit"),
+    ("home.answer_due", "答复时限", "Answer by"),
     ("home.confirm_approve", "确定批准所选的 {} 份申请？", "Approve the {} selected applications?"),
     ("home.confirm_reject", "确定不予通过所选的 {} 份申请？申请人会看到您填写的理由。", "Reject the {} selected applications? The applicants will read your reason."),
     ("home.confirm_reroute", "确定把所选的 {} 份申请改派到所填的工会？", "Re-route the {} selected applications to the union entered?"),
@@ -975,6 +976,9 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("org.contact", "联系方式", "Contact details"),
     ("org.contact_help", "显示在职工的入会进度页和会员卡页上，职工据此联系本工会。", "Shown on the workers' status and card pages, so they can reach this union."),
     ("join.union_code", "通过该工会的入会二维码申请", "Apply through the union's own code"),
+    ("member_page.by_worker", "本人", "The worker"),
+    ("member_page.by_system", "系统", "The system"),
+    ("member_page.transfer_placeholder", "转入的基层工会名称或编号", "The receiving union's name or id"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

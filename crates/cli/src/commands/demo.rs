@@ -32,10 +32,12 @@ pub async fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
 
 pub fn print_members(m: &crate::demo::members::MembersSummary) {
     println!(
-        "{} membership applications, {} approved, {} waiting for review.",
+        "{} membership applications, {} approved, {} waiting for review ({} overdue); {} member requests open.",
         m.applications,
         m.approved,
-        m.applications - m.approved
+        m.applications - m.approved,
+        m.overdue,
+        m.requests
     );
 }
 

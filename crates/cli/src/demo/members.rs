@@ -5,11 +5,13 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use nuanxin_domain::membership::{ApplicationForm, Occupation};
 use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
-use nuanxin_store::membership::{self, Applied};
+use nuanxin_domain::ids::Phone;
+use nuanxin_domain::member_request::{Request, RequestKind};
+use nuanxin_store::membership::{self, requests, Applied};
 use nuanxin_store::orgs::{self, OrgFilter};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
-use nuanxin_store::{Actor, Db, Scope};
+use nuanxin_store::{Actor, Db, Query, Scope};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -29,6 +31,10 @@ const GIVEN: &[&str] = &[
 pub struct MembersSummary {
     pub applications: usize,
     pub approved: usize,
+    /// Waiting past their union's review limit.
+    pub overdue: usize,
+    /// Members' requests (new phone, correction) waiting for an answer.
+    pub requests: usize,
 }
 
 fn occupation_for(industry: Option<Industry>, rng: &mut StdRng) -> Occupation {
@@ -113,7 +119,10 @@ pub async fn load(
             rule: "scanned_union".into(),
             reason_zh: format!("已提交至 {}：您扫描的是该工会的入会二维码", union.name),
         };
-        if let Applied::Created { member_id, .. } = membership::apply(db, sealer, &route, &app)
+        if let Applied::Created {
+            member_id,
+            status_token,
+        } = membership::apply(db, sealer, &route, &app)
             .await
             .with_context(|| format!("demo application {i}"))?
         {
@@ -121,8 +130,56 @@ pub async fn load(
             if rng.gen_bool(0.8) {
                 membership::approve(db, &Actor::system(), member_id).await?;
                 summary.approved += 1;
+                if let Some(r) = demo_request(summary.approved, &mut rng) {
+                    requests::file(db, sealer, &status_token, &r).await?;
+                    summary.requests += 1;
+                }
+            } else if rng.gen_bool(0.3) {
+                // Applied ten days ago: past a seven-day review limit.
+                let then = chrono::Utc::now() - chrono::Duration::days(10);
+                db.execute(
+                    &Query::new("UPDATE members SET applied_at = $1, due_at = $2 WHERE id = $3")
+                        .bind(then)
+                        .bind(then + chrono::Duration::days(7))
+                        .bind(member_id),
+                )
+                .await?;
+                summary.overdue += 1;
             }
         }
     }
+    contacts(db, &unions, &mut rng).await?;
     Ok(summary)
+}
+
+/// Every 20th member asks for something: mostly a new phone, some a
+/// correction of their data.
+fn demo_request(nth: usize, rng: &mut StdRng) -> Option<Request> {
+    if nth % 20 != 0 {
+        return None;
+    }
+    Some(if nth % 40 == 0 {
+        Request {
+            kind: RequestKind::Correct,
+            detail: "工作单位填错了，应为所在站点的合作商".into(),
+            phone: None,
+        }
+    } else {
+        let phone = format!("139{:08}", rng.gen_range(0..100_000_000u32));
+        Request {
+            kind: RequestKind::Phone,
+            detail: String::new(),
+            phone: Some(Phone::parse(&phone).map_err(|e| anyhow::anyhow!("demo phone: {e}")).ok()?),
+        }
+    })
+}
+
+/// A phone and an address for each demo union, as its posters print them.
+async fn contacts(db: &Db, unions: &[orgs::Org], rng: &mut StdRng) -> anyhow::Result<()> {
+    for u in unions {
+        let phone = format!("025-8{:07}", rng.gen_range(0..10_000_000u32));
+        let address = format!("{}服务站", u.name.trim_end_matches("工会"));
+        orgs::set_contact(db, &Actor::system(), u.id, &phone, &address).await?;
+    }
+    Ok(())
 }

@@ -123,7 +123,11 @@ async fn page(
                 None => t.s("member_page.applied").to_string(),
             },
             org_name: e.org_name,
-            actor: e.actor_name,
+            actor: match e.actor_name.as_str() {
+                "worker" => t.s("member_page.by_worker").to_string(),
+                "system" | "auto-approval" => t.s("member_page.by_system").to_string(),
+                _ => e.actor_name,
+            },
             reason: e.reason.unwrap_or_default(),
         })
         .collect();
@@ -228,10 +232,11 @@ async fn answered<T>(
     here: &Here,
     form: &PostForm,
     id: i64,
-    which: &'static str,
     result: Result<T, StoreError>,
-    values: CorrectionForm,
+    // Which form it was, and what to put back into the correction form.
+    failed: (&'static str, CorrectionForm),
 ) -> PageResult {
+    let (which, values) = failed;
     match result {
         Ok(_) => Ok(see_other(&format!("/console/members/{id}"))),
         Err(e) => {
@@ -250,7 +255,7 @@ async fn leave(
 ) -> PageResult {
     let id = id_or_404(&id, t, &form.user, &here)?;
     let r = membership::leave(&state.db, &form.user.session.actor, id, form.get("reason")).await;
-    answered(&state, t, &here, &form, id, "leave", r, Default::default()).await
+    answered(&state, t, &here, &form, id, r, ("leave", Default::default())).await
 }
 
 async fn transfer(
@@ -297,9 +302,8 @@ async fn transfer(
         &here,
         &form,
         id,
-        "transfer",
         r,
-        Default::default(),
+        ("transfer", Default::default()),
     )
     .await
 }
@@ -336,7 +340,7 @@ async fn correct(
         phone: String::new(),
         ..values
     };
-    answered(&state, t, &here, &form, id, "correct", r, keep).await
+    answered(&state, t, &here, &form, id, r, ("correct", keep)).await
 }
 
 async fn answer_request(
@@ -384,9 +388,8 @@ async fn answer_request(
         &here,
         &form,
         id,
-        "request",
         result,
-        Default::default(),
+        ("request", Default::default()),
     )
     .await
 }

@@ -95,6 +95,25 @@ struct ListQuery {
     offset: Option<i64>,
 }
 
+/// What a form left for the page to show: which form failed and why, or
+/// a notice of what was done.
+#[derive(Default)]
+struct After {
+    form: &'static str,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+}
+
+impl After {
+    fn failed(form: &'static str, errors: Vec<FieldError>) -> Self {
+        After {
+            form,
+            errors,
+            notice: None,
+        }
+    }
+}
+
 async fn members_page(
     state: &AppState,
     t: Tr,
@@ -102,10 +121,13 @@ async fn members_page(
     here: &Here,
     id: i64,
     q: ListQuery,
-    failed: (&'static str, Vec<FieldError>),
-    notice: Option<String>,
+    after: After,
 ) -> PageResult {
-    let (form, errors) = failed;
+    let After {
+        form,
+        errors,
+        notice,
+    } = after;
     let layout = || Layout::for_user(t, user, here);
     let scope = &user.session.actor.scope;
     let org = orgs::get(&state.db, scope, id).await.or_page(layout)?;
@@ -192,7 +214,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> PageResult {
     let id = id_or_404(&id, t, &user, &here)?;
-    members_page(&state, t, &user, &here, id, q, ("", vec![]), None).await
+    members_page(&state, t, &user, &here, id, q, After::default()).await
 }
 
 /// Approves, rejects with a reason, or re-routes every selected
@@ -232,8 +254,10 @@ async fn decide(
                 &here,
                 org_id,
                 queue,
-                ("", vec![]),
-                Some(notice),
+                After {
+                    notice: Some(notice),
+                    ..Default::default()
+                },
             )
             .await
         }
@@ -246,8 +270,7 @@ async fn decide(
                 &here,
                 org_id,
                 queue,
-                ("decide", errors),
-                None,
+                After::failed("decide", errors),
             )
             .await
         }
@@ -395,8 +418,7 @@ async fn save_settings(
                 &here,
                 org_id,
                 ListQuery::default(),
-                ("settings", errors),
-                None,
+                After::failed("settings", errors),
             )
             .await
         }
@@ -447,8 +469,7 @@ async fn decide_transfer(
                 &here,
                 org_id,
                 ListQuery::default(),
-                ("transfer", errors),
-                None,
+                After::failed("transfer", errors),
             )
             .await
         }

@@ -75,7 +75,9 @@ pub fn notice(t: Tr, d: &Decision, out: &Outcome) -> String {
     if !out.skipped.is_empty() {
         let mut why: Vec<&str> = out.skipped.iter().map(|(_, e)| e.message(t.en())).collect();
         why.dedup();
-        s.push(' ');
+        if t.en() {
+            s.push(' ');
+        }
         s.push_str(&t.f2("review.skipped", out.skipped.len(), why.join("; ")));
     }
     s
