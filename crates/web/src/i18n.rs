@@ -979,6 +979,9 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("member_page.by_worker", "本人", "The worker"),
     ("member_page.by_system", "系统", "The system"),
     ("member_page.transfer_placeholder", "转入的基层工会名称或编号", "The receiving union's name or id"),
+    ("status.route_scanned", "已提交至 {}：您扫描的是该工会的入会二维码", "Sent to {}: you scanned this union's code"),
+    ("status.route_industry", "已分派至 {}：您所在地区的行业工会联合会受理", "Sent to {}: the industry federation for your occupation in your area takes it"),
+    ("status.route_catch_all", "已分派至 {}：您工作所在地的兜底工会负责受理", "Sent to {}: the catch-all union where you work takes it"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

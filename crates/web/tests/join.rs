@@ -349,7 +349,9 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
     assert!(
         html.contains("My application")
             && html.contains("id=\"application-status\">Applied<")
-            && !html.contains("待审核"),
+            && !html.contains("待审核")
+            && html.contains("you scanned this union&#39;s code")
+            && !html.contains("您扫描的是"),
         "{html}"
     );
     approve_person(&app.db, &idn).await;

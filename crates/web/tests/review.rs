@@ -189,7 +189,10 @@ async fn the_review_queue_and_join_qr_are_scoped() {
         // Skipped exactly as an application that does not exist.
         assert_eq!(r.status(), 200, "{}", app.backend);
         let html = r.text().await.unwrap();
-        assert!(html.contains("已不予通过 0 份申请") && html.contains("1 份未处理：未找到这份申请"), "{html}");
+        assert!(
+            html.contains("已不予通过 0 份申请") && html.contains("1 份未处理：未找到这份申请"),
+            "{html}"
+        );
         let m = membership::get(&app.db, &Scope::everything(), first)
             .await
             .unwrap();

@@ -106,7 +106,10 @@ async fn the_home_page_queues_the_subtree_overdue_first_and_decides_many_at_once
         )
         .await;
         assert_eq!(status, 200, "{}", app.backend);
-        assert!(page.contains("已批准 2 份申请：周新、吴迟。1 份未处理"), "{page}");
+        assert!(
+            page.contains("已批准 2 份申请：周新、吴迟。1 份未处理"),
+            "{page}"
+        );
         assert!(page.contains("1 份未处理：未找到这份申请"), "{page}");
         assert!(!page.contains("秦淮甲"));
         assert_eq!(status_of(&app, fresh).await, MembershipStatus::Active);

@@ -3,10 +3,10 @@
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use nuanxin_domain::membership::{ApplicationForm, Occupation};
-use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
 use nuanxin_domain::ids::Phone;
 use nuanxin_domain::member_request::{Request, RequestKind};
+use nuanxin_domain::membership::{ApplicationForm, Occupation};
+use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
 use nuanxin_store::membership::{self, requests, Applied};
 use nuanxin_store::orgs::{self, OrgFilter};
 use nuanxin_store::routing::Route;
@@ -169,7 +169,11 @@ fn demo_request(nth: usize, rng: &mut StdRng) -> Option<Request> {
         Request {
             kind: RequestKind::Phone,
             detail: String::new(),
-            phone: Some(Phone::parse(&phone).map_err(|e| anyhow::anyhow!("demo phone: {e}")).ok()?),
+            phone: Some(
+                Phone::parse(&phone)
+                    .map_err(|e| anyhow::anyhow!("demo phone: {e}"))
+                    .ok()?,
+            ),
         }
     })
 }

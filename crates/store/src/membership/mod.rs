@@ -742,6 +742,7 @@ pub struct Card {
     pub member_no: Option<String>,
     pub org_name: String,
     pub status: String,
+    pub route_rule: String,
     pub route_reason: String,
     pub reject_reason: Option<String>,
     pub applied_at: DateTime<Utc>,
@@ -758,7 +759,7 @@ impl Card {
 }
 
 const SELECT_CARD: &str =
-    "SELECT m.org_id, m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_reason,
+    "SELECT m.org_id, m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_rule, m.route_reason,
         m.reject_reason, m.applied_at, m.decided_at, m.card_token, m.status_token
     FROM members m JOIN orgs o ON o.id = m.org_id";
 

@@ -531,6 +531,8 @@ struct StatusPage {
     kinds: Vec<(&'static str, &'static str)>,
     /// A request was just filed.
     filed: bool,
+    /// Where the application went and why, in the page's language.
+    route_sentence: String,
 }
 
 /// One of the worker's requests, as they see it.
@@ -593,6 +595,23 @@ struct StatusQuery {
     transfer_to: Option<String>,
     /// Set after a request was filed.
     filed: Option<String>,
+}
+
+/// The stored sentence is the worker's in Chinese; the built-in steps of
+/// routing say the same in English. What a person typed (a routing rule's
+/// reason, a reviewer's) stays as it was written.
+fn route_sentence(t: Tr, c: &membership::Card) -> String {
+    let key = match c.route_rule.as_str() {
+        "scanned_union" => "status.route_scanned",
+        "industry_federation" => "status.route_industry",
+        "catch_all_union" => "status.route_catch_all",
+        _ => return c.route_reason.clone(),
+    };
+    if t.en() {
+        t.f(key, &c.org_name)
+    } else {
+        c.route_reason.clone()
+    }
 }
 
 /// "联系电话 025-…，地址 …", or nothing when the union gave none.
@@ -711,12 +730,13 @@ async fn status(
         } else {
             String::new()
         },
-        c,
         contact,
         rejoin,
         requests,
         kinds,
         filed: query.filed.is_some(),
+        route_sentence: route_sentence(t, &c),
+        c,
     };
     let mut res = render(StatusCode::OK, &page);
     // A private page, never cached by proxies (the site's referrer policy

@@ -255,7 +255,16 @@ async fn leave(
 ) -> PageResult {
     let id = id_or_404(&id, t, &form.user, &here)?;
     let r = membership::leave(&state.db, &form.user.session.actor, id, form.get("reason")).await;
-    answered(&state, t, &here, &form, id, r, ("leave", Default::default())).await
+    answered(
+        &state,
+        t,
+        &here,
+        &form,
+        id,
+        r,
+        ("leave", Default::default()),
+    )
+    .await
 }
 
 async fn transfer(
