@@ -153,13 +153,20 @@ async fn run(t: TestDb) {
             IdNumber::parse(&id_number(*n)).unwrap(),
             Phone::parse(&phone(*n)).unwrap(),
         );
-        let a = membership::search_exact(db, &actor, &sealer, Exact::IdNumber(&idn), None)
-            .await
-            .unwrap();
+        let a = membership::search_exact(
+            db,
+            &actor,
+            &sealer,
+            Exact::IdNumber(&idn),
+            Default::default(),
+        )
+        .await
+        .unwrap();
         let t2 = Instant::now();
-        let b = membership::search_exact(db, &actor, &sealer, Exact::Phone(&ph), None)
-            .await
-            .unwrap();
+        let b =
+            membership::search_exact(db, &actor, &sealer, Exact::Phone(&ph), Default::default())
+                .await
+                .unwrap();
         let t3 = Instant::now();
         assert_eq!((a.len(), b.len()), (1, 1));
         if i >= 100 {

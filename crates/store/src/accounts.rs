@@ -457,10 +457,23 @@ pub async fn change_own_password(
     new: &str,
 ) -> StoreResult<()> {
     let id = actor.account_id.ok_or(StoreError::Forbidden)?;
-    let stored: (String,) = db
-        .fetch_optional(&Query::new("SELECT password_hash FROM accounts WHERE id = $1").bind(id))
+    let stored: (String, String) = db
+        .fetch_optional(
+            &Query::new("SELECT password_hash, username FROM accounts WHERE id = $1").bind(id),
+        )
         .await?
         .ok_or(StoreError::NotFound)?;
+    // A session alone must not become the password: guesses of the current
+    // one count as failed logins, and share their lock.
+    if let Some(minutes) = count_attempt(db, &stored.1, Utc::now()).await? {
+        return Err(FieldError::new(
+            "current_password",
+            "password.locked",
+            format!("密码错误次数过多，请在 {minutes} 分钟后重试"),
+            format!("too many wrong passwords; try again in {minutes} minutes"),
+        )
+        .into());
+    }
     let mut e = ValidationErrors::new();
     if !verify_password(current, &stored.0).await {
         e.push(FieldError::new(
@@ -482,6 +495,10 @@ pub async fn change_own_password(
             "新密码不能与当前密码相同",
             "the new password must differ from the current one",
         ));
+    }
+    if e.for_field("current_password").is_none() {
+        db.execute(&Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&stored.1))
+            .await?;
     }
     e.into_result()?;
     let hash = hash_password(new).await?;

@@ -224,22 +224,26 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
         let by_id = IdNumber::parse(&idn.to_lowercase()).unwrap();
         let by_phone = Phone::parse("13812349876").unwrap();
         let b_reviewer = actor_at(&tr.district_b, Role::Reviewer);
-        assert!(
-            membership::search_exact(db, &b_reviewer, &s, Exact::IdNumber(&by_id), None)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(membership::search_exact(
+            db,
+            &b_reviewer,
+            &s,
+            Exact::IdNumber(&by_id),
+            Default::default()
+        )
+        .await
+        .unwrap()
+        .is_empty());
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
         assert_eq!(
-            membership::search_exact(db, &a, &s, Exact::IdNumber(&by_id), None)
+            membership::search_exact(db, &a, &s, Exact::IdNumber(&by_id), Default::default())
                 .await
                 .unwrap()
                 .len(),
             1
         );
         assert_eq!(
-            membership::search_exact(db, &a, &s, Exact::Phone(&by_phone), None)
+            membership::search_exact(db, &a, &s, Exact::Phone(&by_phone), Default::default())
                 .await
                 .unwrap()[0]
                 .phone_masked,
@@ -251,7 +255,10 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
                 &a,
                 &s,
                 Exact::Phone(&by_phone),
-                Some(MembershipStatus::Active)
+                membership::ExactFilter {
+                    status: Some(MembershipStatus::Active),
+                    org_id: None
+                }
             )
             .await
             .unwrap()
@@ -259,6 +266,38 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
             "{}: the status filter holds for an exact search too",
             t.name
         );
+        let union_of = |org_id| membership::ExactFilter {
+            status: None,
+            org_id: Some(org_id),
+        };
+        assert_eq!(
+            membership::search_exact(db, &a, &s, Exact::Phone(&by_phone), union_of(tr.union_a.id))
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{}: the union filter keeps its own",
+            t.name
+        );
+        assert!(
+            membership::search_exact(
+                db,
+                &a,
+                &s,
+                Exact::Phone(&by_phone),
+                union_of(tr.street_a.id)
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+            "{}: and holds for an exact search too",
+            t.name
+        );
+        assert!(matches!(
+            membership::search_exact(db, &a, &s, Exact::Phone(&by_phone), union_of(tr.union_b.id))
+                .await,
+            Err(StoreError::NotFound)
+        ));
         // Each search is an access to personal data: audited, masked, and
         // refused to a role without the permission.
         assert!(matches!(
@@ -267,7 +306,7 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
                 &actor_at(&tr.district_a, Role::Viewer),
                 &s,
                 Exact::Phone(&by_phone),
-                None
+                Default::default()
             )
             .await,
             Err(StoreError::Forbidden)
@@ -283,7 +322,7 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
         )
         .await
         .unwrap();
-        assert_eq!(searches.len(), 4, "{}", t.name);
+        assert_eq!(searches.len(), 6, "{}", t.name);
         let newest = searches[0].after_json.as_deref().unwrap();
         assert!(
             newest.contains("138****9876") && !newest.contains("13812349876"),

@@ -234,9 +234,15 @@ async fn a_correction_changes_what_was_typed_and_keeps_one_person_one_membership
             "{}",
             t.name
         );
-        let found = membership::search_exact(db, &reviewer, &s, Exact::IdNumber(&new_id), None)
-            .await
-            .unwrap();
+        let found = membership::search_exact(
+            db,
+            &reviewer,
+            &s,
+            Exact::IdNumber(&new_id),
+            Default::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(found.iter().map(|m| m.id).collect::<Vec<_>>(), vec![id]);
         let (_, phone) = membership::reveal(db, &Actor::system(), &s, id)
             .await
@@ -422,7 +428,7 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
         let idn = IdNumber::parse(&id_born("19900307", "001")).unwrap();
         let sys = Actor::system();
         assert!(
-            membership::search_exact(db, &sys, &s, Exact::IdNumber(&idn), None)
+            membership::search_exact(db, &sys, &s, Exact::IdNumber(&idn), Default::default())
                 .await
                 .unwrap()
                 .is_empty()

@@ -4,8 +4,7 @@
 
 use axum::http::StatusCode;
 use nuanxin_domain::account::Permission;
-use nuanxin_domain::membership::MembershipStatus;
-use nuanxin_store::membership::{self, Exact, Member};
+use nuanxin_store::membership::{self, Exact, ExactFilter, Member};
 use nuanxin_store::Actor;
 
 use crate::error::ApiError;
@@ -15,7 +14,7 @@ pub async fn exact(
     state: &AppState,
     actor: &Actor,
     by: Exact<'_>,
-    status: Option<MembershipStatus>,
+    within: ExactFilter,
 ) -> Result<Vec<Member>, ApiError> {
     actor.require(Permission::SearchSensitive)?;
     let limit = state.config.exact_searches_per_minute;
@@ -32,5 +31,5 @@ pub async fn exact(
             format!("too many exact searches by ID number or phone: at most {limit} a minute, try again in a minute"),
         ));
     }
-    Ok(membership::search_exact(&state.db, actor, &state.sealer, by, status).await?)
+    Ok(membership::search_exact(&state.db, actor, &state.sealer, by, within).await?)
 }

@@ -580,6 +580,40 @@ async fn passwords_set_by_someone_else_are_changed_at_first_login() {
             200,
             "the same session goes on"
         );
+        // A session does not let anyone guess the current password: wrong
+        // ones count as failed logins and share their lock.
+        let mut last = None;
+        for _ in 0..6 {
+            let (_, p) = app
+                .send(
+                    reqwest::Method::POST,
+                    &token,
+                    "/api/v1/session/password",
+                    change("guess", "Chosen-by-me-2"),
+                )
+                .await;
+            last = p["errors"][0]["code"].as_str().map(str::to_string);
+        }
+        assert_eq!(last.as_deref(), Some("password.locked"), "{}", app.backend);
+        let (s, p) = app
+            .send(
+                reqwest::Method::POST,
+                &token,
+                "/api/v1/session/password",
+                change("Chosen-by-me-1", "Chosen-by-me-2"),
+            )
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["code"].as_str()),
+            (422, Some("password.locked"))
+        );
+        let r = client()
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"username": "newbie", "password": "Chosen-by-me-1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 429, "the login is locked too");
         // An admin's reset is someone else's password again.
         let id = created["id"].as_i64().unwrap();
         let (s, _) = app

@@ -160,8 +160,14 @@ async fn the_console_in_a_real_browser() {
     let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
     let c = browser(&d).await;
 
-    // Login as the district-A admin lands on the district's page.
+    // Login as the district-A admin lands on the home page of their day,
+    // whose figures lead on to the district's page.
     login(&c, &app, "a_admin", PW).await;
+    assert!(text_of(&c, "#pending-count").await == "0");
+    screenshot(&c, "home").await;
+    c.goto(&app.url(&format!("/console/orgs/{}", app.district_a.id)))
+        .await
+        .unwrap();
     assert_eq!(
         text_of(&c, "#org-name").await.split_whitespace().next(),
         Some("玄武区总工会")
@@ -372,7 +378,7 @@ async fn a_worker_joins_on_a_phone() {
         &nuanxin_store::Actor::system(),
         &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
         nuanxin_store::membership::Exact::IdNumber(&idn),
-        None,
+        Default::default(),
     )
     .await
     .unwrap();

@@ -44,7 +44,7 @@ async fn approve_person(db: &nuanxin_store::Db, idn: &str) {
         &Actor::system(),
         &nuanxin_store::sensitive::Sealer::from_key(&[7u8; 64]),
         membership::Exact::IdNumber(&id),
-        None,
+        Default::default(),
     )
     .await
     .unwrap();

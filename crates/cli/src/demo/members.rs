@@ -155,10 +155,10 @@ pub async fn load(
 /// Every 20th member asks for something: mostly a new phone, some a
 /// correction of their data.
 fn demo_request(nth: usize, rng: &mut StdRng) -> Option<Request> {
-    if nth % 20 != 0 {
+    if !nth.is_multiple_of(20) {
         return None;
     }
-    Some(if nth % 40 == 0 {
+    Some(if nth.is_multiple_of(40) {
         Request {
             kind: RequestKind::Correct,
             detail: "工作单位填错了，应为所在站点的合作商".into(),

@@ -628,6 +628,14 @@ pub enum Exact<'a> {
     Phone(&'a Phone),
 }
 
+/// What else an exact search keeps to, as the roll's other filters say.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExactFilter {
+    pub status: Option<MembershipStatus>,
+    /// Only this union's members (itself in scope).
+    pub org_id: Option<i64>,
+}
+
 /// Finds the members with this ID number or phone (exact, through the blind
 /// index), within the actor's scope. A match confirms a guess of a masked
 /// value, so this is an access to personal data: it takes its own
@@ -638,9 +646,12 @@ pub async fn search_exact(
     actor: &Actor,
     sealer: &Sealer,
     by: Exact<'_>,
-    status: Option<MembershipStatus>,
+    within: ExactFilter,
 ) -> StoreResult<Vec<Member>> {
     actor.require(Permission::SearchSensitive)?;
+    if let Some(org) = within.org_id {
+        crate::orgs::get(db, &actor.scope, org).await?;
+    }
     let mut q = Query::new(SELECT_MEMBER);
     q.push(" WHERE");
     actor.scope.push_filter(&mut q, "o.path");
@@ -656,8 +667,11 @@ pub async fn search_exact(
             ("phone", mask_phone(p.as_str()))
         }
     };
-    if let Some(s) = status {
+    if let Some(s) = within.status {
         q.push(" AND m.status = ").push_bind(s.code());
+    }
+    if let Some(org) = within.org_id {
+        q.push(" AND m.org_id = ").push_bind(org);
     }
     q.push(" ORDER BY m.id DESC LIMIT 50");
     let mut tx = db.begin().await?;

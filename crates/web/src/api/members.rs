@@ -144,7 +144,11 @@ pub async fn list(
         .map(Exact::IdNumber)
         .or(phone.as_ref().map(Exact::Phone))
     {
-        let found = member_search::exact(&state, &user.session.actor, by, status).await?;
+        let within = membership::ExactFilter {
+            status,
+            org_id: q.org_id,
+        };
+        let found = member_search::exact(&state, &user.session.actor, by, within).await?;
         let total = found.len() as i64;
         return Ok(Json(Page {
             items: found.into_iter().map(Into::into).collect(),

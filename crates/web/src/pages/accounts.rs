@@ -88,6 +88,7 @@ struct ListPage {
     roles: Vec<(&'static str, &'static str)>,
     errors: Vec<FieldError>,
     values: AccountForm,
+    orgs: Vec<(i64, String)>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +140,9 @@ async fn list_page(
         roles: roles(user, t),
         errors,
         values,
+        orgs: org_choices(state, user)
+            .await
+            .or_page(|| Layout::for_user(t, user, here))?,
     };
     Ok(render(status, &page))
 }
@@ -156,6 +160,21 @@ async fn list(
         ..Default::default()
     };
     list_page(&state, t, &user, &here, q, vec![], values).await
+}
+
+/// The organisations an account form offers as it is typed into (the
+/// first 300 of the scope; any other is found by its name or id).
+async fn org_choices(
+    state: &AppState,
+    user: &PageUser,
+) -> Result<Vec<(i64, String)>, nuanxin_store::StoreError> {
+    let filter = nuanxin_store::orgs::OrgFilter {
+        limit: 300,
+        ..Default::default()
+    };
+    let (found, _) =
+        nuanxin_store::orgs::search(&state.db, &user.session.actor.scope, &filter).await?;
+    Ok(found.into_iter().map(|o| (o.id, o.name)).collect())
 }
 
 /// The organisation typed into an account form, by name or id, in scope.
@@ -231,6 +250,7 @@ struct AccountPage {
     form: &'static str,
     errors: Vec<FieldError>,
     values: AccountForm,
+    orgs: Vec<(i64, String)>,
 }
 
 /// Which form failed on the account page, its errors and posted values.
@@ -276,6 +296,9 @@ async fn account_page(
         form,
         errors,
         values,
+        orgs: org_choices(state, user)
+            .await
+            .or_page(|| Layout::for_user(t, user, here))?,
     };
     Ok(render(status, &page))
 }

@@ -91,16 +91,20 @@ async fn select(
 ) -> Result<(Vec<Member>, i64, Vec<FieldError>), ApiError> {
     let actor = &user.session.actor;
     let status = MembershipStatus::from_code(&f.status);
+    let within = membership::ExactFilter {
+        status,
+        org_id: f.org_id,
+    };
     let by_id = !f.id_number.trim().is_empty();
     if by_id || !f.phone.trim().is_empty() {
         let found = if by_id {
             match IdNumber::parse(&f.id_number) {
-                Ok(id) => member_search::exact(state, actor, Exact::IdNumber(&id), status).await?,
+                Ok(id) => member_search::exact(state, actor, Exact::IdNumber(&id), within).await?,
                 Err(e) => return Ok((vec![], 0, vec![e])),
             }
         } else {
             match Phone::parse(&f.phone) {
-                Ok(p) => member_search::exact(state, actor, Exact::Phone(&p), status).await?,
+                Ok(p) => member_search::exact(state, actor, Exact::Phone(&p), within).await?,
                 Err(e) => return Ok((vec![], 0, vec![e])),
             }
         };
