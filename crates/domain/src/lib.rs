@@ -4,7 +4,6 @@ pub mod account;
 pub mod error;
 pub mod ids;
 pub mod mask;
-pub mod member_request;
 pub mod membership;
 pub mod org;
 pub mod region;

@@ -11,8 +11,6 @@ mod caches;
 pub mod csv_lines;
 mod db;
 mod error;
-pub mod events;
-pub mod join;
 pub mod membership;
 pub mod orgs;
 pub mod platform_keys;
@@ -26,7 +24,6 @@ pub mod sessions;
 mod sqlite_direct;
 mod switch_off;
 pub mod testing;
-pub mod transfers;
 
 pub use caches::RECHECK_AFTER;
 pub use db::{Backend, Db, DbOptions, Tx};

@@ -3,9 +3,9 @@ mod common;
 use chrono::{Duration, Utc};
 use common::*;
 use nuanxin_domain::account::Role;
-use nuanxin_store::events::{self, NewEvent};
+use nuanxin_store::membership::events::{self, NewEvent};
 use nuanxin_store::testing::TestDb;
-use nuanxin_store::{join, StoreError};
+use nuanxin_store::StoreError;
 
 fn event(name: &str, hours: i64, per_minute: i64) -> NewEvent {
     NewEvent {
@@ -34,7 +34,9 @@ async fn an_event_code_opens_its_union_until_the_event_ends() {
             .await
             .unwrap();
         assert!(e.token.len() >= 43, "at least 256 random bits");
-        let entry = join::resolve(db, &e.token).await.unwrap();
+        let entry = nuanxin_store::membership::worker::resolve(db, &e.token)
+            .await
+            .unwrap();
         assert_eq!(entry.org_id, tr.union_a.id, "{}", t.name);
         let ev = entry.event.unwrap();
         assert_eq!((ev.name.as_str(), ev.per_minute), ("园区集中入会", 300));
@@ -47,12 +49,12 @@ async fn an_event_code_opens_its_union_until_the_event_ends() {
             1
         );
         events::close(db, &officer, e.id).await.unwrap();
-        match join::resolve(db, &e.token).await {
+        match nuanxin_store::membership::worker::resolve(db, &e.token).await {
             Err(StoreError::Conflict(f)) => assert_eq!(f.code, "join.event_ended"),
             other => panic!("expected the event to have ended, got {other:?}"),
         }
         assert!(matches!(
-            join::resolve(db, "unknown-token").await,
+            nuanxin_store::membership::worker::resolve(db, "unknown-token").await,
             Err(StoreError::NotFound)
         ));
     }

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::ids::{IdNumber, Phone};
-use nuanxin_domain::member_request::{Request, RequestKind, RequestStatus};
+use nuanxin_domain::membership::request::{Request, RequestKind, RequestStatus};
 use nuanxin_domain::membership::{Application, ApplicationForm, Correction, MembershipStatus};
 use nuanxin_store::membership::{self, requests, Applied, Decision, Exact};
 use nuanxin_store::routing::Route;
@@ -333,7 +333,9 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
             detail: String::new(),
             phone: Some(Phone::parse("13700001111").unwrap()),
         };
-        let r = requests::file(db, &s, &token, &phone).await.unwrap();
+        let r = nuanxin_store::membership::worker::file_request(db, &s, &token, &phone)
+            .await
+            .unwrap();
         assert_eq!(
             (r.status, r.org_id),
             (RequestStatus::Open, tr.union_a.id),
@@ -344,7 +346,7 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
         assert!(r.due_at > Utc::now() + Duration::days(14));
         // One open request of a kind at a time.
         assert!(matches!(
-            requests::file(db, &s, &token, &phone).await,
+            nuanxin_store::membership::worker::file_request(db, &s, &token, &phone).await,
             Err(StoreError::Conflict(_))
         ));
         // The other district sees nothing of it.
@@ -378,7 +380,9 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
             detail: "换城市了".into(),
             phone: None,
         };
-        let l = requests::file(db, &s, &token, &leave).await.unwrap();
+        let l = nuanxin_store::membership::worker::file_request(db, &s, &token, &leave)
+            .await
+            .unwrap();
         assert!(matches!(
             requests::decide(db, &reviewer, &s, l.id, false, " ").await,
             Err(StoreError::Validation(_))
@@ -398,7 +402,7 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
         );
         // Leaving twice cannot be asked; deletion still can.
         assert!(matches!(
-            requests::file(db, &s, &token, &leave).await,
+            nuanxin_store::membership::worker::file_request(db, &s, &token, &leave).await,
             Err(StoreError::Validation(_))
         ));
         let erase = Request {
@@ -406,7 +410,9 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
             detail: String::new(),
             phone: None,
         };
-        let e = requests::file(db, &s, &token, &erase).await.unwrap();
+        let e = nuanxin_store::membership::worker::file_request(db, &s, &token, &erase)
+            .await
+            .unwrap();
         requests::decide(db, &reviewer, &s, e.id, true, "")
             .await
             .unwrap();
@@ -433,10 +439,12 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
                 .unwrap()
                 .is_empty()
         );
-        let card = membership::card_by_status_token(db, &token).await.unwrap();
+        let card = membership::worker::card_by_status_token(db, &token)
+            .await
+            .unwrap();
         assert!(card.erased());
         assert!(matches!(
-            requests::file(db, &s, &token, &erase).await,
+            nuanxin_store::membership::worker::file_request(db, &s, &token, &erase).await,
             Err(StoreError::Validation(_))
         ));
         // The person can join again afterwards.

@@ -5,7 +5,7 @@ use nuanxin_domain::account::Role;
 use nuanxin_domain::membership::ApplicationForm;
 use nuanxin_store::orgs::{self, NewOrg};
 use nuanxin_store::testing::TestDb;
-use nuanxin_store::{join, routing, Actor, StoreError};
+use nuanxin_store::{routing, Actor, StoreError};
 
 fn app(occupation: &str) -> nuanxin_domain::membership::Application {
     let mut id = b"32010219900307123".to_vec();
@@ -108,34 +108,46 @@ async fn join_links_resolve_until_renewed() {
         let db = &t.db;
         let tr = tree(db).await;
         let a = actor_at(&tr.district_a, Role::UnionAdmin);
-        let token = join::link_for_org(db, &a, tr.union_a.id).await.unwrap();
+        let token = nuanxin_store::membership::join_links::link_for_org(db, &a, tr.union_a.id)
+            .await
+            .unwrap();
         assert!(token.len() >= 22, "at least 128 bits");
         assert_eq!(
-            join::link_for_org(db, &a, tr.union_a.id).await.unwrap(),
+            nuanxin_store::membership::join_links::link_for_org(db, &a, tr.union_a.id)
+                .await
+                .unwrap(),
             token,
             "stable"
         );
         assert_eq!(
-            join::resolve(db, &token).await.unwrap().org_id,
+            nuanxin_store::membership::worker::resolve(db, &token)
+                .await
+                .unwrap()
+                .org_id,
             tr.union_a.id
         );
         assert!(
             matches!(
-                join::link_for_org(db, &a, tr.union_b.id).await,
+                nuanxin_store::membership::join_links::link_for_org(db, &a, tr.union_b.id).await,
                 Err(StoreError::NotFound)
             ),
             "{}: scoped",
             t.name
         );
-        let fresh = join::renew(db, &a, tr.union_a.id).await.unwrap();
+        let fresh = nuanxin_store::membership::join_links::renew(db, &a, tr.union_a.id)
+            .await
+            .unwrap();
         assert_ne!(fresh, token);
         assert!(
-            matches!(join::resolve(db, &token).await, Err(StoreError::NotFound)),
+            matches!(
+                nuanxin_store::membership::worker::resolve(db, &token).await,
+                Err(StoreError::NotFound)
+            ),
             "{}: the old code is dead",
             t.name
         );
         assert!(matches!(
-            join::resolve(db, "nonsense").await,
+            nuanxin_store::membership::worker::resolve(db, "nonsense").await,
             Err(StoreError::NotFound)
         ));
     }

@@ -3,11 +3,12 @@ mod common;
 use common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::membership::{ApplicationForm, MembershipStatus};
+use nuanxin_store::membership::transfers;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
 use nuanxin_store::testing::TestDb;
-use nuanxin_store::{transfers, Actor, StoreError};
+use nuanxin_store::{Actor, StoreError};
 
 fn code(e: StoreError) -> String {
     match e {

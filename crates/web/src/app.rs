@@ -74,7 +74,7 @@ pub struct StateInner {
     /// A worker's lookups of their own card, per address and per person.
     pub card_lookup_rate: crate::rate::CardLookupRate,
     /// Roster imports running or finished in this process.
-    pub imports: crate::roster_jobs::RosterJobs,
+    pub imports: crate::roster::jobs::RosterJobs,
     regions: RwLock<Arc<Regions>>,
 }
 
@@ -91,7 +91,7 @@ impl AppState {
         let regions = nuanxin_store::regions::load(&db).await?;
         Ok(AppState(Arc::new(StateInner {
             applications: nuanxin_store::membership::ApplyQueue::start(db.clone()),
-            imports: crate::roster_jobs::RosterJobs::new(),
+            imports: crate::roster::jobs::RosterJobs::new(),
             event_rate: crate::rate::EventRate::default(),
             search_rate: crate::rate::SearchRate::default(),
             card_lookup_rate: crate::rate::CardLookupRate::default(),
@@ -139,11 +139,13 @@ pub fn router(state: AppState) -> Router {
         TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(secs))
     };
     // Uploads of large rosters over slow links get more room and time.
-    let uploads = pages::upload_routes()
+    let uploads = crate::roster::pages::upload_routes()
         .layer(axum::extract::DefaultBodyLimit::max(
-            pages::MAX_UPLOAD_BYTES,
+            crate::roster::pages::MAX_UPLOAD_BYTES,
         ))
-        .layer(RequestBodyLimitLayer::new(pages::MAX_UPLOAD_BYTES))
+        .layer(RequestBodyLimitLayer::new(
+            crate::roster::pages::MAX_UPLOAD_BYTES,
+        ))
         .layer(timeout(600));
     let app = Router::new()
         .merge(api::routes())

@@ -303,10 +303,13 @@ async fn the_console_in_a_real_browser() {
 async fn a_worker_joins_on_a_phone() {
     let Some(d) = driver() else { return };
     let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
-    let token =
-        nuanxin_store::join::link_for_org(&app.db, &nuanxin_store::Actor::system(), app.union_a.id)
-            .await
-            .unwrap();
+    let token = nuanxin_store::membership::join_links::link_for_org(
+        &app.db,
+        &nuanxin_store::Actor::system(),
+        app.union_a.id,
+    )
+    .await
+    .unwrap();
     let c = browser(&d).await;
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&app.url(&format!("/join/{token}"))).await.unwrap();

@@ -2,7 +2,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::*;
-use nuanxin_store::events::{self, NewEvent};
+use nuanxin_store::membership::events::{self, NewEvent};
 use nuanxin_store::Actor;
 
 fn id_number(k: u32) -> String {

@@ -1,7 +1,7 @@
 mod common;
 
 use common::*;
-use nuanxin_store::{join, membership, Actor, Scope};
+use nuanxin_store::{membership, Actor, Scope};
 
 fn id_born(date: &str) -> String {
     let mut s = format!("320102{date}321").into_bytes();
@@ -26,9 +26,13 @@ fn form<'a>(csrf: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str
 /// opened there: (app, browser, the form's path, the page).
 async fn union_a_join_form() -> (TestApp, reqwest::Client, String, String) {
     let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
-    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
-        .await
-        .unwrap();
+    let token = nuanxin_store::membership::join_links::link_for_org(
+        &app.db,
+        &Actor::system(),
+        app.union_a.id,
+    )
+    .await
+    .unwrap();
     let c = client();
     let join_url = format!("/join/{token}");
     let page = app.page(&c, &join_url).await;
@@ -56,9 +60,13 @@ async fn approve_person(db: &nuanxin_store::Db, idn: &str) {
 #[tokio::test]
 async fn scan_apply_follow_and_verify() {
     for app in apps().await {
-        let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
-            .await
-            .unwrap();
+        let token = nuanxin_store::membership::join_links::link_for_org(
+            &app.db,
+            &Actor::system(),
+            app.union_a.id,
+        )
+        .await
+        .unwrap();
         let c = client();
         let page = app.page(&c, &format!("/join/{token}")).await;
         assert!(
@@ -156,7 +164,7 @@ async fn scan_apply_follow_and_verify() {
             app.backend
         );
         assert!(html.contains(&format!("320***********{}", &idn[14..])));
-        let card = membership::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
+        let card = membership::worker::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
             .await
             .unwrap();
         let v = app.page(&c, &format!("/verify/{}", card.card_token)).await;
@@ -193,9 +201,13 @@ async fn scan_apply_follow_and_verify() {
 #[tokio::test]
 async fn a_form_without_its_token_is_refused() {
     let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
-    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
-        .await
-        .unwrap();
+    let token = nuanxin_store::membership::join_links::link_for_org(
+        &app.db,
+        &Actor::system(),
+        app.union_a.id,
+    )
+    .await
+    .unwrap();
     let idn = id_born("19900307");
     let r = client()
         .post(app.url(&format!("/join/{token}")))
@@ -209,12 +221,20 @@ async fn a_form_without_its_token_is_refused() {
 #[tokio::test]
 async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
     for app in apps().await {
-        let token_a = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
-            .await
-            .unwrap();
-        let token_b = join::link_for_org(&app.db, &Actor::system(), app.union_b.id)
-            .await
-            .unwrap();
+        let token_a = nuanxin_store::membership::join_links::link_for_org(
+            &app.db,
+            &Actor::system(),
+            app.union_a.id,
+        )
+        .await
+        .unwrap();
+        let token_b = nuanxin_store::membership::join_links::link_for_org(
+            &app.db,
+            &Actor::system(),
+            app.union_b.id,
+        )
+        .await
+        .unwrap();
         let c = client();
         let idn = id_born("19850505");
         let apply = |token: String| {
@@ -265,9 +285,10 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
-        let none = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 10)
-            .await
-            .unwrap();
+        let none =
+            nuanxin_store::membership::transfers::list(&app.db, &Scope::everything(), true, 10)
+                .await
+                .unwrap();
         assert!(none.is_empty(), "{}", app.backend);
 
         let csrf = field_value(&html, "_csrf");
@@ -283,9 +304,10 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
         assert_eq!(r.status(), 303);
         let html = app.page(&c, &me).await;
         assert!(html.contains("转接中"), "{html}");
-        let open = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 10)
-            .await
-            .unwrap();
+        let open =
+            nuanxin_store::membership::transfers::list(&app.db, &Scope::everything(), true, 10)
+                .await
+                .unwrap();
         assert_eq!((open.len(), open[0].to_org_id), (1, app.union_b.id));
         assert_eq!(open[0].requested_by, "worker");
         // Asking again while one is open is refused with a message.
@@ -360,7 +382,7 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
         html.contains("Union membership e-card") && html.contains("Membership number"),
         "{html}"
     );
-    let card = membership::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
+    let card = membership::worker::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
         .await
         .unwrap();
     let v = app.page(&c, &format!("/verify/{}", card.card_token)).await;
@@ -413,9 +435,10 @@ async fn a_district_code_offers_only_its_own_district() {
         select.matches("<option value=\"3").count()
     };
     for (org, expected) in [(&app.district_a, 1), (&app.city, 11), (&app.union_a, 11)] {
-        let token = join::link_for_org(&app.db, &Actor::system(), org.id)
-            .await
-            .unwrap();
+        let token =
+            nuanxin_store::membership::join_links::link_for_org(&app.db, &Actor::system(), org.id)
+                .await
+                .unwrap();
         let page = app.page(&c, &format!("/join/{token}")).await;
         assert_eq!(options(&page), expected, "{}", org.name);
         assert_eq!(

@@ -442,7 +442,7 @@ async fn the_receiving_union_accepts_a_transfer_in_the_console() {
         .unwrap()
         .member_no
         .unwrap();
-    nuanxin_store::transfers::request(&app.db, None, &no, app.union_b.id)
+    nuanxin_store::membership::transfers::request(&app.db, None, &no, app.union_b.id)
         .await
         .unwrap();
     let (b, _) = app.console("b_admin", PW).await;
@@ -455,7 +455,7 @@ async fn the_receiving_union_accepts_a_transfer_in_the_console() {
         .await
         .unwrap();
     assert!(page.contains("会籍转接") && page.contains(&no) && page.contains("待接收"));
-    let tid = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 5)
+    let tid = nuanxin_store::membership::transfers::list(&app.db, &Scope::everything(), true, 5)
         .await
         .unwrap()[0]
         .id;
@@ -484,9 +484,10 @@ async fn the_receiving_union_accepts_a_transfer_in_the_console() {
         .unwrap();
     assert_eq!(r.status(), 422, "an unknown decision is no refusal");
     assert!(r.text().await.unwrap().contains("请选择接收或拒绝"));
-    let still_open = nuanxin_store::transfers::list(&app.db, &Scope::everything(), true, 5)
-        .await
-        .unwrap();
+    let still_open =
+        nuanxin_store::membership::transfers::list(&app.db, &Scope::everything(), true, 5)
+            .await
+            .unwrap();
     assert_eq!(still_open.first().map(|t| t.id), Some(tid));
     let (a, _) = app.console("a_admin", PW).await;
     let a_page = a

@@ -1,7 +1,7 @@
 mod common;
 
 use common::*;
-use nuanxin_store::{join, Actor};
+use nuanxin_store::Actor;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -206,9 +206,13 @@ async fn admins_keep_rules_in_scope_and_applications_follow_them() {
 
         // A worker scanning the city's poster lands at the employer's union
         // and reads why.
-        let token = join::link_for_org(&app.db, &Actor::system(), app.city.id)
-            .await
-            .unwrap();
+        let token = nuanxin_store::membership::join_links::link_for_org(
+            &app.db,
+            &Actor::system(),
+            app.city.id,
+        )
+        .await
+        .unwrap();
         let c = client();
         let page = c
             .get(app.url(&format!("/join/{token}")))

@@ -18,7 +18,7 @@ use nuanxin_domain::routing_rule::RuleForm;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
-use nuanxin_store::{events, join, platform_keys, transfers, Actor, Query};
+use nuanxin_store::{membership::events, membership::transfers, platform_keys, Actor, Query};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -572,7 +572,7 @@ async fn world(app: &TestApp) -> World {
     let (key, _) = platform_keys::create(&app.db, &sys, app.union_b.id, "秦淮平台")
         .await
         .unwrap();
-    let token = join::link_for_org(&app.db, &sys, app.union_b.id)
+    let token = nuanxin_store::membership::join_links::link_for_org(&app.db, &sys, app.union_b.id)
         .await
         .unwrap();
     let card = membership::get(&app.db, &sys.scope, member).await.unwrap();
@@ -584,12 +584,12 @@ async fn world(app: &TestApp) -> World {
         .await
         .unwrap()
         .unwrap();
-    let request = membership::requests::file(
+    let request = membership::worker::file_request(
         &app.db,
         &sealer,
         &status_token,
-        &nuanxin_domain::member_request::Request {
-            kind: nuanxin_domain::member_request::RequestKind::Correct,
+        &nuanxin_domain::membership::request::Request {
+            kind: nuanxin_domain::membership::request::RequestKind::Correct,
             detail: "秦淮更正".into(),
             phone: None,
         },

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use nuanxin_store::{join, membership, orgs, Actor};
+use nuanxin_store::{membership, orgs, Actor};
 
 fn id_born(date: &str) -> String {
     let mut s = format!("320102{date}654").into_bytes();
@@ -16,9 +16,13 @@ fn id_born(date: &str) -> String {
 /// Applies through union A's code as a worker's phone would; the private
 /// link it leads to.
 async fn join_a(app: &TestApp, c: &reqwest::Client, idn: &str, phone: &str) -> (u16, String) {
-    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
-        .await
-        .unwrap();
+    let token = nuanxin_store::membership::join_links::link_for_org(
+        &app.db,
+        &Actor::system(),
+        app.union_a.id,
+    )
+    .await
+    .unwrap();
     let page = app.page(c, &format!("/join/{token}")).await;
     let csrf = field_value(&page, "_csrf");
     let r = c
@@ -225,9 +229,13 @@ async fn a_second_application_with_another_phone_names_the_union_that_holds_it()
     let c = client();
     let idn = id_born("19860606");
     join_a(&app, &c, &idn, "13512340001").await;
-    let token = join::link_for_org(&app.db, &Actor::system(), app.union_a.id)
-        .await
-        .unwrap();
+    let token = nuanxin_store::membership::join_links::link_for_org(
+        &app.db,
+        &Actor::system(),
+        app.union_a.id,
+    )
+    .await
+    .unwrap();
     let page = app.page(&c, &format!("/join/{token}")).await;
     let csrf = field_value(&page, "_csrf");
     let r = c
@@ -259,7 +267,7 @@ async fn a_rejected_worker_can_apply_again_and_an_ended_event_points_to_the_unio
     let c = client();
     let idn = id_born("19850505");
     let (_, me) = join_a(&app, &c, &idn, "13412340001").await;
-    let card = membership::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
+    let card = membership::worker::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
         .await
         .unwrap();
     let m = membership::list(
@@ -277,20 +285,21 @@ async fn a_rejected_worker_can_apply_again_and_an_ended_event_points_to_the_unio
         .await
         .unwrap();
     let page = app.page(&c, &me).await;
-    let code = join::link_for_org(&app.db, &Actor::system(), card.org_id)
-        .await
-        .unwrap();
+    let code =
+        nuanxin_store::membership::join_links::link_for_org(&app.db, &Actor::system(), card.org_id)
+            .await
+            .unwrap();
     assert!(
         page.contains(&format!(r#"href="/join/{code}" id="rejoin""#)),
         "{page}"
     );
     // An event's code: its applications are counted, and once it ends it
     // sends the worker on to the union's own code.
-    let e = nuanxin_store::events::create(
+    let e = nuanxin_store::membership::events::create(
         &app.db,
         &Actor::system(),
         app.union_a.id,
-        &nuanxin_store::events::NewEvent {
+        &nuanxin_store::membership::events::NewEvent {
             name: "园区集中入会".into(),
             starts_at: None,
             place: Some("玄武快递园区".into()),
@@ -318,14 +327,14 @@ async fn a_rejected_worker_can_apply_again_and_an_ended_event_points_to_the_unio
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let got = nuanxin_store::events::get(&app.db, &Actor::system().scope, e.id)
+    let got = nuanxin_store::membership::events::get(&app.db, &Actor::system().scope, e.id)
         .await
         .unwrap();
     assert_eq!(
         (got.applications, got.place.as_deref()),
         (1, Some("玄武快递园区"))
     );
-    nuanxin_store::events::close(&app.db, &Actor::system(), e.id)
+    nuanxin_store::membership::events::close(&app.db, &Actor::system(), e.id)
         .await
         .unwrap();
     let r = c

@@ -4,10 +4,10 @@
 use anyhow::Context;
 use chrono::NaiveDate;
 use nuanxin_domain::ids::Phone;
-use nuanxin_domain::member_request::{Request, RequestKind};
+use nuanxin_domain::membership::request::{Request, RequestKind};
 use nuanxin_domain::membership::{ApplicationForm, Occupation};
 use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
-use nuanxin_store::membership::{self, requests, Applied};
+use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::orgs::{self, OrgFilter};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
@@ -131,7 +131,8 @@ pub async fn load(
                 membership::approve(db, &Actor::system(), member_id).await?;
                 summary.approved += 1;
                 if let Some(r) = demo_request(summary.approved, &mut rng) {
-                    requests::file(db, sealer, &status_token, &r).await?;
+                    nuanxin_store::membership::worker::file_request(db, sealer, &status_token, &r)
+                        .await?;
                     summary.requests += 1;
                 }
             } else if rng.gen_bool(0.3) {

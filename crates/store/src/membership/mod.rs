@@ -13,9 +13,13 @@ use serde::Serialize;
 use serde_json::json;
 
 mod correct;
+pub mod events;
+pub mod join_links;
 mod queue;
 pub mod requests;
 mod reroute;
+pub mod transfers;
+pub mod worker;
 
 pub use correct::{correct, Correction};
 pub use queue::{decide_many, queue, Decision, Outcome, Queue};
@@ -744,104 +748,6 @@ pub async fn history(db: &Db, scope: &Scope, id: i64) -> StoreResult<Vec<MemberE
     get(db, scope, id).await?;
     db.fetch_all(&Query::new("SELECT e.at, e.from_status, e.to_status, e.org_id, o.name AS org_name, e.actor_name, e.reason FROM member_events e JOIN orgs o ON o.id = e.org_id WHERE e.member_id = $1 ORDER BY e.id").bind(id))
         .await
-}
-
-/// What the worker sees at their private link: where the application went
-/// and why, its status, and the e-card once active.
-#[derive(Debug, Clone, Serialize, PartialEq, sqlx::FromRow)]
-pub struct Card {
-    pub org_id: i64,
-    pub name: String,
-    pub id_number_masked: String,
-    pub member_no: Option<String>,
-    pub org_name: String,
-    pub status: String,
-    pub route_rule: String,
-    pub route_reason: String,
-    pub reject_reason: Option<String>,
-    pub applied_at: DateTime<Utc>,
-    pub decided_at: Option<DateTime<Utc>>,
-    pub card_token: String,
-    pub status_token: String,
-}
-
-impl Card {
-    /// Its personal data were erased at the member's request.
-    pub fn erased(&self) -> bool {
-        self.name == requests::ERASED_NAME
-    }
-}
-
-const SELECT_CARD: &str =
-    "SELECT m.org_id, m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_rule, m.route_reason,
-        m.reject_reason, m.applied_at, m.decided_at, m.card_token, m.status_token
-    FROM members m JOIN orgs o ON o.id = m.org_id";
-
-/// The record behind a worker's private status link.
-pub async fn card_by_status_token(db: &Db, token: &str) -> StoreResult<Card> {
-    let mut q = Query::new(SELECT_CARD);
-    q.push(" WHERE m.status_token = ").push_bind(token);
-    db.fetch_optional(&q).await?.ok_or(StoreError::NotFound)
-}
-
-/// The existing open record of a person, shown only when the phone given
-/// also matches the one on record: knowing someone's ID number is not
-/// enough to see their card.
-pub async fn card_of_person(
-    db: &Db,
-    sealer: &Sealer,
-    id_number: &str,
-    phone: &str,
-) -> StoreResult<Option<Card>> {
-    let mut q = Query::new(SELECT_CARD);
-    q.push(" WHERE m.person_key = ")
-        .push_bind(sealer.blind_index(ID_KEY, id_number));
-    q.push(" AND m.phone_key = ")
-        .push_bind(sealer.blind_index(PHONE_KEY, phone));
-    q.push(" AND m.closed_seq = 0");
-    db.fetch_optional(&q).await
-}
-
-/// What the card's QR code confirms to anyone: valid or not, the union,
-/// and the holder's masked name and number.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Verification {
-    pub status: String,
-    pub org_name: String,
-    pub decided_at: Option<DateTime<Utc>>,
-    /// Masked: enough to tell that the card is the holder's, and no more.
-    pub name_masked: String,
-    pub member_no_masked: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct VerificationRow {
-    status: String,
-    org_name: String,
-    decided_at: Option<DateTime<Utc>>,
-    name: String,
-    member_no: Option<String>,
-}
-
-pub async fn verify(db: &Db, card_token: &str) -> StoreResult<Verification> {
-    let r: VerificationRow = db
-        .fetch_optional(
-            &Query::new("SELECT m.status, o.name AS org_name, m.decided_at, m.name, m.member_no FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.card_token = $1")
-                .bind(card_token),
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(Verification {
-        status: r.status,
-        org_name: r.org_name,
-        decided_at: r.decided_at,
-        name_masked: nuanxin_domain::mask::mask_name(&r.name),
-        member_no_masked: r
-            .member_no
-            .as_deref()
-            .map(nuanxin_domain::mask::mask_member_no)
-            .unwrap_or_default(),
-    })
 }
 
 #[derive(Debug, Clone, Default)]

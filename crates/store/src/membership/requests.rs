@@ -1,20 +1,19 @@
 //! Member requests: what a member asks of their union through their
 //! private link (a new phone, a correction, leaving, deleting their data),
-//! each a task of the member's union with a time limit. The worker's side
-//! is reached by the private link's token alone, as the status page is;
-//! the union's side is scoped like every other record.
+//! each a task of the member's union with a time limit. The union's side,
+//! here, is scoped like every other record; the worker's (filing and
+//! reading by the private link's token) is in `worker.rs`.
 
 use chrono::{DateTime, Utc};
 use nuanxin_domain::account::Permission;
 use nuanxin_domain::ids::Phone;
-use nuanxin_domain::mask::mask_phone;
-use nuanxin_domain::member_request::{Request, RequestKind, RequestStatus, ANSWER_DAYS};
+use nuanxin_domain::membership::request::{RequestKind, RequestStatus};
 use nuanxin_domain::membership::{Correction, MembershipStatus};
 use nuanxin_domain::{text, FieldError};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{correct::correct_in_tx, decide_in_tx, PHONE_KEY};
+use super::{correct::correct_in_tx, decide_in_tx};
 use crate::audit::{self, Event};
 use crate::sensitive::Sealer;
 use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
@@ -22,7 +21,7 @@ use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
 /// What an erased record's name reads.
 pub const ERASED_NAME: &str = "（已删除）";
 /// Erased records' blind keys start so: they match no ID number or phone.
-const ERASED_KEY: &str = "erased-";
+pub(super) const ERASED_KEY: &str = "erased-";
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MemberRequest {
@@ -48,7 +47,7 @@ pub struct MemberRequest {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(super) struct Row {
     id: i64,
     member_id: i64,
     member_name: String,
@@ -94,145 +93,21 @@ impl TryFrom<Row> for MemberRequest {
     }
 }
 
-const SELECT: &str =
+pub(super) const SELECT: &str =
     "SELECT r.id, r.member_id, m.name AS member_name, m.member_no, r.org_id, o.name AS org_name,
         o.path AS org_path, r.kind, r.detail, r.phone_masked, r.status, r.requested_at, r.due_at,
         r.decided_by, r.decided_at, r.answer
     FROM member_requests r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = r.org_id";
 
-fn rows(rows: Vec<Row>) -> StoreResult<Vec<MemberRequest>> {
+pub(super) fn rows(rows: Vec<Row>) -> StoreResult<Vec<MemberRequest>> {
     rows.into_iter().map(MemberRequest::try_from).collect()
 }
 
-/// Files a request for the member behind a private link. Only one of each
-/// kind may be open; what cannot apply to the record (leaving a membership
-/// that already ended) is refused with a reason the worker reads.
-pub async fn file(
-    db: &Db,
-    sealer: &Sealer,
-    status_token: &str,
-    r: &Request,
-) -> StoreResult<MemberRequest> {
-    let mut tx = db.begin().await?;
-    let found: Option<(i64, i64, String, String, String, String)> = tx
-        .fetch_optional(
-            &Query::new("SELECT m.id, m.org_id, m.status, m.phone_key, m.person_key, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status_token = $1")
-                .bind(status_token),
-        )
-        .await?;
-    let Some((member_id, org_id, status, phone_key, person_key, org_path)) = found else {
-        return Err(StoreError::NotFound);
-    };
-    let status = MembershipStatus::from_code(&status).unwrap_or(MembershipStatus::Left);
-    if person_key.starts_with(ERASED_KEY) {
-        return Err(refused(
-            "request.erased",
-            "您的个人信息已删除",
-            "your data has been deleted",
-        )
-        .into());
-    }
-    match r.kind {
-        RequestKind::Erase => {}
-        RequestKind::Leave
-            if matches!(status, MembershipStatus::Applied | MembershipStatus::Active) => {}
-        RequestKind::Leave if status == MembershipStatus::Transferring => {
-            return Err(refused(
-                "request.transferring",
-                "会籍正在转接中，请在转接办结后再申请退会",
-                "your membership is being transferred: ask to leave once that is done",
-            )
-            .into())
-        }
-        _ if status.is_open() => {}
-        _ => {
-            return Err(refused(
-                "request.closed",
-                "这条记录已结束，不能办理此事项",
-                "this record has ended: this cannot be asked for it",
-            )
-            .into())
-        }
-    }
-    let (sealed, masked) = match &r.phone {
-        Some(p) if sealer.blind_index(PHONE_KEY, p.as_str()) == phone_key => {
-            return Err(FieldError::new(
-                "phone",
-                "request.same_phone",
-                "新手机号与登记的手机号相同",
-                "the new phone is the one on record",
-            )
-            .into())
-        }
-        Some(p) => (Some(sealer.seal(p.as_str())), Some(mask_phone(p.as_str()))),
-        None => (None, None),
-    };
-    let now = Utc::now();
-    let id: i64 = tx
-        .scalar(
-            &Query::new(
-                "INSERT INTO member_requests (member_id, org_id, kind, detail, phone_sealed, phone_masked, status, requested_at, due_at, decided_by, decided_at, answer)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, NULL, NULL, NULL) RETURNING id",
-            )
-            .bind(member_id)
-            .bind(org_id)
-            .bind(r.kind.code())
-            .bind(&r.detail)
-            .bind(sealed)
-            .bind(masked.clone())
-            .bind(now)
-            .bind(now + chrono::Duration::days(ANSWER_DAYS)),
-        )
-        .await
-        .map_err(|e| {
-            crate::error::unique_as_conflict(
-                e,
-                FieldError::new(
-                    "kind",
-                    "request.already_open",
-                    format!("您已提交过“{}”，工会正在处理", r.kind.label_zh()),
-                    format!("your request ({}) is already with the union", r.kind.label_en()),
-                ),
-            )
-        })?;
-    audit::append_as(
-        &mut tx,
-        None,
-        "worker",
-        None,
-        Event {
-            action: "member.request",
-            entity: "member",
-            entity_id: Some(member_id.to_string()),
-            org_path: &org_path,
-            before: None,
-            after: Some(json!({ "request": id, "kind": r.kind.code(), "phone": masked })),
-        },
-    )
-    .await?;
-    let filed = one(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(filed)
-}
-
-fn refused(code: &'static str, zh: &str, en: &str) -> FieldError {
-    FieldError::new("kind", code, zh, en)
-}
-
-async fn one(tx: &mut Tx, id: i64) -> StoreResult<MemberRequest> {
+pub(super) async fn one(tx: &mut Tx, id: i64) -> StoreResult<MemberRequest> {
     let mut q = Query::new(SELECT);
     q.push(" WHERE r.id = ").push_bind(id);
     let row: Option<Row> = tx.fetch_optional(&q).await?;
     row.ok_or(StoreError::NotFound)?.try_into()
-}
-
-/// The requests of the member behind a private link, newest first.
-pub async fn of_worker(db: &Db, status_token: &str) -> StoreResult<Vec<MemberRequest>> {
-    let mut q = Query::new(SELECT);
-    q.push(" WHERE m.status_token = ")
-        .push_bind(status_token)
-        .push(" ORDER BY r.id DESC LIMIT 20");
-    rows(db.fetch_all(&q).await?)
 }
 
 /// One member's requests in scope, newest first.

@@ -1,15 +1,10 @@
 //! The JSON API under `/api/v1`.
 
-mod accounts;
-pub mod audit;
-mod members;
+//! The API's toolkit (extractors whose rejections are problem responses,
+//! paging) and its routes, which each feature brings; features import
+//! this module, never the other way round but for the routes.
+
 pub mod openapi;
-pub mod orgs;
-mod platform;
-mod review;
-mod routing_rules;
-mod session;
-mod transfers;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -23,15 +18,13 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .merge(session::routes())
-        .merge(orgs::routes())
-        .merge(accounts::routes())
-        .merge(audit::routes())
-        .merge(members::routes())
-        .merge(review::routes())
-        .merge(transfers::routes())
-        .merge(platform::routes())
-        .merge(routing_rules::routes())
+        .merge(crate::session::api::routes())
+        .merge(crate::orgs::api::routes())
+        .merge(crate::accounts::api::routes())
+        .merge(crate::audit::api::routes())
+        .merge(crate::membership::api_routes())
+        .merge(crate::platform_keys::api::routes())
+        .merge(crate::routing::api::routes())
         .merge(openapi::routes())
 }
 

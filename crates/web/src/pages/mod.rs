@@ -1,25 +1,8 @@
 //! The server-rendered console (zh-CN by default, English switchable).
 
-mod accounts;
-mod api_keys;
-mod audit;
-mod events;
 mod here;
-mod home;
-mod join;
-mod login;
-mod member;
-mod members;
-mod orgs;
-mod password;
-mod review;
-mod roll;
-mod roster;
-mod routing;
-mod worker_rights;
 
 pub use here::Here;
-pub use roster::{upload_routes, MAX_UPLOAD_BYTES};
 
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -58,21 +41,15 @@ pub fn routes() -> Router<AppState> {
                 )
             }),
         )
-        .merge(home::routes())
-        .merge(member::routes())
-        .merge(login::routes())
-        .merge(password::routes())
-        .merge(join::routes())
-        .merge(worker_rights::routes())
-        .merge(members::routes())
-        .merge(roll::routes())
-        .merge(roster::routes())
-        .merge(events::routes())
-        .merge(api_keys::routes())
-        .merge(routing::routes())
-        .merge(orgs::routes())
-        .merge(accounts::routes())
-        .merge(audit::routes())
+        .merge(crate::session::login::routes())
+        .merge(crate::session::password::routes())
+        .merge(crate::membership::page_routes())
+        .merge(crate::roster::pages::routes())
+        .merge(crate::platform_keys::pages::routes())
+        .merge(crate::routing::pages::routes())
+        .merge(crate::orgs::pages::routes())
+        .merge(crate::accounts::pages::routes())
+        .merge(crate::audit::pages::routes())
 }
 
 fn asset(kind: &'static str, body: &'static str) -> Response {

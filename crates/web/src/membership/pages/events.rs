@@ -1,0 +1,303 @@
+//! Enrolment events in the console: create one with its own QR code, print
+//! it, end it.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use nuanxin_domain::time::{china, format_local};
+use nuanxin_domain::FieldError;
+use nuanxin_store::membership::events::{self, EnrolmentEvent, NewEvent};
+use nuanxin_store::orgs;
+
+use crate::auth::{PageUser, PostForm};
+use crate::i18n::Tr;
+use crate::membership::worker::join::{qr_download, qr_svg};
+use crate::pages::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
+use crate::{base_url, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/orgs/{id}/events/new", get(new_form))
+        .route("/console/orgs/{id}/events", post(create))
+        .route("/console/orgs/{id}/events/{event}", get(show))
+        .route("/console/orgs/{id}/events/{event}/qr.svg", get(svg))
+        .route("/console/orgs/{id}/events/{event}/qr.png", get(png))
+        .route("/console/orgs/{id}/events/{event}/close", post(close))
+}
+
+/// One line of the events list on the join QR page.
+pub struct EventRow {
+    pub id: i64,
+    pub name: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    pub per_minute: i64,
+    pub open: bool,
+    /// Applications that came through its code.
+    pub applications: i64,
+}
+
+impl From<&EnrolmentEvent> for EventRow {
+    fn from(e: &EnrolmentEvent) -> Self {
+        EventRow {
+            id: e.id,
+            name: e.name.clone(),
+            starts_at: e.starts_at.map(format_local).unwrap_or_default(),
+            ends_at: format_local(e.ends_at),
+            place: e.place.clone().unwrap_or_default(),
+            per_minute: e.per_minute,
+            open: e.is_open(Utc::now()),
+            applications: e.applications,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "membership/event_new.html")]
+struct NewPage {
+    l: Layout,
+    org_id: i64,
+    org_name: String,
+    name: String,
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    per_minute: String,
+    errors: Vec<FieldError>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    t: Tr,
+    here: Here,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = id_or_404(&id, t, &user, &here)?;
+    let org = orgs::get(&state.db, &user.session.actor.scope, id)
+        .await
+        .or_page(|| Layout::for_user(t, &user, &here))?;
+    // Event codes are join codes: like the union's own, only for its managers.
+    user.session
+        .actor
+        .require(nuanxin_domain::account::Permission::ManageOrgs)
+        .or_page(|| Layout::for_user(t, &user, &here))?;
+    let tomorrow = (Utc::now() + chrono::Duration::days(1)).with_timezone(&china());
+    let page = NewPage {
+        l: Layout::for_user(t, &user, &here),
+        org_id: id,
+        org_name: org.name,
+        name: String::new(),
+        starts_at: tomorrow.format("%Y-%m-%dT09:00").to_string(),
+        ends_at: tomorrow.format("%Y-%m-%dT18:00").to_string(),
+        place: String::new(),
+        per_minute: "300".into(),
+        errors: vec![],
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// `2026-11-23T18:00` from a datetime-local input, in China time.
+fn parse_local(raw: &str) -> Option<chrono::DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|n| china().from_local_datetime(&n).single())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The end, which every event has, and the start, which it may leave open.
+fn parse_times(
+    starts: &str,
+    ends: &str,
+) -> Result<(Option<chrono::DateTime<Utc>>, chrono::DateTime<Utc>), FieldError> {
+    let ends_at = parse_local(ends).ok_or_else(|| {
+        FieldError::new(
+            "ends_at",
+            "event.ends_at",
+            "请填写结束时间",
+            "enter when the event ends",
+        )
+    })?;
+    let starts_at = match starts.trim() {
+        "" => None,
+        s => Some(parse_local(s).ok_or_else(|| {
+            FieldError::new(
+                "starts_at",
+                "event.starts_at",
+                "开始时间的格式不对，请重新选择",
+                "the start is not a date and time; choose it again",
+            )
+        })?),
+    };
+    Ok((starts_at, ends_at))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    t: Tr,
+    here: Here,
+    Path(id): Path<String>,
+    form: PostForm,
+) -> PageResult {
+    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let layout = || Layout::for_user(t, &form.user, &here);
+    let org = orgs::get(&state.db, &form.user.session.actor.scope, org_id)
+        .await
+        .or_page(layout)?;
+    let per_minute = form.get("per_minute").trim().parse::<i64>().unwrap_or(0);
+    let result = match parse_times(form.get("starts_at"), form.get("ends_at")) {
+        Ok((starts_at, ends_at)) => {
+            let input = NewEvent {
+                name: form.get("name").to_string(),
+                starts_at,
+                ends_at,
+                place: form.opt("place").map(str::to_string),
+                per_minute,
+            };
+            events::create(&state.db, &form.user.session.actor, org_id, &input).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(e) => Ok(see_other(&format!(
+            "/console/orgs/{org_id}/events/{}",
+            e.id
+        ))),
+        Err(e) => {
+            let errors = form_errors(e).or_page(layout)?;
+            let page = NewPage {
+                l: layout(),
+                org_id,
+                org_name: org.name,
+                name: form.get("name").to_string(),
+                starts_at: form.get("starts_at").to_string(),
+                ends_at: form.get("ends_at").to_string(),
+                place: form.get("place").to_string(),
+                per_minute: form.get("per_minute").to_string(),
+                errors,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "membership/event.html")]
+struct EventPage {
+    l: Layout,
+    org_id: i64,
+    org_name: String,
+    e: EventRow,
+    url: String,
+    qr_svg: String,
+    /// No public base URL is set and the code names a private address.
+    unreachable: bool,
+    /// The downloads' address, less `.svg` / `.png`.
+    qr_href: String,
+}
+
+/// The event, in scope and belonging to the union in the URL.
+async fn event_in(
+    state: &AppState,
+    user: &PageUser,
+    t: Tr,
+    here: &Here,
+    id: &str,
+    event: &str,
+) -> Result<(orgs::Org, EnrolmentEvent), crate::pages::PageError> {
+    let org_id = id_or_404(id, t, user, here)?;
+    let event_id = id_or_404(event, t, user, here)?;
+    let layout = || Layout::for_user(t, user, here);
+    user.session
+        .actor
+        .require(nuanxin_domain::account::Permission::ManageOrgs)
+        .or_page(layout)?;
+    let scope = &user.session.actor.scope;
+    let org = orgs::get(&state.db, scope, org_id).await.or_page(layout)?;
+    let e = events::get(&state.db, scope, event_id)
+        .await
+        .or_page(layout)?;
+    crate::pages::owned_by(e.org_id, org_id, layout)?;
+    Ok((org, e))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    here: Here,
+    headers: HeaderMap,
+    user: PageUser,
+    Path((id, event)): Path<(String, String)>,
+) -> PageResult {
+    let (org, e) = event_in(&state, &user, t, &here, &id, &event).await?;
+    let layout = || Layout::for_user(t, &user, &here);
+    let url = base_url::absolute(&state, &headers, &format!("/join/{}", e.token));
+    let page = EventPage {
+        qr_svg: qr_svg(&url).or_page(layout)?,
+        unreachable: base_url::unreachable_from_outside(&state, &url),
+        qr_href: format!("/console/orgs/{}/events/{}/qr", org.id, e.id),
+        url,
+        org_id: org.id,
+        org_name: org.name,
+        e: EventRow::from(&e),
+        l: layout(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn svg(
+    state: State<AppState>,
+    t: Tr,
+    here: Here,
+    headers: HeaderMap,
+    user: PageUser,
+    path: Path<(String, String)>,
+) -> PageResult {
+    qr_file(state, t, here, headers, user, path, false).await
+}
+
+async fn png(
+    state: State<AppState>,
+    t: Tr,
+    here: Here,
+    headers: HeaderMap,
+    user: PageUser,
+    path: Path<(String, String)>,
+) -> PageResult {
+    qr_file(state, t, here, headers, user, path, true).await
+}
+
+async fn qr_file(
+    State(state): State<AppState>,
+    t: Tr,
+    here: Here,
+    headers: HeaderMap,
+    user: PageUser,
+    Path((id, event)): Path<(String, String)>,
+    png: bool,
+) -> PageResult {
+    let (_, e) = event_in(&state, &user, t, &here, &id, &event).await?;
+    let url = base_url::absolute(&state, &headers, &format!("/join/{}", e.token));
+    qr_download(&url, &format!("event-{}", e.id), png).or_page(|| Layout::for_user(t, &user, &here))
+}
+
+async fn close(
+    State(state): State<AppState>,
+    t: Tr,
+    here: Here,
+    Path((id, event)): Path<(String, String)>,
+    form: PostForm,
+) -> PageResult {
+    let (org, e) = event_in(&state, &form.user, t, &here, &id, &event).await?;
+    events::close(&state.db, &form.user.session.actor, e.id)
+        .await
+        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+    Ok(see_other(&format!(
+        "/console/orgs/{}/events/{}",
+        org.id, e.id
+    )))
+}

@@ -1,0 +1,4 @@
+//! The organisation tree: the API and the console pages.
+
+pub mod api;
+pub mod pages;

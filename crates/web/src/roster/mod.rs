@@ -1,0 +1,4 @@
+//! Roster imports: the console page and the jobs running in this process.
+
+pub mod jobs;
+pub mod pages;

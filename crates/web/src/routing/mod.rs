@@ -1,0 +1,4 @@
+//! Routing rules: the API and the console page.
+
+pub mod api;
+pub mod pages;
