@@ -73,6 +73,22 @@ impl OrgKind {
         self.federation_level().is_none()
     }
 
+    /// Whether an organisation of this kind and status takes members: a
+    /// grassroots union that has not closed. The one rule that applications,
+    /// transfers, re-routes, routing rules and the pickers all apply.
+    pub fn receives_members(self, status: OrgStatus) -> bool {
+        self.is_grassroots() && status != OrgStatus::Closed
+    }
+
+    /// [`OrgKind::receives_members`] of codes as the database stores them;
+    /// an unknown code takes no one.
+    pub fn codes_receive_members(kind: &str, status: &str) -> bool {
+        match (OrgKind::from_code(kind), OrgStatus::from_code(status)) {
+            (Some(k), Some(s)) => k.receives_members(s),
+            _ => false,
+        }
+    }
+
     /// Whether an organisation of kind `self` may sit directly under `parent`.
     /// Level federations follow the administrative ladder (a level may be
     /// skipped, e.g. a street federation directly under a city); grassroots

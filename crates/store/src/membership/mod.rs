@@ -14,6 +14,7 @@ use serde_json::json;
 
 mod correct;
 pub mod events;
+mod find;
 pub mod join_links;
 mod queue;
 pub mod requests;
@@ -22,6 +23,7 @@ pub mod transfers;
 pub mod worker;
 
 pub use correct::{correct, Correction};
+pub use find::{find, Find, Lookup};
 pub use queue::{decide_many, queue, Decision, Outcome, Queue};
 pub use reroute::reroute;
 
@@ -264,9 +266,7 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
         .await?;
     match org {
         Some((kind, status))
-            if status != "closed"
-                && nuanxin_domain::org::OrgKind::from_code(&kind)
-                    .is_some_and(|k| k.is_grassroots()) => {}
+            if nuanxin_domain::org::OrgKind::codes_receive_members(&kind, &status) => {}
         _ => {
             return Err(FieldError::new(
                 "org_id",

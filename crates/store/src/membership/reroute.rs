@@ -26,7 +26,7 @@ pub async fn reroute(
         Err(crate::StoreError::NotFound) => return Err(not_a_target().into()),
         other => other?,
     };
-    if !target.kind.is_grassroots() || target.status == nuanxin_domain::org::OrgStatus::Closed {
+    if !target.kind.receives_members(target.status) {
         return Err(not_a_target().into());
     }
     let mut tx = db.begin().await?;

@@ -54,9 +54,7 @@ async fn receiving_union(tx: &mut Tx, to_org_id: i64) -> StoreResult<(String, St
         .await?;
     match row {
         Some((kind, status, path))
-            if status != "closed"
-                && nuanxin_domain::org::OrgKind::from_code(&kind)
-                    .is_some_and(|k| k.is_grassroots()) =>
+            if nuanxin_domain::org::OrgKind::codes_receive_members(&kind, &status) =>
         {
             Ok((path, kind))
         }

@@ -363,3 +363,22 @@ pub async fn requests(db: &Db, status_token: &str) -> StoreResult<Vec<MemberRequ
 fn refused(code: &'static str, zh: &str, en: &str) -> FieldError {
     FieldError::new("kind", code, zh, en)
 }
+
+/// The union a member may ask, through their private link, to move to: one
+/// that receives members and is not their own, offered only to an active
+/// member. Any organisation may be named (the worker scanned its code), so
+/// this looks outside every scope, and answers only its id and name.
+pub async fn transfer_offer(
+    db: &Db,
+    card: &Card,
+    to_org_id: i64,
+) -> StoreResult<Option<(i64, String)>> {
+    if card.status != MembershipStatus::Active.code() || to_org_id == card.org_id {
+        return Ok(None);
+    }
+    match crate::orgs::get(db, &crate::Scope::everything(), to_org_id).await {
+        Ok(o) if o.kind.receives_members(o.status) => Ok(Some((o.id, o.name))),
+        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -189,7 +189,7 @@ pub async fn create(
         }
         Err(e) => return Err(e),
     };
-    if !target.kind.is_grassroots() || target.status == OrgStatus::Closed {
+    if !target.kind.receives_members(target.status) {
         return Err(FieldError::new(
             "target_org_id",
             "routing_rule.target_not_grassroots",

@@ -1,21 +1,30 @@
-//! Exact member search by ID number or phone, for the API and the roll
-//! page alike: the permission, the per-account rate and the audit row
-//! (in the store) apply however the search arrives.
+//! The member roll's search, for the API and the roll page alike: an
+//! exact search by ID number or phone is limited per account per minute
+//! here, and takes its permission and writes its audit row in the store,
+//! however it arrives.
 
 use axum::http::StatusCode;
 use nuanxin_domain::account::Permission;
-use nuanxin_store::membership::{self, Exact, ExactFilter, Member};
+use nuanxin_store::membership::{self, Find, Lookup, Member};
 use nuanxin_store::Actor;
 
 use crate::error::ApiError;
 use crate::AppState;
 
-pub async fn exact(
+/// The members a roll query selects, with the total.
+pub async fn find(
     state: &AppState,
     actor: &Actor,
-    by: Exact<'_>,
-    within: ExactFilter,
-) -> Result<Vec<Member>, ApiError> {
+    f: &Find,
+) -> Result<(Vec<Member>, i64), ApiError> {
+    if f.lookup()? != Lookup::List {
+        admit(state, actor)?;
+    }
+    Ok(membership::find(&state.db, actor, &state.sealer, f).await?)
+}
+
+/// Counts an exact search against the account's minute.
+fn admit(state: &AppState, actor: &Actor) -> Result<(), ApiError> {
     actor.require(Permission::SearchSensitive)?;
     let limit = state.config.exact_searches_per_minute;
     // Every caller of this function has an account; the command line and
@@ -31,5 +40,5 @@ pub async fn exact(
             format!("too many exact searches by ID number or phone: at most {limit} a minute, try again in a minute"),
         ));
     }
-    Ok(membership::search_exact(&state.db, actor, &state.sealer, by, within).await?)
+    Ok(())
 }

@@ -4,9 +4,8 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::membership::{MembershipStatus, Occupation};
-use nuanxin_store::membership::{self, Exact, Member, MemberFilter, UnionSettings};
+use nuanxin_store::membership::{self, Find, Lookup, Member, MemberFilter, UnionSettings};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiJson, ApiPath, ApiQuery, Page, Paging};
@@ -114,7 +113,6 @@ pub async fn list(
     user: ApiUser,
     ApiQuery(q): ApiQuery<MemberQuery>,
 ) -> ApiResult<Json<Page<MemberDto>>> {
-    let scope = &user.session.actor.scope;
     let paging = Paging {
         limit: q.limit,
         offset: q.offset,
@@ -123,58 +121,29 @@ pub async fn list(
         Some(s) => Some(MembershipStatus::from_code(s).ok_or_else(|| bad_filter("status", s))?),
         None => None,
     };
-    // An ID number wins over a phone; a malformed one is named, not searched.
-    let id = q
-        .id_number
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .map(IdNumber::parse)
-        .transpose()?;
-    let phone = match id {
-        Some(_) => None,
-        None => q
-            .phone
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(Phone::parse)
-            .transpose()?,
-    };
-    if let Some(by) = id
-        .as_ref()
-        .map(Exact::IdNumber)
-        .or(phone.as_ref().map(Exact::Phone))
-    {
-        let within = membership::ExactFilter {
-            status,
-            org_id: q.org_id,
-        };
-        let found = search::exact(&state, &user.session.actor, by, within).await?;
-        let total = found.len() as i64;
-        return Ok(Json(Page {
-            items: found.into_iter().map(Into::into).collect(),
-            total,
-            limit: paging.limit(),
-            offset: 0,
-        }));
-    }
     let occupation = match q.occupation.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(Occupation::from_code(s).ok_or_else(|| bad_filter("occupation", s))?),
         None => None,
     };
-    let f = MemberFilter {
-        org_id: q.org_id,
-        status,
-        occupation,
-        q: q.q,
-        limit: paging.limit(),
-        offset: paging.offset(),
+    let f = Find {
+        id_number: q.id_number,
+        phone: q.phone,
+        filter: MemberFilter {
+            org_id: q.org_id,
+            status,
+            occupation,
+            q: q.q,
+            limit: paging.limit(),
+            offset: paging.offset(),
+        },
     };
-    let (rows, total) = membership::list(&state.db, scope, &f).await?;
+    let exact = f.lookup()? != Lookup::List;
+    let (rows, total) = search::find(&state, &user.session.actor, &f).await?;
     Ok(Json(Page {
         items: rows.into_iter().map(Into::into).collect(),
         total,
-        limit: f.limit,
-        offset: f.offset,
+        limit: f.filter.limit,
+        offset: if exact { 0 } else { f.filter.offset },
     }))
 }
 

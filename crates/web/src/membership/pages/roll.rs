@@ -7,11 +7,10 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
-use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::mask::{mask_id_number, mask_phone};
 use nuanxin_domain::membership::{MembershipStatus, Occupation};
 use nuanxin_domain::FieldError;
-use nuanxin_store::membership::{self, Exact, Member, MemberFilter};
+use nuanxin_store::membership::{self, Find, Member, MemberFilter};
 use serde::Deserialize;
 
 use crate::auth::{urlencode, PageUser, PostForm};
@@ -89,38 +88,24 @@ async fn select(
     f: &RollQuery,
     limit: i64,
 ) -> Result<(Vec<Member>, i64, Vec<FieldError>), ApiError> {
-    let actor = &user.session.actor;
-    let status = MembershipStatus::from_code(&f.status);
-    let within = membership::ExactFilter {
-        status,
-        org_id: f.org_id,
+    let find = Find {
+        id_number: Some(f.id_number.clone()),
+        phone: Some(f.phone.clone()),
+        filter: MemberFilter {
+            org_id: f.org_id,
+            status: MembershipStatus::from_code(&f.status),
+            occupation: Occupation::from_code(&f.occupation),
+            q: Some(f.q.clone()),
+            limit,
+            offset: f.offset.unwrap_or(0).max(0),
+        },
     };
-    let by_id = !f.id_number.trim().is_empty();
-    if by_id || !f.phone.trim().is_empty() {
-        let found = if by_id {
-            match IdNumber::parse(&f.id_number) {
-                Ok(id) => search::exact(state, actor, Exact::IdNumber(&id), within).await?,
-                Err(e) => return Ok((vec![], 0, vec![e])),
-            }
-        } else {
-            match Phone::parse(&f.phone) {
-                Ok(p) => search::exact(state, actor, Exact::Phone(&p), within).await?,
-                Err(e) => return Ok((vec![], 0, vec![e])),
-            }
-        };
-        let n = found.len() as i64;
-        return Ok((found, n, vec![]));
+    match search::find(state, &user.session.actor, &find).await {
+        Ok((rows, total)) => Ok((rows, total, vec![])),
+        // A typo in an ID number or phone is shown beside the form.
+        Err(ApiError::Client { fields, .. }) if !fields.is_empty() => Ok((vec![], 0, fields)),
+        Err(e) => Err(e),
     }
-    let filter = MemberFilter {
-        org_id: f.org_id,
-        status,
-        occupation: Occupation::from_code(&f.occupation),
-        q: Some(f.q.clone()),
-        limit,
-        offset: f.offset.unwrap_or(0).max(0),
-    };
-    let (rows, total) = membership::list(&state.db, &actor.scope, &filter).await?;
-    Ok((rows, total, vec![]))
 }
 
 fn params(f: &RollQuery) -> Vec<(&'static str, String)> {

@@ -651,20 +651,7 @@ async fn transfer_target(
     let Some(id) = raw.and_then(crate::pages::parse_id) else {
         return Ok(None);
     };
-    if card.status != MembershipStatus::Active.code() {
-        return Ok(None);
-    }
-    match nuanxin_store::orgs::get(&state.db, &nuanxin_store::Scope::everything(), id).await {
-        Ok(o)
-            if o.kind.is_grassroots()
-                && o.status != nuanxin_domain::org::OrgStatus::Closed
-                && o.id != card.org_id =>
-        {
-            Ok(Some((o.id, o.name)))
-        }
-        Ok(_) | Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(membership::worker::transfer_offer(&state.db, card, id).await?)
 }
 
 async fn status(
