@@ -55,6 +55,20 @@ coded_enum! {
     }
 }
 
+impl OrgStatus {
+    /// A status as a form or a request body names it.
+    pub fn parse(raw: &str) -> Result<OrgStatus, FieldError> {
+        OrgStatus::from_code(raw.trim()).ok_or_else(|| {
+            FieldError::new(
+                "status",
+                "org.status_unknown",
+                "未知的状态",
+                format!("unknown status {raw:?}"),
+            )
+        })
+    }
+}
+
 impl OrgKind {
     /// Level federations, in order from the top.
     fn federation_level(self) -> Option<u8> {

@@ -25,3 +25,23 @@ pub fn format_local_date(t: DateTime<Utc>) -> String {
 pub fn today_china() -> chrono::NaiveDate {
     Utc::now().with_timezone(&china()).date_naive()
 }
+
+/// A day as forms and queries give it, `2026-03-01`; empty is none.
+pub fn parse_date(
+    field: &str,
+    raw: Option<&str>,
+) -> Result<Option<chrono::NaiveDate>, crate::FieldError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                crate::FieldError::new(
+                    field,
+                    "date.format",
+                    "日期格式应为 年-月-日，如 2026-03-01",
+                    "a date looks like 2026-03-01",
+                )
+            }),
+    }
+}

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::auth::urlencode;
+use crate::http::urlencode;
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

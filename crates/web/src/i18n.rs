@@ -1045,7 +1045,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        let lang = match crate::auth::cookie(&parts.headers, LANG_COOKIE).as_deref() {
+        let lang = match crate::http::cookie(&parts.headers, LANG_COOKIE).as_deref() {
             Some("en") => Lang::En,
             _ => Lang::Zh,
         };

@@ -9,6 +9,7 @@ mod bare_errors;
 pub mod base_url;
 mod error;
 mod export;
+mod http;
 mod i18n;
 mod membership;
 mod metrics;

@@ -80,7 +80,7 @@ fn may_read(peer: Option<IpAddr>, headers: &HeaderMap, token: Option<&str>) -> b
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    matches!((token, sent), (Some(t), Some(s)) if crate::auth::same_secret(s.trim(), t))
+    matches!((token, sent), (Some(t), Some(s)) if crate::http::same_secret(s.trim(), t))
 }
 
 /// `GET /metrics` in the Prometheus text format.

@@ -2,4 +2,5 @@
 
 pub mod api;
 pub mod pages;
+pub mod query;
 pub mod words;

@@ -8,7 +8,7 @@ use axum::Router;
 use nuanxin_domain::FieldError;
 use nuanxin_store::audit;
 
-use crate::audit::api::{export_bytes, filter_from, AuditQuery};
+use crate::audit::query::{export_bytes, filter_from, AuditQuery};
 use crate::audit::words::Described;
 use crate::auth::PageUser;
 use crate::error::ApiError;
@@ -75,7 +75,7 @@ async fn list(
     let query = params
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::auth::urlencode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::http::urlencode(v)))
         .collect::<Vec<_>>()
         .join("&");
     let (rows, total, errors) = match filter_from(&q, limit) {

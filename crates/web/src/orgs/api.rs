@@ -288,17 +288,6 @@ pub struct StatusChange {
     pub status: String,
 }
 
-pub fn parse_status(raw: &str) -> Result<OrgStatus, FieldError> {
-    OrgStatus::from_code(raw.trim()).ok_or_else(|| {
-        FieldError::new(
-            "status",
-            "org.status_unknown",
-            "未知的状态",
-            format!("unknown status {raw:?}"),
-        )
-    })
-}
-
 /// Founds or closes an organisation.
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/status", tag = "orgs", request_body = StatusChange,
     responses((status = 200, body = OrgDto), (status = 422, body = Problem), (status = 404, body = Problem)))]
@@ -308,7 +297,7 @@ pub async fn set_status(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<OrgDto>> {
-    let status = parse_status(&b.status)?;
+    let status = OrgStatus::parse(&b.status)?;
     let o = orgs::set_status(&state.db, &user.session.actor, id, status).await?;
     Ok(Json(OrgDto::from(o, &state.regions())))
 }
@@ -358,22 +347,6 @@ pub fn parse_step(raw: &str) -> Result<FoundingStep, FieldError> {
     })
 }
 
-pub fn parse_date(field: &str, raw: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                FieldError::new(
-                    field,
-                    "date.format",
-                    "日期格式应为 年-月-日，如 2026-03-01",
-                    "a date looks like 2026-03-01",
-                )
-            }),
-    }
-}
-
 /// Records or clears the date of one founding step.
 #[utoipa::path(put, path = "/api/v1/orgs/{id}/checklist/{step}", tag = "orgs", request_body = StepUpdate,
     responses((status = 204), (status = 422, body = Problem), (status = 404, body = Problem)))]
@@ -384,7 +357,7 @@ pub async fn set_step(
     ApiJson(b): ApiJson<StepUpdate>,
 ) -> ApiResult<StatusCode> {
     let step = parse_step(&step)?;
-    let date = parse_date("done_on", b.done_on.as_deref())?;
+    let date = nuanxin_domain::time::parse_date("done_on", b.done_on.as_deref())?;
     orgs::set_checklist_step(&state.db, &user.session.actor, id, step, date).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use crate::auth::{PageUser, PostForm};
 use crate::error::ApiError;
 use crate::i18n::Tr;
-use crate::orgs::api::{parse_date, parse_status};
 use crate::pages::{
     form_errors, id_or_404, pager, parse_id, render, see_other, Here, Layout, OrPage, PageError,
     PageResult,
@@ -566,7 +565,7 @@ async fn set_status(
     form: PostForm,
 ) -> PageResult {
     let id = id_or_404(&id, t, &form.user, &here)?;
-    let result = match parse_status(form.get("status")) {
+    let result = match OrgStatus::parse(form.get("status")) {
         Ok(s) => orgs::set_status(&state.db, &form.user.session.actor, id, s)
             .await
             .map(|_| ()),
@@ -591,7 +590,10 @@ async fn checklist(
     let mut errors = ValidationErrors::new();
     let mut dates = Vec::new();
     for step in FoundingStep::ALL {
-        if let Some(d) = errors.check(parse_date(step.code(), form.opt(step.code()))) {
+        if let Some(d) = errors.check(nuanxin_domain::time::parse_date(
+            step.code(),
+            form.opt(step.code()),
+        )) {
             if d.is_some_and(|d| d > nuanxin_domain::time::today_china()) {
                 errors.push(FieldError::new(
                     step.code(),

@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, Uri};
 
-use crate::auth::urlencode;
+use crate::http::urlencode;
 
 /// The address that shows the page a request answered, for the language
 /// switch to reload it in the other language.

@@ -14,8 +14,9 @@ use nuanxin_domain::account::Permission;
 use nuanxin_domain::FieldError;
 use serde::Deserialize;
 
-use crate::auth::{set_cookie, urlencode, PageUser};
+use crate::auth::PageUser;
 use crate::error::ApiError;
+use crate::http::{set_cookie, urlencode};
 use crate::i18n::{Tr, LANG_COOKIE};
 use crate::AppState;
 

@@ -13,8 +13,9 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::orgs;
 use nuanxin_store::roster::{self, ImportMode, Phase, RosterFile, RosterRequest};
 
-use crate::auth::{same_secret, PageUser, CSRF_FIELD};
+use crate::auth::{PageUser, CSRF_FIELD};
 use crate::error::ApiError;
+use crate::http::same_secret;
 use crate::i18n::Tr;
 use crate::pages::{id_or_404, render, see_other, Here, Layout, OrPage, PageError, PageResult};
 use crate::roster::jobs::{Outcome, RosterJob};

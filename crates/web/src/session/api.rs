@@ -10,8 +10,9 @@ use nuanxin_store::sessions;
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiJson;
-use crate::auth::{set_cookie, ApiUser, ClientIp, SESSION_COOKIE};
+use crate::auth::{ApiUser, ClientIp, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult};
+use crate::http::set_cookie;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {

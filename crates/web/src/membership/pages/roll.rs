@@ -13,8 +13,9 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::{self, Find, Member, MemberFilter};
 use serde::Deserialize;
 
-use crate::auth::{urlencode, PageUser, PostForm};
+use crate::auth::{PageUser, PostForm};
 use crate::error::ApiError;
+use crate::http::urlencode;
 use crate::i18n::Tr;
 use crate::membership::search;
 use crate::pages::{pager, render, Here, Layout, OrPage, PageError, PageResult};

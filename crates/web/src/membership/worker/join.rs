@@ -15,8 +15,8 @@ use nuanxin_domain::ValidationErrors;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::{routing, sessions, StoreError};
 
-use crate::auth::{cookie, same_secret, set_cookie};
 use crate::error::{ApiError, ProblemMessage};
+use crate::http::{cookie, same_secret, set_cookie};
 use crate::i18n::Tr;
 use crate::pages::{render, Here};
 use crate::rate::Submission;

@@ -16,8 +16,9 @@ use nuanxin_store::membership;
 use nuanxin_store::StoreError;
 use sha2::{Digest, Sha256};
 
-use crate::auth::{cookie, same_secret, ClientIp};
+use crate::auth::ClientIp;
 use crate::error::ApiError;
+use crate::http::{cookie, same_secret};
 use crate::i18n::Tr;
 use crate::membership::worker::join::{
     as_worker_page, form_token, message, no_application, set_form_token, Worker, JOIN_CSRF_COOKIE,
