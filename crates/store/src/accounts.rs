@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Event};
-use crate::error::unique_as_conflict;
+use crate::error::{unique_as_conflict, ACCOUNTS_USERNAME};
 use crate::query::contains_pattern;
 use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
 
@@ -164,12 +164,10 @@ pub async fn list(db: &Db, scope: &Scope, f: &AccountFilter) -> StoreResult<(Vec
         w.push(" AND a.org_id = ").push_bind(org);
     }
     let mut count = Query::new("SELECT COUNT(*) FROM accounts a JOIN orgs o ON o.id = a.org_id");
-    count.push(w.sql());
-    count.args = w.args.clone();
+    count.append(&w);
     let total: i64 = db.scalar(&count).await?;
     let mut q = Query::new(SELECT_ACCOUNT);
-    q.push(w.sql());
-    q.args = w.args;
+    q.append(&w);
     q.push(" ORDER BY a.username, a.id LIMIT ")
         .push_bind(f.limit.clamp(1, 1000))
         .push(" OFFSET ")
@@ -293,7 +291,7 @@ pub async fn create(
             .bind(now),
         )
         .await
-        .map_err(|e| unique_as_conflict(e, FieldError::new("username", "username.taken", "该用户名已被使用", "this username is taken")))?;
+        .map_err(|e| unique_as_conflict(e, ACCOUNTS_USERNAME, FieldError::new("username", "username.taken", "该用户名已被使用", "this username is taken")))?;
     let account = get_in_tx(&mut tx, &actor.scope, id).await?;
     audit::append(
         &mut tx,

@@ -197,15 +197,13 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter) -> StoreResult<(Vec<A
         where_.push(" AND at < ").push_bind(t);
     }
     let mut count = Query::new("SELECT COUNT(*) FROM audit_log");
-    count.text.push_str(&where_.text);
-    count.args = where_.args.clone();
+    count.append(&where_);
     let total: i64 = db.scalar(&count).await?;
 
     let mut q = Query::new(
         "SELECT id, at, actor_id, actor_name, action, entity, entity_id, org_path, before_json, after_json, ip FROM audit_log",
     );
-    q.text.push_str(&where_.text);
-    q.args = where_.args;
+    q.append(&where_);
     q.push(" ORDER BY id DESC LIMIT ")
         .push_bind(f.limit.clamp(1, 10_000));
     q.push(" OFFSET ").push_bind(f.offset.max(0));

@@ -267,6 +267,7 @@ impl Db {
     }
 
     pub async fn fetch_all<T: Record>(&self, q: &Query) -> StoreResult<Vec<T>> {
+        q.debug_check();
         Ok(match &self.pools {
             Pools::Sqlite { reader, .. } => {
                 let text = q.sqlite_text();
@@ -283,6 +284,7 @@ impl Db {
     }
 
     pub async fn fetch_optional<T: Record>(&self, q: &Query) -> StoreResult<Option<T>> {
+        q.debug_check();
         Ok(match &self.pools {
             Pools::Sqlite { reader, .. } => {
                 let text = q.sqlite_text();
@@ -299,6 +301,7 @@ impl Db {
     }
 
     pub async fn scalar<T: Scalar>(&self, q: &Query) -> StoreResult<T> {
+        q.debug_check();
         Ok(match &self.pools {
             Pools::Sqlite { reader, .. } => {
                 let text = q.sqlite_text();
@@ -339,6 +342,7 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, q: &Query) -> StoreResult<u64> {
+        q.debug_check();
         Ok(match self {
             Tx::Sqlite(t) => {
                 let text = q.sqlite_text();
@@ -355,6 +359,7 @@ impl Tx {
     }
 
     pub async fn fetch_all<T: Record>(&mut self, q: &Query) -> StoreResult<Vec<T>> {
+        q.debug_check();
         Ok(match self {
             Tx::Sqlite(t) => {
                 let text = q.sqlite_text();
@@ -371,6 +376,7 @@ impl Tx {
     }
 
     pub async fn fetch_optional<T: Record>(&mut self, q: &Query) -> StoreResult<Option<T>> {
+        q.debug_check();
         Ok(match self {
             Tx::Sqlite(t) => {
                 let text = q.sqlite_text();
@@ -387,6 +393,7 @@ impl Tx {
     }
 
     pub async fn scalar<T: Scalar>(&mut self, q: &Query) -> StoreResult<T> {
+        q.debug_check();
         Ok(match self {
             Tx::Sqlite(t) => {
                 let text = q.sqlite_text();

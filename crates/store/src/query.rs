@@ -90,6 +90,28 @@ impl Query {
         &self.text
     }
 
+    /// Appends another query's text and arguments, renumbering its `$n` to
+    /// follow this one's: a `WHERE` fragment built once can end both a
+    /// count and a select.
+    pub fn append(&mut self, other: &Query) -> &mut Self {
+        let offset = self.args.len();
+        self.text.push_str(&renumber(&other.text, offset));
+        self.args.extend(other.args.iter().cloned());
+        self
+    }
+
+    /// Panics in debug builds when the text's highest `$n` is not the
+    /// number of bound arguments: a fragment joined without [`Query::append`]
+    /// would otherwise bind the wrong values, or fail only on one backend.
+    pub(crate) fn debug_check(&self) {
+        debug_assert_eq!(
+            highest_placeholder(&self.text),
+            self.args.len(),
+            "placeholders and arguments differ in: {}",
+            self.text
+        );
+    }
+
     /// The text as SQLite should get it. SQLite looks up a numbered
     /// parameter's name by walking a list of all of them, and sqlx asks for
     /// every parameter's name, so a statement with thousands of `$n` (a
@@ -103,6 +125,57 @@ impl Query {
         }
         positional(&self.text, self.args.len()).map_or(self.text.as_str().into(), Into::into)
     }
+}
+
+/// `text` with every `$n` outside quoted literals raised by `offset`.
+fn renumber(text: &str, offset: usize) -> String {
+    if offset == 0 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '$' || quoted {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            digits.push(*d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
+}
+
+/// The highest `$n` outside quoted literals, or 0.
+fn highest_placeholder(text: &str) -> usize {
+    let mut highest = 0;
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '$' || quoted {
+            continue;
+        }
+        let mut n = 0usize;
+        while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+            n = n * 10 + d as usize;
+            chars.next();
+        }
+        highest = highest.max(n);
+    }
+    highest
 }
 
 /// `text` with `$1…$n` turned into `?`, when each appears once and in order
@@ -199,5 +272,36 @@ mod tests {
     fn small_queries_keep_their_text() {
         let q = Query::new("SELECT $1").bind(1i64);
         assert_eq!(q.sqlite_text(), "SELECT $1");
+    }
+
+    #[test]
+    fn an_appended_fragment_is_renumbered() {
+        let mut w = Query::new(" WHERE a = ");
+        w.push_bind(1i64)
+            .push(" AND b <> '$1' AND c = ")
+            .push_bind("x");
+        let mut q = Query::new("SELECT * FROM t JOIN u ON u.k = $1");
+        q.args.push(Arg::from(7i64));
+        q.append(&w).push(" LIMIT ").push_bind(5i64);
+        assert_eq!(
+            q.sql(),
+            "SELECT * FROM t JOIN u ON u.k = $1 WHERE a = $2 AND b <> '$1' AND c = $3 LIMIT $4"
+        );
+        assert_eq!(q.args.len(), 4);
+        q.debug_check();
+    }
+
+    #[test]
+    #[should_panic(expected = "placeholders and arguments differ")]
+    #[cfg(debug_assertions)]
+    fn a_fragment_joined_by_hand_is_caught() {
+        let mut w = Query::new(" WHERE a = ");
+        w.push_bind(1i64);
+        let mut q = Query::new("SELECT $1");
+        q.args.push(Arg::from(7i64));
+        // The fragment's text and values, but its `$1` not renumbered.
+        q.push(w.sql());
+        q.args.extend(w.args.iter().cloned());
+        q.debug_check();
     }
 }

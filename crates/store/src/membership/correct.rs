@@ -9,7 +9,7 @@ pub use nuanxin_domain::membership::Correction;
 use nuanxin_domain::FieldError;
 use serde_json::{json, Map, Value};
 
-use super::{get_in_tx, is_unique_violation, record_event, Member, ID_KEY, PHONE_KEY};
+use super::{get_in_tx, is_person_clash, record_event, Member, ID_KEY, PHONE_KEY};
 use crate::audit::{self, Event};
 use crate::sensitive::Sealer;
 use crate::{Actor, Db, Query, StoreError, StoreResult, Tx};
@@ -141,7 +141,7 @@ pub(super) async fn correct_in_tx(
     set.push(" WHERE id = ").push_bind(id);
     match tx.execute(&set).await {
         Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return Err(person_exists().into()),
+        Err(e) if is_person_clash(&e) => return Err(person_exists().into()),
         Err(e) => return Err(e),
     }
     let reason = format!("更正{}：{}", labels.join("、"), c.reason);

@@ -240,7 +240,7 @@ async fn apply_prepared(db: &Db, p: &Prepared) -> StoreResult<Applied> {
             tx.commit().await?;
             Ok(a)
         }
-        Err(e) if is_unique_violation(&e) => {
+        Err(e) if is_person_clash(&e) => {
             // Another submission of the same person won the race.
             drop(tx);
             open_record(db, &p.person_key).await?.ok_or_else(|| {
@@ -251,8 +251,9 @@ async fn apply_prepared(db: &Db, p: &Prepared) -> StoreResult<Applied> {
     }
 }
 
-fn is_unique_violation(e: &StoreError) -> bool {
-    matches!(e, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation())
+/// Another open record of the same person: the one-person index.
+fn is_person_clash(e: &StoreError) -> bool {
+    crate::error::violates(e, crate::error::MEMBERS_PERSON)
 }
 
 /// One application inside a transaction the caller owns.
@@ -417,7 +418,7 @@ async fn file_batch(db: &Db, batch: &[Job]) -> Vec<StoreResult<Applied>> {
                     .execute(&Query::new("RELEASE SAVEPOINT application"))
                     .await;
                 match (undone, released) {
-                    (Ok(_), Ok(_)) if is_unique_violation(&e) => {
+                    (Ok(_), Ok(_)) if is_person_clash(&e) => {
                         open_record_in_tx(&mut tx, &p.person_key)
                             .await
                             .and_then(|o| {
@@ -784,12 +785,10 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> StoreResult<(Vec<
             .push(")");
     }
     let mut count = Query::new("SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id");
-    count.push(w.sql());
-    count.args = w.args.clone();
+    count.append(&w);
     let total: i64 = db.scalar(&count).await?;
     let mut q = Query::new(SELECT_MEMBER);
-    q.push(w.sql());
-    q.args = w.args;
+    q.append(&w);
     q.push(" ORDER BY m.id DESC LIMIT ")
         .push_bind(f.limit.clamp(1, 1000))
         .push(" OFFSET ")

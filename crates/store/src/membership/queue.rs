@@ -44,8 +44,7 @@ pub async fn queue(
     sub.push_filter(&mut w, "o.path");
     let count = |extra: &str| {
         let mut q = Query::new("SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id");
-        q.push(w.sql());
-        q.args = w.args.clone();
+        q.append(&w);
         q.push(extra);
         q
     };
@@ -54,8 +53,7 @@ pub async fn queue(
     overdue.push_bind(now);
     let overdue: i64 = db.scalar(&overdue).await?;
     let mut q = Query::new(SELECT_MEMBER);
-    q.push(w.sql());
-    q.args = w.args.clone();
+    q.append(&w);
     q.push(" ORDER BY m.due_at, m.id LIMIT ")
         .push_bind(limit.clamp(1, 500))
         .push(" OFFSET ")

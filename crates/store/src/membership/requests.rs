@@ -132,8 +132,7 @@ pub async fn open(
     let count = |extra: &str| {
         let mut q =
             Query::new("SELECT COUNT(*) FROM member_requests r JOIN orgs o ON o.id = r.org_id");
-        q.push(w.sql());
-        q.args = w.args.clone();
+        q.append(&w);
         q.push(extra);
         q
     };
@@ -142,8 +141,7 @@ pub async fn open(
     late.push_bind(Utc::now());
     let overdue: i64 = db.scalar(&late).await?;
     let mut q = Query::new(SELECT);
-    q.push(w.sql());
-    q.args = w.args.clone();
+    q.append(&w);
     q.push(" ORDER BY r.due_at, r.id LIMIT ")
         .push_bind(limit.clamp(1, 500));
     Ok((rows(db.fetch_all(&q).await?)?, total, overdue))

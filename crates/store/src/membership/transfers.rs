@@ -129,7 +129,7 @@ pub async fn request(
         .await
         .map_err(|e| {
             let open = FieldError::new("member_no", "transfer.already_open", "该会员已有待处理的转接申请", "this member already has an open transfer");
-            crate::error::unique_as_conflict(e, open)
+            crate::error::unique_as_conflict(e, crate::error::TRANSFERS_OPEN, open)
         })?;
     tx.execute(
         &Query::new("UPDATE members SET status = 'transferring', updated_at = $1 WHERE id = $2")

@@ -323,6 +323,7 @@ pub async fn file_request(
         .map_err(|e| {
             crate::error::unique_as_conflict(
                 e,
+                crate::error::MEMBER_REQUESTS_OPEN,
                 FieldError::new(
                     "kind",
                     "request.already_open",

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{check_fields, get_in_tx, uscc_conflict};
 use crate::audit::{self, Event};
-use crate::error::unique_as_conflict;
+use crate::error::{unique_as_conflict, ORGS_USCC};
 use crate::{Actor, Db, Query, StoreError, StoreResult};
 
 /// Where a new organisation hangs: an existing one (in the actor's scope),
@@ -215,7 +215,7 @@ pub async fn import(
                 .bind(now),
             )
             .await
-            .map_err(|e| unique_as_conflict(e, uscc_conflict()))?;
+            .map_err(|e| unique_as_conflict(e, ORGS_USCC, uscc_conflict()))?;
         let path = format!("{parent_path}{id}/");
         tx.execute(
             &Query::new("UPDATE orgs SET path = $1 WHERE id = $2")

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Event};
-use crate::error::unique_as_conflict;
+use crate::error::{unique_as_conflict, ORGS_USCC};
 use crate::query::contains_pattern;
 use crate::scope::path_upper_bound;
 use crate::{Actor, Backend, Db, Query, Scope, StoreError, StoreResult, Tx};
@@ -246,12 +246,10 @@ pub async fn search(db: &Db, scope: &Scope, f: &OrgFilter) -> StoreResult<(Vec<O
             .push_bind(format!("{digits}%"));
     }
     let mut count = Query::new("SELECT COUNT(*) FROM orgs o");
-    count.push(w.sql());
-    count.args = w.args.clone();
+    count.append(&w);
     let total: i64 = db.scalar(&count).await?;
     let mut q = Query::new(SELECT_ORG);
-    q.push(w.sql());
-    q.args = w.args;
+    q.append(&w);
     q.push(" ORDER BY o.path LIMIT ")
         .push_bind(f.limit.clamp(1, 10_000));
     q.push(" OFFSET ").push_bind(f.offset.max(0));
@@ -477,7 +475,7 @@ pub async fn create(
             .bind(now),
         )
         .await
-        .map_err(|e| unique_as_conflict(e, uscc_conflict()))?;
+        .map_err(|e| unique_as_conflict(e, ORGS_USCC, uscc_conflict()))?;
     let path = format!("{}{id}/", parent.as_ref().map_or("/", |p| p.path.as_str()));
     tx.execute(
         &Query::new("UPDATE orgs SET path = $1 WHERE id = $2")
@@ -544,7 +542,7 @@ pub async fn update(
             .bind(id),
     )
     .await
-    .map_err(|e| unique_as_conflict(e, uscc_conflict()))?;
+    .map_err(|e| unique_as_conflict(e, ORGS_USCC, uscc_conflict()))?;
     let org = get_in_tx(&mut tx, &actor.scope, id).await?;
     // Rules name this organisation by its name, path and status.
     crate::routing::invalidate(&mut tx).await?;
