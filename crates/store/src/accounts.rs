@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::audit::{self, Event};
 use crate::error::{unique_as_conflict, ACCOUNTS_USERNAME};
 use crate::query::contains_pattern;
-use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
+use crate::{Actor, Db, Query, Run, Scope, StoreError, StoreResult, Tx};
 
 /// Failed logins before an account name is locked.
 pub const MAX_FAILURES: i64 = 5;
@@ -131,13 +131,9 @@ fn by_id(scope: &Scope, id: i64) -> Query {
     q
 }
 
-pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Account> {
-    let row: Option<AccountRow> = db.fetch_optional(&by_id(scope, id)).await?;
-    row.ok_or(StoreError::NotFound)?.try_into()
-}
-
-async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Account> {
-    let row: Option<AccountRow> = tx.fetch_optional(&by_id(scope, id)).await?;
+/// One account in scope, on the pools or inside a transaction.
+pub async fn get(mut on: impl Run, scope: &Scope, id: i64) -> StoreResult<Account> {
+    let row: Option<AccountRow> = on.fetch_optional(&by_id(scope, id)).await?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -292,7 +288,7 @@ pub async fn create(
         )
         .await
         .map_err(|e| unique_as_conflict(e, ACCOUNTS_USERNAME, FieldError::new("username", "username.taken", "该用户名已被使用", "this username is taken")))?;
-    let account = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let account = get(&mut tx, &actor.scope, id).await?;
     audit::append(
         &mut tx,
         actor,
@@ -333,7 +329,7 @@ pub async fn update(
     ));
     let role = errors.check(parse_role(&input.role));
     let mut tx = db.begin().await?;
-    let before = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let before = get(&mut tx, &actor.scope, id).await?;
     if let Some(r) = role {
         if (!actor.role.may_grant(r) || !actor.role.may_grant(before.role)) && r != before.role {
             errors.push(FieldError::new(
@@ -359,7 +355,7 @@ pub async fn update(
         // A changed scope or role takes effect at once.
         end_sessions(&mut tx, id).await?;
     }
-    let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let after = get(&mut tx, &actor.scope, id).await?;
     record(&mut tx, actor, "account.update", &before, &after).await?;
     tx.commit().await?;
     db.caches().forget();
@@ -375,7 +371,7 @@ async fn end_sessions(tx: &mut Tx, account_id: i64) -> StoreResult<u64> {
 pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> StoreResult<Account> {
     actor.require(Permission::ManageAccounts)?;
     let mut tx = db.begin().await?;
-    let before = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let before = get(&mut tx, &actor.scope, id).await?;
     if Some(id) == actor.account_id && disabled {
         return Err(FieldError::new(
             "disabled",
@@ -398,7 +394,7 @@ pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> St
     if disabled {
         end_sessions(&mut tx, id).await?;
     }
-    let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let after = get(&mut tx, &actor.scope, id).await?;
     let action = if disabled {
         "account.disable"
     } else {
@@ -426,7 +422,7 @@ pub async fn set_password(
     policy.check(password)?;
     let hash = hash_password(password).await?;
     let mut tx = db.begin().await?;
-    let account = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let account = get(&mut tx, &actor.scope, id).await?;
     if Some(id) != actor.account_id && !actor.role.may_grant(account.role) {
         return Err(StoreError::Forbidden);
     }
@@ -501,7 +497,7 @@ pub async fn change_own_password(
     e.into_result()?;
     let hash = hash_password(new).await?;
     let mut tx = db.begin().await?;
-    let account = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let account = get(&mut tx, &actor.scope, id).await?;
     store_password(&mut tx, actor, &account, hash, false, Some(session_token)).await?;
     tx.commit().await?;
     db.caches().forget();
@@ -687,7 +683,7 @@ pub async fn authenticate(
             },
         )
         .await?;
-        let account = get_in_tx(&mut tx, &Scope::everything(), id).await?;
+        let account = get(&mut tx, &Scope::everything(), id).await?;
         tx.commit().await?;
         return Ok(Ok(account));
     }

@@ -326,6 +326,49 @@ impl Db {
     }
 }
 
+/// Where a query runs: on the pools (`&Db`) or inside a transaction
+/// (`&mut Tx`). A store function that reads one record takes `impl Run`,
+/// so the same function serves a plain read and a check inside a write,
+/// instead of a `get` and a `get_in_tx` that could drift apart.
+pub trait Run: Send {
+    fn fetch_all<T: Record>(
+        &mut self,
+        q: &Query,
+    ) -> impl std::future::Future<Output = StoreResult<Vec<T>>> + Send;
+    fn fetch_optional<T: Record>(
+        &mut self,
+        q: &Query,
+    ) -> impl std::future::Future<Output = StoreResult<Option<T>>> + Send;
+    fn scalar<T: Scalar>(
+        &mut self,
+        q: &Query,
+    ) -> impl std::future::Future<Output = StoreResult<T>> + Send;
+}
+
+impl Run for &Db {
+    async fn fetch_all<T: Record>(&mut self, q: &Query) -> StoreResult<Vec<T>> {
+        Db::fetch_all(self, q).await
+    }
+    async fn fetch_optional<T: Record>(&mut self, q: &Query) -> StoreResult<Option<T>> {
+        Db::fetch_optional(self, q).await
+    }
+    async fn scalar<T: Scalar>(&mut self, q: &Query) -> StoreResult<T> {
+        Db::scalar(self, q).await
+    }
+}
+
+impl Run for &mut Tx {
+    async fn fetch_all<T: Record>(&mut self, q: &Query) -> StoreResult<Vec<T>> {
+        Tx::fetch_all(self, q).await
+    }
+    async fn fetch_optional<T: Record>(&mut self, q: &Query) -> StoreResult<Option<T>> {
+        Tx::fetch_optional(self, q).await
+    }
+    async fn scalar<T: Scalar>(&mut self, q: &Query) -> StoreResult<T> {
+        Tx::scalar(self, q).await
+    }
+}
+
 /// A write transaction. Dropping it without [`Tx::commit`] rolls it back, so
 /// an early `?` return never leaves half a change behind.
 pub enum Tx {

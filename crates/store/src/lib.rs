@@ -26,7 +26,7 @@ mod switch_off;
 pub mod testing;
 
 pub use caches::RECHECK_AFTER;
-pub use db::{Backend, Db, DbOptions, Tx};
+pub use db::{Backend, Db, DbOptions, Run, Tx};
 pub use error::{StoreError, StoreResult};
 pub use query::{Arg, Query};
 pub use scope::{Actor, Scope};

@@ -9,7 +9,7 @@ pub use nuanxin_domain::membership::Correction;
 use nuanxin_domain::FieldError;
 use serde_json::{json, Map, Value};
 
-use super::{get_in_tx, is_person_clash, record_event, Member, ID_KEY, PHONE_KEY};
+use super::{get, is_person_clash, record_event, Member, ID_KEY, PHONE_KEY};
 use crate::audit::{self, Event};
 use crate::sensitive::Sealer;
 use crate::{Actor, Db, Query, StoreError, StoreResult, Tx};
@@ -40,7 +40,7 @@ pub(super) async fn correct_in_tx(
     id: i64,
     c: &Correction,
 ) -> StoreResult<Member> {
-    let before = get_in_tx(tx, &actor.scope, id).await?;
+    let before = get(&mut *tx, &actor.scope, id).await?;
     // Sealed values differ each time they are sealed and masks hide the
     // middle digits, so a retyped ID number or phone is compared by its
     // blind index: only a different one is a change.
@@ -170,7 +170,7 @@ pub(super) async fn correct_in_tx(
         },
     )
     .await?;
-    get_in_tx(tx, &actor.scope, id).await
+    get(&mut *tx, &actor.scope, id).await
 }
 
 fn person_exists() -> FieldError {

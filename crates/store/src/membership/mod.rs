@@ -31,7 +31,7 @@ use crate::audit::{self, Event};
 use crate::routing::Route;
 use crate::sensitive::Sealer;
 use crate::sessions::record_token;
-use crate::{Actor, Db, Query, Scope, StoreError, StoreResult, Tx};
+use crate::{Actor, Db, Query, Run, Scope, StoreError, StoreResult, Tx};
 
 /// Blind-index domains, so an ID number and a phone never collide.
 const ID_KEY: &str = "id_number";
@@ -128,13 +128,9 @@ fn by_id(scope: &Scope, id: i64) -> Query {
     q
 }
 
-pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Member> {
-    let row: Option<MemberRow> = db.fetch_optional(&by_id(scope, id)).await?;
-    row.ok_or(StoreError::NotFound)?.try_into()
-}
-
-async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Member> {
-    let row: Option<MemberRow> = tx.fetch_optional(&by_id(scope, id)).await?;
+/// One member in scope, on the pools or inside a transaction.
+pub async fn get(mut on: impl Run, scope: &Scope, id: i64) -> StoreResult<Member> {
+    let row: Option<MemberRow> = on.fetch_optional(&by_id(scope, id)).await?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -259,7 +255,7 @@ fn is_person_clash(e: &StoreError) -> bool {
 /// One application inside a transaction the caller owns.
 async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResult<Applied> {
     let org_id = p.route.org_id;
-    if let Some(existing) = open_record_in_tx(tx, &p.person_key).await? {
+    if let Some(existing) = open_record(&mut *tx, &p.person_key).await? {
         return Ok(existing);
     }
     let org: Option<(String, String)> = tx
@@ -278,7 +274,7 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
             .into())
         }
     }
-    let settings = settings_in_tx(tx, org_id).await?;
+    let settings = stored_settings(&mut *tx, org_id).await?;
     let member_id: i64 = tx
         .scalar(
             &Query::new(
@@ -419,15 +415,13 @@ async fn file_batch(db: &Db, batch: &[Job]) -> Vec<StoreResult<Applied>> {
                     .await;
                 match (undone, released) {
                     (Ok(_), Ok(_)) if is_person_clash(&e) => {
-                        open_record_in_tx(&mut tx, &p.person_key)
-                            .await
-                            .and_then(|o| {
-                                o.ok_or_else(|| {
-                                    StoreError::Internal(
-                                        "unique violation without an open record".into(),
-                                    )
-                                })
+                        open_record(&mut tx, &p.person_key).await.and_then(|o| {
+                            o.ok_or_else(|| {
+                                StoreError::Internal(
+                                    "unique violation without an open record".into(),
+                                )
                             })
+                        })
                     }
                     (Ok(_), Ok(_)) => Err(e),
                     (Err(x), _) | (_, Err(x)) => return fail_all(x.to_string()),
@@ -458,15 +452,9 @@ fn existing(row: Option<(i64, i64, String)>) -> Option<Applied> {
     })
 }
 
-async fn open_record_in_tx(tx: &mut Tx, person_key: &str) -> StoreResult<Option<Applied>> {
+async fn open_record(mut on: impl Run, person_key: &str) -> StoreResult<Option<Applied>> {
     Ok(existing(
-        tx.fetch_optional(&open_record_query(person_key)).await?,
-    ))
-}
-
-async fn open_record(db: &Db, person_key: &str) -> StoreResult<Option<Applied>> {
-    Ok(existing(
-        db.fetch_optional(&open_record_query(person_key)).await?,
+        on.fetch_optional(&open_record_query(person_key)).await?,
     ))
 }
 
@@ -546,7 +534,7 @@ async fn decide_in_tx(
     next: MembershipStatus,
     reason: Option<&str>,
 ) -> StoreResult<Member> {
-    let before = get_in_tx(tx, &actor.scope, id).await?;
+    let before = get(&mut *tx, &actor.scope, id).await?;
     before.status.transition(next)?;
     let now = Utc::now();
     let member_no = if next == MembershipStatus::Active && before.member_no.is_none() {
@@ -591,7 +579,7 @@ async fn decide_in_tx(
         reason,
     )
     .await?;
-    let after = get_in_tx(tx, &actor.scope, id).await?;
+    let after = get(&mut *tx, &actor.scope, id).await?;
     let snap = |m: &Member| json!({ "status": m.status.code(), "member_no": m.member_no, "org_id": m.org_id, "reason": m.reject_reason });
     audit::append(
         tx,
@@ -708,7 +696,7 @@ pub async fn reveal(
 ) -> StoreResult<(String, String)> {
     actor.require(Permission::RevealSensitive)?;
     let mut tx = db.begin().await?;
-    let m = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let m = get(&mut tx, &actor.scope, id).await?;
     let (id_sealed, phone_sealed): (String, String) = tx
         .fetch_optional(
             &Query::new("SELECT id_number_sealed, phone_sealed FROM members WHERE id = $1")
@@ -820,8 +808,9 @@ impl Default for UnionSettings {
     }
 }
 
-async fn settings_in_tx(tx: &mut Tx, org_id: i64) -> StoreResult<UnionSettings> {
-    let row: Option<(bool, i64)> = tx
+/// A union's settings as stored, on the pools or inside a transaction.
+async fn stored_settings(mut on: impl Run, org_id: i64) -> StoreResult<UnionSettings> {
+    let row: Option<(bool, i64)> = on
         .fetch_optional(&Query::new("SELECT auto_approve, CAST(review_days AS BIGINT) FROM union_settings WHERE org_id = $1").bind(org_id))
         .await?;
     Ok(
@@ -836,17 +825,7 @@ async fn settings_in_tx(tx: &mut Tx, org_id: i64) -> StoreResult<UnionSettings> 
 
 pub async fn settings(db: &Db, scope: &Scope, org_id: i64) -> StoreResult<UnionSettings> {
     crate::orgs::get(db, scope, org_id).await?;
-    let row: Option<(bool, i64)> = db
-        .fetch_optional(&Query::new("SELECT auto_approve, CAST(review_days AS BIGINT) FROM union_settings WHERE org_id = $1").bind(org_id))
-        .await?;
-    Ok(
-        row.map_or_else(UnionSettings::default, |(auto_approve, review_days)| {
-            UnionSettings {
-                auto_approve,
-                review_days,
-            }
-        }),
-    )
+    stored_settings(db, org_id).await
 }
 
 pub async fn set_settings(
@@ -867,7 +846,7 @@ pub async fn set_settings(
     }
     let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let mut tx = db.begin().await?;
-    let before = settings_in_tx(&mut tx, org_id).await?;
+    let before = stored_settings(&mut tx, org_id).await?;
     tx.execute(
         &Query::new(
             "INSERT INTO union_settings (org_id, auto_approve, review_days) VALUES ($1, $2, $3)

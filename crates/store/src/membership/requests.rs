@@ -231,7 +231,7 @@ async fn carry_out(
     sealer: &Sealer,
     r: &MemberRequest,
 ) -> StoreResult<()> {
-    let member = super::get_in_tx(tx, &actor.scope, r.member_id).await?;
+    let member = super::get(&mut *tx, &actor.scope, r.member_id).await?;
     match r.kind {
         RequestKind::Correct => Ok(()),
         RequestKind::Phone => {

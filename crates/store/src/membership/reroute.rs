@@ -8,7 +8,7 @@ use nuanxin_domain::membership::MembershipStatus;
 use nuanxin_domain::{text, FieldError};
 use serde_json::json;
 
-use super::{get_in_tx, record_event, Member};
+use super::{get, record_event, Member};
 use crate::audit::{self, Event};
 use crate::{Actor, Db, Query, StoreResult};
 
@@ -30,7 +30,7 @@ pub async fn reroute(
         return Err(not_a_target().into());
     }
     let mut tx = db.begin().await?;
-    let before = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let before = get(&mut tx, &actor.scope, id).await?;
     if before.status != MembershipStatus::Applied {
         return Err(decided().into());
     }
@@ -69,7 +69,7 @@ pub async fn reroute(
         Some(&reason),
     )
     .await?;
-    let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let after = get(&mut tx, &actor.scope, id).await?;
     audit::append(
         &mut tx,
         actor,

@@ -9,7 +9,7 @@ use nuanxin_domain::region::Regions;
 use nuanxin_domain::{FieldError, ValidationErrors};
 use serde_json::json;
 
-use super::{check_fields, get_in_tx, uscc_conflict};
+use super::{check_fields, get_current, uscc_conflict};
 use crate::audit::{self, Event};
 use crate::error::{unique_as_conflict, ORGS_USCC};
 use crate::{Actor, Db, Query, StoreError, StoreResult};
@@ -94,7 +94,7 @@ pub async fn import(
             ParentRef::Existing(id) => match existing.get(&id) {
                 Some(info) => info.clone(),
                 None => {
-                    let info = match get_in_tx(&mut tx, &actor.scope, id).await {
+                    let info = match get_current(&mut tx, &actor.scope, id).await {
                         Ok(p) => Some(ParentInfo {
                             kind: p.kind,
                             closed: p.status == OrgStatus::Closed,

@@ -14,7 +14,7 @@ use crate::audit::{self, Event};
 use crate::error::{unique_as_conflict, ORGS_USCC};
 use crate::query::contains_pattern;
 use crate::scope::path_upper_bound;
-use crate::{Actor, Backend, Db, Query, Scope, StoreError, StoreResult, Tx};
+use crate::{Actor, Backend, Db, Query, Run, Scope, StoreError, StoreResult, Tx};
 
 mod contact;
 mod import;
@@ -130,13 +130,9 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Org> {
 /// One organisation inside `scope` as the database holds it now, for checks
 /// before a write (is the union open, is it still inside the owner's
 /// subtree): a change another server made a moment ago is seen.
-pub async fn get_current(db: &Db, scope: &Scope, id: i64) -> StoreResult<Org> {
-    let row: Option<OrgRow> = db.fetch_optional(&by_id_in_scope(scope, id)).await?;
-    row.ok_or(StoreError::NotFound)?.try_into()
-}
-
-async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> StoreResult<Org> {
-    let row: Option<OrgRow> = tx.fetch_optional(&by_id_in_scope(scope, id)).await?;
+/// On the pools or inside the write's own transaction.
+pub async fn get_current(mut on: impl Run, scope: &Scope, id: i64) -> StoreResult<Org> {
+    let row: Option<OrgRow> = on.fetch_optional(&by_id_in_scope(scope, id)).await?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -411,7 +407,7 @@ pub async fn create(
     );
     let mut tx = db.begin().await?;
     let parent = match input.parent_id {
-        Some(pid) => match get_in_tx(&mut tx, &actor.scope, pid).await {
+        Some(pid) => match get_current(&mut tx, &actor.scope, pid).await {
             Ok(p) => Some(p),
             Err(StoreError::NotFound) => {
                 errors.push(FieldError::new(
@@ -483,7 +479,7 @@ pub async fn create(
             .bind(id),
     )
     .await?;
-    let org = get_in_tx(&mut tx, &Scope::everything(), id).await?;
+    let org = get_current(&mut tx, &Scope::everything(), id).await?;
     record(&mut tx, actor, "org.create", None, &org).await?;
     tx.commit().await?;
     db.caches().forget();
@@ -523,7 +519,7 @@ pub async fn update(
         input.uscc.as_deref(),
     );
     let mut tx = db.begin().await?;
-    let before = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let before = get_current(&mut tx, &actor.scope, id).await?;
     errors.into_result()?;
     let f = f.expect("checked");
     let warnings = f
@@ -543,7 +539,7 @@ pub async fn update(
     )
     .await
     .map_err(|e| unique_as_conflict(e, ORGS_USCC, uscc_conflict()))?;
-    let org = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let org = get_current(&mut tx, &actor.scope, id).await?;
     // Rules name this organisation by its name, path and status.
     crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.update", Some(&before), &org).await?;
@@ -563,7 +559,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
         tx.execute(&Query::new("LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE"))
             .await?;
     }
-    let org = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let org = get_current(&mut tx, &actor.scope, id).await?;
     if org.id == actor.scope.org_id || org.parent_id.is_none() {
         return Err(FieldError::new(
             "id",
@@ -573,7 +569,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
         )
         .into());
     }
-    let parent = match get_in_tx(&mut tx, &actor.scope, new_parent_id).await {
+    let parent = match get_current(&mut tx, &actor.scope, new_parent_id).await {
         Ok(p) => p,
         Err(StoreError::NotFound) => {
             return Err(FieldError::new(
@@ -630,7 +626,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
     )
     .await?;
     // Audit rows follow their record, so the new scope sees the history.
-    let moved = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let moved = get_current(&mut tx, &actor.scope, id).await?;
     // Rules name this organisation by its name, path and status.
     crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.move", Some(&org), &moved).await?;
@@ -645,7 +641,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
 pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> StoreResult<Org> {
     actor.require(Permission::ManageOrgs)?;
     let mut tx = db.begin().await?;
-    let org = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let org = get_current(&mut tx, &actor.scope, id).await?;
     if next == OrgStatus::Closed && org.id == actor.scope.org_id {
         return Err(FieldError::new(
             "status",
@@ -701,7 +697,7 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
             .bind(id),
     )
     .await?;
-    let after = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let after = get_current(&mut tx, &actor.scope, id).await?;
     // Rules name this organisation by its name, path and status.
     crate::routing::invalidate(&mut tx).await?;
     record(&mut tx, actor, "org.status", Some(&org), &after).await?;
@@ -749,7 +745,7 @@ pub async fn set_checklist_step(
 ) -> StoreResult<()> {
     actor.require(Permission::ManageOrgs)?;
     let mut tx = db.begin().await?;
-    let org = get_in_tx(&mut tx, &actor.scope, id).await?;
+    let org = get_current(&mut tx, &actor.scope, id).await?;
     if let Some(d) = done_on {
         if d > nuanxin_domain::time::today_china() {
             return Err(FieldError::new(
