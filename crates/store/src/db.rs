@@ -99,6 +99,34 @@ macro_rules! bind_args {
     }};
 }
 
+/// Runs a query on the pool of its backend: `$make` builds it from the
+/// text (SQLite's, with anonymous parameters when it is large), `$finish`
+/// runs it; `$after` turns each backend's own result into a common one.
+macro_rules! on_pools {
+    ($db:expr, $q:expr, $make:path, $finish:ident $(, $after:ident)?) => {
+        match &$db.pools {
+            Pools::Sqlite { reader, .. } => {
+                let text = $q.sqlite_text();
+                bind_args!($make(&text), &$q.args).$finish(reader).await? $(.$after())?
+            }
+            Pools::Postgres(p) => bind_args!($make(&$q.text), &$q.args).$finish(p).await? $(.$after())?,
+        }
+    };
+}
+
+/// [`on_pools`] inside a transaction.
+macro_rules! on_tx {
+    ($tx:expr, $q:expr, $make:path, $finish:ident $(, $after:ident)?) => {
+        match $tx {
+            Tx::Sqlite(t) => {
+                let text = $q.sqlite_text();
+                bind_args!($make(&text), &$q.args).$finish(&mut **t).await? $(.$after())?
+            }
+            Tx::Postgres(t) => bind_args!($make(&$q.text), &$q.args).$finish(&mut **t).await? $(.$after())?,
+        }
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -268,53 +296,17 @@ impl Db {
 
     pub async fn fetch_all<T: Record>(&self, q: &Query) -> StoreResult<Vec<T>> {
         q.debug_check();
-        Ok(match &self.pools {
-            Pools::Sqlite { reader, .. } => {
-                let text = q.sqlite_text();
-                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
-                    .fetch_all(reader)
-                    .await?
-            }
-            Pools::Postgres(p) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
-                    .fetch_all(p)
-                    .await?
-            }
-        })
+        Ok(on_pools!(self, q, sqlx::query_as::<_, T>, fetch_all))
     }
 
     pub async fn fetch_optional<T: Record>(&self, q: &Query) -> StoreResult<Option<T>> {
         q.debug_check();
-        Ok(match &self.pools {
-            Pools::Sqlite { reader, .. } => {
-                let text = q.sqlite_text();
-                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
-                    .fetch_optional(reader)
-                    .await?
-            }
-            Pools::Postgres(p) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
-                    .fetch_optional(p)
-                    .await?
-            }
-        })
+        Ok(on_pools!(self, q, sqlx::query_as::<_, T>, fetch_optional))
     }
 
     pub async fn scalar<T: Scalar>(&self, q: &Query) -> StoreResult<T> {
         q.debug_check();
-        Ok(match &self.pools {
-            Pools::Sqlite { reader, .. } => {
-                let text = q.sqlite_text();
-                bind_args!(sqlx::query_scalar::<_, T>(&text), &q.args)
-                    .fetch_one(reader)
-                    .await?
-            }
-            Pools::Postgres(p) => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
-                    .fetch_one(p)
-                    .await?
-            }
-        })
+        Ok(on_pools!(self, q, sqlx::query_scalar::<_, T>, fetch_one))
     }
 
     /// Runs one statement outside a transaction, on the writer.
@@ -386,70 +378,22 @@ impl Tx {
 
     pub async fn execute(&mut self, q: &Query) -> StoreResult<u64> {
         q.debug_check();
-        Ok(match self {
-            Tx::Sqlite(t) => {
-                let text = q.sqlite_text();
-                bind_args!(sqlx::query(&text), &q.args)
-                    .execute(&mut **t)
-                    .await?
-                    .rows_affected()
-            }
-            Tx::Postgres(t) => bind_args!(sqlx::query(&q.text), &q.args)
-                .execute(&mut **t)
-                .await?
-                .rows_affected(),
-        })
+        Ok(on_tx!(self, q, sqlx::query, execute, rows_affected))
     }
 
     pub async fn fetch_all<T: Record>(&mut self, q: &Query) -> StoreResult<Vec<T>> {
         q.debug_check();
-        Ok(match self {
-            Tx::Sqlite(t) => {
-                let text = q.sqlite_text();
-                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
-                    .fetch_all(&mut **t)
-                    .await?
-            }
-            Tx::Postgres(t) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
-                    .fetch_all(&mut **t)
-                    .await?
-            }
-        })
+        Ok(on_tx!(self, q, sqlx::query_as::<_, T>, fetch_all))
     }
 
     pub async fn fetch_optional<T: Record>(&mut self, q: &Query) -> StoreResult<Option<T>> {
         q.debug_check();
-        Ok(match self {
-            Tx::Sqlite(t) => {
-                let text = q.sqlite_text();
-                bind_args!(sqlx::query_as::<_, T>(&text), &q.args)
-                    .fetch_optional(&mut **t)
-                    .await?
-            }
-            Tx::Postgres(t) => {
-                bind_args!(sqlx::query_as::<_, T>(&q.text), &q.args)
-                    .fetch_optional(&mut **t)
-                    .await?
-            }
-        })
+        Ok(on_tx!(self, q, sqlx::query_as::<_, T>, fetch_optional))
     }
 
     pub async fn scalar<T: Scalar>(&mut self, q: &Query) -> StoreResult<T> {
         q.debug_check();
-        Ok(match self {
-            Tx::Sqlite(t) => {
-                let text = q.sqlite_text();
-                bind_args!(sqlx::query_scalar::<_, T>(&text), &q.args)
-                    .fetch_one(&mut **t)
-                    .await?
-            }
-            Tx::Postgres(t) => {
-                bind_args!(sqlx::query_scalar::<_, T>(&q.text), &q.args)
-                    .fetch_one(&mut **t)
-                    .await?
-            }
-        })
+        Ok(on_tx!(self, q, sqlx::query_scalar::<_, T>, fetch_one))
     }
 
     pub async fn commit(self) -> StoreResult<()> {
