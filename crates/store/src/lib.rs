@@ -23,6 +23,7 @@ pub mod sensitive;
 pub mod sessions;
 mod sqlite_direct;
 mod switch_off;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use caches::RECHECK_AFTER;

@@ -224,22 +224,3 @@ pub async fn purge_expired(db: &Db, policy: &SessionPolicy) -> StoreResult<u64> 
         }
     })
 }
-
-/// Moves a session's clocks into the past: for tests of the timeouts.
-pub async fn age_for_test(
-    db: &Db,
-    token: &str,
-    created_ago: Duration,
-    seen_ago: Duration,
-) -> StoreResult<()> {
-    let now = Utc::now();
-    db.execute(
-        &Query::new("UPDATE sessions SET created_at = $1, last_seen_at = $2 WHERE id = $3")
-            .bind(now - created_ago)
-            .bind(now - seen_ago)
-            .bind(token_hash(token)),
-    )
-    .await?;
-    db.caches().forget();
-    Ok(())
-}

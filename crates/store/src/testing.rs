@@ -134,3 +134,22 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// Moves a session's clocks into the past: for tests of the timeouts.
+pub async fn age_session(
+    db: &Db,
+    token: &str,
+    created_ago: chrono::Duration,
+    seen_ago: chrono::Duration,
+) -> crate::StoreResult<()> {
+    let now = chrono::Utc::now();
+    db.execute(
+        &crate::Query::new("UPDATE sessions SET created_at = $1, last_seen_at = $2 WHERE id = $3")
+            .bind(now - created_ago)
+            .bind(now - seen_ago)
+            .bind(crate::sessions::token_hash(token)),
+    )
+    .await?;
+    db.caches().forget();
+    Ok(())
+}

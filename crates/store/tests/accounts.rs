@@ -274,9 +274,14 @@ async fn sessions_time_out_and_end_when_the_account_is_disabled() {
             .await
             .unwrap()
             .is_none());
-        sessions::age_for_test(db, &s.token, Duration::minutes(40), Duration::minutes(31))
-            .await
-            .unwrap();
+        nuanxin_store::testing::age_session(
+            db,
+            &s.token,
+            Duration::minutes(40),
+            Duration::minutes(31),
+        )
+        .await
+        .unwrap();
         assert!(
             sessions::lookup(db, &s.token, &policy, None)
                 .await
@@ -286,7 +291,7 @@ async fn sessions_time_out_and_end_when_the_account_is_disabled() {
             t.name
         );
         let s = sessions::create(db, acc.id, None, None).await.unwrap();
-        sessions::age_for_test(
+        nuanxin_store::testing::age_session(
             db,
             &s.token,
             Duration::hours(12) + Duration::minutes(1),
