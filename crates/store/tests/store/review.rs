@@ -1,10 +1,8 @@
 //! The reviewer's day in the store: the subtree queue, one decision over
 //! many applications, corrections, and members' requests.
 
-mod common;
-
+use crate::common::*;
 use chrono::{Duration, Utc};
-use common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::membership::request::{Request, RequestKind, RequestStatus};

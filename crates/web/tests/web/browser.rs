@@ -4,12 +4,10 @@
 //! test says so and passes, except in CI (`CI` set), where it fails: there the
 //! browser tests are mandatory.
 
-mod common;
-
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 struct Driver {

@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_store::membership::{self, MemberFilter};
 use nuanxin_store::Scope;
 use reqwest::multipart::{Form, Part};

@@ -1,7 +1,5 @@
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use nuanxin_domain::account::{PasswordPolicy, Role};
 use nuanxin_store::accounts::{self, Account, AccountFilter, LoginFailure, NewAccount};
 use nuanxin_store::sessions::{self, SessionPolicy};

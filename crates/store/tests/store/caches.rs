@@ -3,9 +3,7 @@
 //! scope is still checked; changes made behind its back (another server on
 //! the same database, the command line) arrive within `RECHECK_AFTER`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_domain::account::{PasswordPolicy, Role};
 use nuanxin_store::accounts::{self, NewAccount};
 use nuanxin_store::orgs::{self, OrgUpdate};

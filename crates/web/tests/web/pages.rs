@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn anonymous_visitors_are_sent_to_login() {

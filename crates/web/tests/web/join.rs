@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_store::{membership, Actor, Scope};
 
 fn id_born(date: &str) -> String {

@@ -1,10 +1,8 @@
 //! A reviewer's day in the console: the home page's queue across the
 //! subtree, decided many at a time, and one member's page.
 
-mod common;
-
+use crate::common::*;
 use chrono::{Duration, Utc};
-use common::*;
 use nuanxin_domain::membership::{ApplicationForm, MembershipStatus};
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::routing::Route;

@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::membership::{Application, ApplicationForm, MembershipStatus};

@@ -1,7 +1,5 @@
-mod common;
-
+use crate::common::*;
 use chrono::{Duration, Utc};
-use common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_store::membership::events::{self, NewEvent};
 use nuanxin_store::testing::TestDb;

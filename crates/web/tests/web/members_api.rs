@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_domain::membership::ApplicationForm;
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::routing::Route;

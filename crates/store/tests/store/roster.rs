@@ -1,8 +1,6 @@
-mod common;
-
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::membership::{MemberNo, MembershipStatus};
 use nuanxin_store::audit::{self, AuditFilter};

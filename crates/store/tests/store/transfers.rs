@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::membership::{ApplicationForm, MembershipStatus};
 use nuanxin_store::membership::transfers;

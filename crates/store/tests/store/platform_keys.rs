@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_store::platform_keys::{self, PushStart};
 use nuanxin_store::testing::TestDb;

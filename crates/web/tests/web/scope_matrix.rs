@@ -7,12 +7,10 @@
 //! not exist, nothing may answer 5xx, and the database must be unchanged
 //! afterwards. A route missing from the table fails the test.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::common::*;
 use chrono::{Duration, Utc};
-use common::*;
 use nuanxin_domain::membership::ApplicationForm;
 use nuanxin_domain::routing_rule::RuleForm;
 use nuanxin_store::membership::{self, Applied};

@@ -2,9 +2,7 @@
 //! again, asking their union for a new phone, leaving or deletion, and
 //! knowing how to reach the union.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_store::{membership, orgs, Actor};
 
 fn id_born(date: &str) -> String {

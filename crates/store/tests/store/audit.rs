@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_store::audit::{self, AuditFilter};
 use nuanxin_store::orgs::{self, OrgUpdate};
