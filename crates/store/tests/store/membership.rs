@@ -1,7 +1,7 @@
 use crate::common::*;
 use nuanxin_domain::account::Role;
 use nuanxin_domain::ids::{IdNumber, Phone};
-use nuanxin_domain::membership::{Application, ApplicationForm, MembershipStatus};
+use nuanxin_domain::membership::{Application, MembershipStatus};
 use nuanxin_store::membership::{self, Applied, Exact};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
@@ -12,27 +12,8 @@ fn sealer() -> Sealer {
     Sealer::from_key(&[9u8; 64])
 }
 
-fn id_born(date: &str, seq: &str) -> String {
-    let mut s = format!("320102{date}{seq}").into_bytes();
-    s.push(nuanxin_domain::ids::id_check_char(&s));
-    String::from_utf8(s).unwrap()
-}
-
 fn application(id_number: &str, phone: &str) -> Application {
-    let f = ApplicationForm {
-        name: "李强".into(),
-        id_number: id_number.into(),
-        phone: phone.into(),
-        occupation: "courier".into(),
-        employer: "顺捷快递".into(),
-        work_region: "320102".into(),
-        consent: true,
-    };
-    f.check(
-        &regions(),
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    )
-    .unwrap()
+    nuanxin_testkit::application("李强", id_number, phone)
 }
 
 fn to(org: &nuanxin_store::orgs::Org) -> Route {
@@ -57,7 +38,7 @@ async fn apply_approve_and_number() {
         let db = &t.db;
         let tr = tree(db).await;
         let s = sealer();
-        let idn = id_born("19900307", "123");
+        let idn = nuanxin_testkit::id_number("320102", "19900307", "123");
         let id = created(
             membership::apply(db, &s, &to(&tr.union_a), &application(&idn, "13812345678"))
                 .await
@@ -75,7 +56,10 @@ async fn apply_approve_and_number() {
                 db,
                 &s,
                 &to(&tr.union_a),
-                &application(&id_born("19920101", "456"), "13900001111"),
+                &application(
+                    &nuanxin_testkit::id_number("320102", "19920101", "456"),
+                    "13900001111",
+                ),
             )
             .await
             .unwrap(),
@@ -121,7 +105,10 @@ async fn one_person_one_membership_even_under_a_burst() {
         let db = &t.db;
         let tr = tree(db).await;
         let s = sealer();
-        let app = application(&id_born("19950505", "777"), "13700000000");
+        let app = application(
+            &nuanxin_testkit::id_number("320102", "19950505", "777"),
+            "13700000000",
+        );
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..50 {
             let (db, s, app, org) = (db.clone(), s.clone(), app.clone(), to(&tr.union_a));
@@ -153,7 +140,10 @@ async fn rejection_needs_a_reason_and_allows_a_new_application() {
         let db = &t.db;
         let tr = tree(db).await;
         let s = sealer();
-        let app = application(&id_born("19880808", "888"), "13600000000");
+        let app = application(
+            &nuanxin_testkit::id_number("320102", "19880808", "888"),
+            "13600000000",
+        );
         let id = created(
             membership::apply(db, &s, &to(&tr.union_a), &app)
                 .await
@@ -183,7 +173,10 @@ async fn rejection_needs_a_reason_and_allows_a_new_application() {
             db,
             &s,
             &to(&tr.district_a),
-            &application(&id_born("19700101", "111"), "13500000000"),
+            &application(
+                &nuanxin_testkit::id_number("320102", "19700101", "111"),
+                "13500000000",
+            ),
         )
         .await
         .unwrap_err();
@@ -200,7 +193,7 @@ async fn the_roll_is_scoped_sealed_and_revealed_only_with_the_right() {
         let db = &t.db;
         let tr = tree(db).await;
         let s = sealer();
-        let idn = id_born("19910203", "345");
+        let idn = nuanxin_testkit::id_number("320102", "19910203", "345");
         let id = created(
             membership::apply(db, &s, &to(&tr.union_a), &application(&idn, "13812349876"))
                 .await
@@ -410,7 +403,10 @@ async fn auto_approval_issues_the_card_at_once_and_overdue_applications_surface(
                 db,
                 &s,
                 &to(&tr.union_a),
-                &application(&id_born("19930303", "303"), "13800000003"),
+                &application(
+                    &nuanxin_testkit::id_number("320102", "19930303", "303"),
+                    "13800000003",
+                ),
             )
             .await
             .unwrap(),
@@ -424,7 +420,10 @@ async fn auto_approval_issues_the_card_at_once_and_overdue_applications_surface(
                 db,
                 &s,
                 &to(&tr.union_b),
-                &application(&id_born("19940404", "404"), "13800000004"),
+                &application(
+                    &nuanxin_testkit::id_number("320102", "19940404", "404"),
+                    "13800000004",
+                ),
             )
             .await
             .unwrap(),
@@ -473,9 +472,18 @@ async fn the_group_commit_queue_files_bursts_and_isolates_refusals() {
         for i in 0..65u32 {
             let (q, s) = (queue.clone(), s.clone());
             let (org, id) = match i {
-                0..=39 => (to(&tr.union_a), id_born("19900101", &format!("{i:03}"))),
-                40..=59 => (to(&tr.union_b), id_born("19800101", "999")),
-                _ => (to(&tr.district_a), id_born("19700101", &format!("{i:03}"))),
+                0..=39 => (
+                    to(&tr.union_a),
+                    nuanxin_testkit::id_number("320102", "19900101", &format!("{i:03}")),
+                ),
+                40..=59 => (
+                    to(&tr.union_b),
+                    nuanxin_testkit::id_number("320102", "19800101", "999"),
+                ),
+                _ => (
+                    to(&tr.district_a),
+                    nuanxin_testkit::id_number("320102", "19700101", &format!("{i:03}")),
+                ),
             };
             tasks.spawn(async move {
                 q.submit(membership::prepare(

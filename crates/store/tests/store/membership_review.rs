@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use nuanxin_domain::account::Role;
 use nuanxin_domain::ids::{IdNumber, Phone};
 use nuanxin_domain::membership::request::{Request, RequestKind, RequestStatus};
-use nuanxin_domain::membership::{Application, ApplicationForm, Correction, MembershipStatus};
+use nuanxin_domain::membership::{Correction, MembershipStatus};
 use nuanxin_store::membership::{self, requests, Applied, Decision, Exact};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
@@ -15,29 +15,6 @@ use nuanxin_store::{audit, Actor, Db, Query, StoreError};
 
 fn sealer() -> Sealer {
     Sealer::from_key(&[9u8; 64])
-}
-
-fn id_born(date: &str, seq: &str) -> String {
-    let mut s = format!("320102{date}{seq}").into_bytes();
-    s.push(nuanxin_domain::ids::id_check_char(&s));
-    String::from_utf8(s).unwrap()
-}
-
-fn application(name: &str, id_number: &str, phone: &str) -> Application {
-    ApplicationForm {
-        name: name.into(),
-        id_number: id_number.into(),
-        phone: phone.into(),
-        occupation: "courier".into(),
-        employer: "顺捷快递".into(),
-        work_region: "320102".into(),
-        consent: true,
-    }
-    .check(
-        &regions(),
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    )
-    .unwrap()
 }
 
 fn to(org: &nuanxin_store::orgs::Org) -> Route {
@@ -50,12 +27,12 @@ fn to(org: &nuanxin_store::orgs::Org) -> Route {
 }
 
 async fn apply(db: &Db, org: &nuanxin_store::orgs::Org, name: &str, n: u32) -> i64 {
-    let idn = id_born("19900307", &format!("{n:03}"));
+    let idn = nuanxin_testkit::id_number("320102", "19900307", &format!("{n:03}"));
     match membership::apply(
         db,
         &sealer(),
         &to(org),
-        &application(name, &idn, &format!("138000{n:05}")),
+        &nuanxin_testkit::application(name, &idn, &format!("138000{n:05}")),
     )
     .await
     .unwrap()
@@ -215,7 +192,11 @@ async fn a_correction_changes_what_was_typed_and_keeps_one_person_one_membership
         let other = apply(db, &tr.union_a, "王二", 2).await;
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         // The same middle digits hidden by the mask: compared by the blind index.
-        let new_id = IdNumber::parse_on(&id_born("19910307", "001"), today).unwrap();
+        let new_id = IdNumber::parse_on(
+            &nuanxin_testkit::id_number("320102", "19910307", "001"),
+            today,
+        )
+        .unwrap();
         let c = Correction {
             name: Some("王壹".into()),
             id_number: Some(new_id.clone()),
@@ -429,7 +410,8 @@ async fn a_members_requests_go_to_their_union_and_are_carried_out() {
             m.member_no.is_some(),
             "the number stays for the union's counts"
         );
-        let idn = IdNumber::parse(&id_born("19900307", "001")).unwrap();
+        let idn =
+            IdNumber::parse(&nuanxin_testkit::id_number("320102", "19900307", "001")).unwrap();
         let sys = Actor::system();
         assert!(
             membership::search_exact(db, &sys, &s, Exact::IdNumber(&idn), Default::default())

@@ -1,12 +1,6 @@
 use crate::common::*;
 use nuanxin_store::{membership, Actor, Scope};
 
-fn id_born(date: &str) -> String {
-    let mut s = format!("320102{date}321").into_bytes();
-    s.push(nuanxin_domain::ids::id_check_char(&s));
-    String::from_utf8(s).unwrap()
-}
-
 fn form<'a>(csrf: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("_csrf", csrf),
@@ -96,7 +90,7 @@ async fn scan_apply_follow_and_verify() {
         assert!(html.contains(r##"<a href="#phone">手机号"##), "{html}");
         assert!(html.contains(r#"name="phone" aria-invalid="true""#));
         assert!(!html.contains(r#"name="name" aria-invalid"#));
-        let young = id_born("20120101");
+        let young = nuanxin_testkit::id_number("320102", "20120101", "321");
         let r = c
             .post(app.url(&format!("/join/{token}")))
             .form(&form(&csrf, &young, "13812345678"))
@@ -106,7 +100,7 @@ async fn scan_apply_follow_and_verify() {
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("年满 16 周岁"));
         // A good application goes to the union and shows where and why.
-        let idn = id_born("19900307");
+        let idn = nuanxin_testkit::id_number("320102", "19900307", "321");
         let r = c
             .post(app.url(&format!("/join/{token}")))
             .form(&form(&csrf, &idn, "13812345678"))
@@ -206,7 +200,7 @@ async fn a_form_without_its_token_is_refused() {
     )
     .await
     .unwrap();
-    let idn = id_born("19900307");
+    let idn = nuanxin_testkit::id_number("320102", "19900307", "321");
     let r = client()
         .post(app.url(&format!("/join/{token}")))
         .form(&form("forged", &idn, "13812345678"))
@@ -234,7 +228,7 @@ async fn a_member_scanning_another_unions_code_is_offered_a_transfer() {
         .await
         .unwrap();
         let c = client();
-        let idn = id_born("19850505");
+        let idn = nuanxin_testkit::id_number("320102", "19850505", "321");
         let apply = |token: String| {
             let c = c.clone();
             let url = app.url(&format!("/join/{token}"));
@@ -344,7 +338,11 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
     let ten = format!("{}0101", chrono::Datelike::year(&chrono::Utc::now()) - 10);
     let r = c
         .post(app.url(&join_url))
-        .form(&form(&csrf, &id_born(&ten), "1234"))
+        .form(&form(
+            &csrf,
+            &nuanxin_testkit::id_number("320102", &ten, "321"),
+            "1234",
+        ))
         .send()
         .await
         .unwrap();
@@ -356,7 +354,7 @@ async fn a_worker_can_apply_and_see_the_card_in_english() {
             && !html.contains("年满 16 周岁"),
         "{html}"
     );
-    let idn = id_born("19900307");
+    let idn = nuanxin_testkit::id_number("320102", "19900307", "321");
     let r = c
         .post(app.url(&join_url))
         .form(&form(&csrf, &idn, "13812345678"))
@@ -401,7 +399,11 @@ async fn a_fault_on_the_servers_side_is_a_page_for_the_worker() {
     app.db.close().await;
     let r = c
         .post(app.url(&join_url))
-        .form(&form(&csrf, &id_born("19900307"), "13812345678"))
+        .form(&form(
+            &csrf,
+            &nuanxin_testkit::id_number("320102", "19900307", "321"),
+            "13812345678",
+        ))
         .send()
         .await
         .unwrap();

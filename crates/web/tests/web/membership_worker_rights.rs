@@ -5,12 +5,6 @@
 use crate::common::*;
 use nuanxin_store::{membership, orgs, Actor};
 
-fn id_born(date: &str) -> String {
-    let mut s = format!("320102{date}654").into_bytes();
-    s.push(nuanxin_domain::ids::id_check_char(&s));
-    String::from_utf8(s).unwrap()
-}
-
 /// Applies through union A's code as a worker's phone would; the private
 /// link it leads to.
 async fn join_a(app: &TestApp, c: &reqwest::Client, idn: &str, phone: &str) -> (u16, String) {
@@ -71,7 +65,7 @@ async fn lookup(
 async fn a_worker_finds_their_card_again_by_name_id_number_and_phone() {
     let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
     let c = client();
-    let idn = id_born("19880808");
+    let idn = nuanxin_testkit::id_number("320102", "19880808", "654");
     let (s, me) = join_a(&app, &c, &idn, "13712340001").await;
     assert_eq!(s, 303);
     let lookup_page = app.page(&c, "/card").await;
@@ -106,7 +100,7 @@ async fn a_worker_finds_their_card_again_by_name_id_number_and_phone() {
     let r = lookup(&app, &c, "孙八", &idn, "13712340001").await;
     assert_eq!(r.status(), 429, "not even the right one, for this hour");
     // Another person is not held up by it.
-    let other = id_born("19890909");
+    let other = nuanxin_testkit::id_number("320102", "19890909", "654");
     join_a(&app, &c, &other, "13712349999").await;
     assert_eq!(
         lookup(&app, &c, "孙八", &other, "13712349999")
@@ -129,7 +123,7 @@ async fn a_worker_asks_for_a_new_phone_and_the_union_answers_in_time() {
         .await
         .unwrap();
         let c = client();
-        let idn = id_born("19870707");
+        let idn = nuanxin_testkit::id_number("320102", "19870707", "654");
         let (_, me) = join_a(&app, &c, &idn, "13612340001").await;
         let page = app.page(&c, &me).await;
         assert!(
@@ -225,7 +219,7 @@ async fn a_second_application_with_another_phone_names_the_union_that_holds_it()
     .await
     .unwrap();
     let c = client();
-    let idn = id_born("19860606");
+    let idn = nuanxin_testkit::id_number("320102", "19860606", "654");
     join_a(&app, &c, &idn, "13512340001").await;
     let token = nuanxin_store::membership::join_links::link_for_org(
         &app.db,
@@ -263,7 +257,7 @@ async fn a_second_application_with_another_phone_names_the_union_that_holds_it()
 async fn a_rejected_worker_can_apply_again_and_an_ended_event_points_to_the_union() {
     let app = spawn_on(nuanxin_store::testing::TestDb::sqlite().await).await;
     let c = client();
-    let idn = id_born("19850505");
+    let idn = nuanxin_testkit::id_number("320102", "19850505", "654");
     let (_, me) = join_a(&app, &c, &idn, "13412340001").await;
     let card = membership::worker::card_by_status_token(&app.db, me.trim_start_matches("/me/"))
         .await
@@ -309,7 +303,7 @@ async fn a_rejected_worker_can_apply_again_and_an_ended_event_points_to_the_unio
     .unwrap();
     let page = app.page(&c, &format!("/join/{}", e.token)).await;
     let csrf = field_value(&page, "_csrf");
-    let other = id_born("19840404");
+    let other = nuanxin_testkit::id_number("320102", "19840404", "654");
     let r = c
         .post(app.url(&format!("/join/{}", e.token)))
         .form(&[
