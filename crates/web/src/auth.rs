@@ -182,7 +182,8 @@ impl FromRequestParts<AppState> for PageUser {
 /// The fields of a console form, after its CSRF token was checked against
 /// the session: every console form posts through this extractor.
 pub struct PostForm {
-    pub user: PageUser,
+    /// Who posted it, their words and the page it came from.
+    pub c: crate::pages::Console,
     /// In order, repeated names kept (checkbox lists).
     pub fields: Vec<(String, String)>,
 }
@@ -239,10 +240,19 @@ impl FromRequest<AppState> for PostForm {
                 return Err(page(&user, e));
             }
         };
-        let form = PostForm { user, fields };
-        if !same_secret(form.get(CSRF_FIELD), &form.user.session.csrf) {
-            return Err(page(&form.user, ApiError::csrf()));
+        if !same_secret(
+            fields
+                .iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map_or("", |(_, v)| v.as_str()),
+            &user.session.csrf,
+        ) {
+            return Err(page(&user, ApiError::csrf()));
         }
+        let form = PostForm {
+            c: crate::pages::Console { user, t, here },
+            fields,
+        };
         Ok(form)
     }
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
 use crate::pages::{
-    form_errors, id_or_404, pager, render, see_other, Here, Layout, OrPage, PageError, PageResult,
+    form_errors, pager, render, see_other, Console, Layout, OrPage, PageError, PageResult,
 };
 use crate::AppState;
 
@@ -69,11 +69,12 @@ fn roles(user: &PageUser, t: Tr) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-fn require_manage(t: Tr, user: &PageUser, here: &Here) -> Result<(), PageError> {
-    user.session
+fn require_manage(c: &Console) -> Result<(), PageError> {
+    c.user
+        .session
         .actor
         .require(Permission::ManageAccounts)
-        .or_page(|| Layout::for_user(t, user, here))
+        .or_page(|| c.layout())
 }
 
 #[derive(Template)]
@@ -99,14 +100,12 @@ struct ListQuery {
 
 async fn list_page(
     state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
+    c: &Console,
     q: ListQuery,
     errors: Vec<FieldError>,
     values: AccountForm,
 ) -> PageResult {
-    require_manage(t, user, here)?;
+    require_manage(c)?;
     let limit = 50;
     let offset = q.offset.unwrap_or(0).max(0);
     let f = AccountFilter {
@@ -115,9 +114,9 @@ async fn list_page(
         limit,
         offset,
     };
-    let (found, total) = accounts::list(&state.db, &user.session.actor.scope, &f)
+    let (found, total) = accounts::list(&state.db, &c.user.session.actor.scope, &f)
         .await
-        .or_page(|| Layout::for_user(t, user, here))?;
+        .or_page(|| c.layout())?;
     let (prev, next) = pager(
         "/console/accounts",
         &[("q", q.q.clone().unwrap_or_default())],
@@ -131,35 +130,27 @@ async fn list_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = ListPage {
-        l: Layout::for_user(t, user, here),
+        l: c.layout(),
         q: q.q.unwrap_or_default(),
-        rows: found.into_iter().map(|a| row(a, t)).collect(),
+        rows: found.into_iter().map(|a| row(a, c.t)).collect(),
         total,
         prev,
         next,
-        roles: roles(user, t),
+        roles: roles(&c.user, c.t),
         errors,
         values,
-        orgs: org_choices(state, user)
-            .await
-            .or_page(|| Layout::for_user(t, user, here))?,
+        orgs: org_choices(state, &c.user).await.or_page(|| c.layout())?,
     };
     Ok(render(status, &page))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+async fn list(State(state): State<AppState>, c: Console, Query(q): Query<ListQuery>) -> PageResult {
     let values = AccountForm {
-        org_id: user.session.actor.scope.org_id.to_string(),
+        org_id: c.user.session.actor.scope.org_id.to_string(),
         role: "viewer".into(),
         ..Default::default()
     };
-    list_page(&state, t, &user, &here, q, vec![], values).await
+    list_page(&state, &c, q, vec![], values).await
 }
 
 /// The organisations an account form offers as it is typed into (the
@@ -185,7 +176,7 @@ async fn org_field(
 ) -> Result<i64, nuanxin_store::StoreError> {
     crate::pages::pick_org(
         state,
-        &form.user.session.actor.scope,
+        &form.c.user.session.actor.scope,
         "org_id",
         "所属组织",
         raw,
@@ -194,7 +185,7 @@ async fn org_field(
     .await
 }
 
-async fn create(State(state): State<AppState>, t: Tr, here: Here, form: PostForm) -> PageResult {
+async fn create(State(state): State<AppState>, form: PostForm) -> PageResult {
     let values = AccountForm {
         username: form.get("username").into(),
         display_name: form.get("display_name").into(),
@@ -212,7 +203,7 @@ async fn create(State(state): State<AppState>, t: Tr, here: Here, form: PostForm
             };
             accounts::create(
                 &state.db,
-                &form.user.session.actor,
+                &form.c.user.session.actor,
                 &state.config.password_policy,
                 &input,
             )
@@ -223,12 +214,10 @@ async fn create(State(state): State<AppState>, t: Tr, here: Here, form: PostForm
     match result {
         Ok(a) => Ok(see_other(&format!("/console/accounts/{}", a.id))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
             list_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 ListQuery {
                     q: None,
                     offset: None,
@@ -261,23 +250,16 @@ struct Failed {
     values: Option<AccountForm>,
 }
 
-async fn account_page(
-    state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
-    id: i64,
-    failed: Failed,
-) -> PageResult {
+async fn account_page(state: &AppState, c: &Console, id: i64, failed: Failed) -> PageResult {
     let Failed {
         form,
         errors,
         values,
     } = failed;
-    require_manage(t, user, here)?;
-    let a = accounts::get(&state.db, &user.session.actor.scope, id)
+    require_manage(c)?;
+    let a = accounts::get(&state.db, &c.user.session.actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, user, here))?;
+        .or_page(|| c.layout())?;
     let values = values.unwrap_or_else(|| AccountForm {
         username: a.username.clone(),
         display_name: a.display_name.clone(),
@@ -290,38 +272,24 @@ async fn account_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = AccountPage {
-        l: Layout::for_user(t, user, here),
-        a: row(a, t),
-        roles: roles(user, t),
+        l: c.layout(),
+        a: row(a, c.t),
+        roles: roles(&c.user, c.t),
         form,
         errors,
         values,
-        orgs: org_choices(state, user)
-            .await
-            .or_page(|| Layout::for_user(t, user, here))?,
+        orgs: org_choices(state, &c.user).await.or_page(|| c.layout())?,
     };
     Ok(render(status, &page))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
-    Path(id): Path<String>,
-) -> PageResult {
-    let id = id_or_404(&id, t, &user, &here)?;
-    account_page(&state, t, &user, &here, id, Failed::default()).await
+async fn show(State(state): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let id = c.id(&id)?;
+    account_page(&state, &c, id, Failed::default()).await
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    Path(id): Path<String>,
-    form: PostForm,
-) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+async fn edit(State(state): State<AppState>, Path(id): Path<String>, form: PostForm) -> PageResult {
+    let id = form.c.id(&id)?;
     let values = AccountForm {
         username: String::new(),
         display_name: form.get("display_name").into(),
@@ -335,7 +303,7 @@ async fn edit(
                 role: values.role.clone(),
                 org_id,
             };
-            accounts::update(&state.db, &form.user.session.actor, id, &input)
+            accounts::update(&state.db, &form.c.user.session.actor, id, &input)
                 .await
                 .map(|_| ())
         }
@@ -344,12 +312,10 @@ async fn edit(
     match result {
         Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
             account_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 id,
                 Failed {
                     form: "edit",
@@ -364,15 +330,13 @@ async fn edit(
 
 async fn password(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+    let id = form.c.id(&id)?;
     match accounts::set_password(
         &state.db,
-        &form.user.session.actor,
+        &form.c.user.session.actor,
         &state.config.password_policy,
         id,
         form.get("password"),
@@ -381,12 +345,10 @@ async fn password(
     {
         Ok(()) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
             account_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 id,
                 Failed {
                     form: "password",
@@ -399,24 +361,15 @@ async fn password(
     }
 }
 
-async fn toggle(
-    state: AppState,
-    t: Tr,
-    here: Here,
-    id: String,
-    form: PostForm,
-    disabled: bool,
-) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
-    match accounts::set_disabled(&state.db, &form.user.session.actor, id, disabled).await {
+async fn toggle(state: AppState, id: String, form: PostForm, disabled: bool) -> PageResult {
+    let id = form.c.id(&id)?;
+    match accounts::set_disabled(&state.db, &form.c.user.session.actor, id, disabled).await {
         Ok(_) => Ok(see_other(&format!("/console/accounts/{id}"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
             account_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 id,
                 Failed {
                     form: "disable",
@@ -431,20 +384,16 @@ async fn toggle(
 
 async fn disable(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    toggle(state, t, here, id, form, true).await
+    toggle(state, id, form, true).await
 }
 
 async fn enable(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    toggle(state, t, here, id, form, false).await
+    toggle(state, id, form, false).await
 }

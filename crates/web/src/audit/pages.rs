@@ -10,11 +10,9 @@ use nuanxin_store::audit;
 
 use crate::audit::query::{export_bytes, filter_from, AuditQuery};
 use crate::audit::words::Described;
-use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::export::{dated_name, xlsx_response};
-use crate::i18n::Tr;
-use crate::pages::{pager, render, Here, Layout, OrPage, PageResult};
+use crate::pages::{pager, render, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -49,13 +47,12 @@ struct AuditPage {
 
 async fn list(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &here);
-    user.session
+    let layout = || c.layout();
+    c.user
+        .session
         .actor
         .require(nuanxin_domain::account::Permission::ReadAudit)
         .or_page(layout)?;
@@ -80,7 +77,7 @@ async fn list(
         .join("&");
     let (rows, total, errors) = match filter_from(&q, limit) {
         Ok(f) => {
-            let (rows, total) = audit::list(&state.db, &user.session.actor.scope, &f)
+            let (rows, total) = audit::list(&state.db, &c.user.session.actor.scope, &f)
                 .await
                 .or_page(layout)?;
             (rows, total, vec![])
@@ -88,7 +85,7 @@ async fn list(
         Err(ApiError::Client { fields, .. }) => (vec![], 0, fields),
         Err(e) => return Err(crate::pages::PageError::new(layout(), e)),
     };
-    let subjects = audit::subjects(&state.db, &user.session.actor.scope, &rows)
+    let subjects = audit::subjects(&state.db, &c.user.session.actor.scope, &rows)
         .await
         .or_page(layout)?;
     let offset = q.offset.unwrap_or(0).max(0);
@@ -104,11 +101,11 @@ async fn list(
         query,
         rows: rows
             .iter()
-            .map(|e| Described::of(e, &subjects, t.en()))
+            .map(|e| Described::of(e, &subjects, c.t.en()))
             .collect(),
         actions: crate::audit::words::ACTIONS
             .iter()
-            .map(|(code, zh, en)| (*code, if t.en() { *en } else { *zh }))
+            .map(|(code, zh, en)| (*code, if c.t.en() { *en } else { *zh }))
             .collect(),
         total,
         prev,
@@ -120,13 +117,11 @@ async fn list(
 
 async fn export(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
-    let bytes = export_bytes(&state, &user.session.actor, &q, t.en())
+    let bytes = export_bytes(&state, &c.user.session.actor, &q, c.t.en())
         .await
-        .or_page(|| Layout::for_user(t, &user, &here))?;
-    Ok(xlsx_response(bytes, &dated_name(t.s("audit.file"))))
+        .or_page(|| c.layout())?;
+    Ok(xlsx_response(bytes, &dated_name(c.t.s("audit.file"))))
 }

@@ -11,12 +11,11 @@ use nuanxin_domain::{FieldError, ValidationErrors};
 use nuanxin_store::orgs::{self, NewOrg, Org, OrgFilter, OrgUpdate, SubtreeCounts};
 use serde::Deserialize;
 
-use crate::auth::{PageUser, PostForm};
+use crate::auth::PostForm;
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::pages::{
-    form_errors, id_or_404, pager, parse_id, render, see_other, Here, Layout, OrPage, PageError,
-    PageResult,
+    form_errors, pager, parse_id, render, see_other, Console, Layout, OrPage, PageError, PageResult,
 };
 use crate::AppState;
 
@@ -136,16 +135,9 @@ struct Extras {
     warnings: Vec<String>,
 }
 
-async fn org_page(
-    state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
-    id: i64,
-    x: Extras,
-) -> PageResult {
-    let layout = || Layout::for_user(t, user, here);
-    let scope = &user.session.actor.scope;
+async fn org_page(state: &AppState, c: &Console, id: i64, x: Extras) -> PageResult {
+    let layout = || c.layout();
+    let scope = &c.user.session.actor.scope;
     let db = &state.db;
     let org = orgs::get(db, scope, id).await.or_page(layout)?;
     let crumbs: Vec<(i64, String)> = orgs::ancestors(db, scope, id)
@@ -172,14 +164,16 @@ async fn org_page(
         .or_page(layout)?;
     let checklist = orgs::checklist(db, scope, id).await.or_page(layout)?;
     let regions = state.regions();
-    let en = t.en();
-    let can_manage = user
+    let en = c.t.en();
+    let can_manage = c
+        .user
         .session
         .actor
         .role
         .can(nuanxin_domain::account::Permission::ManageOrgs)
         && org.status != OrgStatus::Closed;
-    let can_enrol = user
+    let can_enrol = c
+        .user
         .session
         .actor
         .role
@@ -214,7 +208,7 @@ async fn org_page(
         tree_root: (root.id, root.name),
         counts,
         overdue,
-        children: kids.iter().map(|o| row(o, t, state)).collect(),
+        children: kids.iter().map(|o| row(o, c.t, state)).collect(),
         prev_offset: (offset > 0).then(|| (offset - CHILDREN_PER_PAGE).max(0)),
         next_offset: (offset + CHILDREN_PER_PAGE < org.child_count)
             .then_some(offset + CHILDREN_PER_PAGE),
@@ -284,21 +278,18 @@ fn warning_for(t: Tr, warn: Option<&str>) -> Vec<String> {
 
 async fn show(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
-    let id = parse_id(&id)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, &user, &here), ApiError::not_found()))?;
+    let id = parse_id(&id).ok_or_else(|| PageError::new(c.layout(), ApiError::not_found()))?;
     let x = Extras {
         offset: q.offset.unwrap_or(0),
-        notice: notice_for(t, q.done.as_deref()),
-        warnings: warning_for(t, q.warn.as_deref()),
+        notice: notice_for(c.t, q.done.as_deref()),
+        warnings: warning_for(c.t, q.warn.as_deref()),
         ..Default::default()
     };
-    org_page(&state, t, &user, &here, id, x).await
+    org_page(&state, &c, id, x).await
 }
 
 #[derive(Template)]
@@ -311,21 +302,19 @@ struct TreeChildren {
 /// The children of one node, as an HTML fragment for the lazy tree.
 async fn tree_fragment(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &here);
+    let layout = || c.layout();
     let id = parse_id(&id).ok_or_else(|| PageError::new(layout(), ApiError::not_found()))?;
-    let scope = &user.session.actor.scope;
+    let scope = &c.user.session.actor.scope;
     let parent = orgs::get(&state.db, scope, id).await.or_page(layout)?;
     let kids = orgs::children(&state.db, scope, id, 200, 0)
         .await
         .or_page(layout)?;
     let page = TreeChildren {
         more: parent.child_count > kids.len() as i64,
-        children: kids.iter().map(|o| row(o, t, &state)).collect(),
+        children: kids.iter().map(|o| row(o, c.t, &state)).collect(),
     };
     Ok(match page.render() {
         Ok(html) => Html(html).into_response(),
@@ -359,12 +348,10 @@ struct SearchQuery {
 
 async fn search(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     Query(q): Query<SearchQuery>,
 ) -> PageResult {
-    let en = t.en();
+    let en = c.t.en();
     let limit = 50;
     let offset = q.offset.unwrap_or(0).max(0);
     let f = OrgFilter {
@@ -377,9 +364,9 @@ async fn search(
         limit,
         offset,
     };
-    let (found, total) = orgs::search(&state.db, &user.session.actor.scope, &f)
+    let (found, total) = orgs::search(&state.db, &c.user.session.actor.scope, &f)
         .await
-        .or_page(|| Layout::for_user(t, &user, &here))?;
+        .or_page(|| c.layout())?;
     let params = [
         ("q", q.q.clone().unwrap_or_default()),
         ("kind", q.kind.clone().unwrap_or_default()),
@@ -387,7 +374,7 @@ async fn search(
     ];
     let (prev, next) = pager("/console/orgs", &params, offset, limit, total);
     let page = SearchPage {
-        l: Layout::for_user(t, &user, &here),
+        l: c.layout(),
         q: q.q.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
         status: q.status.unwrap_or_default(),
@@ -399,7 +386,7 @@ async fn search(
             .iter()
             .map(|s| (s.code(), s.label(en)))
             .collect(),
-        rows: found.iter().map(|o| row(o, t, &state)).collect(),
+        rows: found.iter().map(|o| row(o, c.t, &state)).collect(),
         total,
         prev,
         next,
@@ -410,14 +397,12 @@ async fn search(
 /// Re-shows the organisation page with the form's errors, or fails.
 async fn with_errors(
     state: &AppState,
-    t: Tr,
     form: &PostForm,
-    here: &Here,
     id: i64,
     which: &'static str,
     e: nuanxin_store::StoreError,
 ) -> PageResult {
-    let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, here))?;
+    let errors = form_errors(e).or_page(|| form.c.layout())?;
     let posted = OrgForm::from_post(form);
     let mut x = Extras {
         form: which,
@@ -428,17 +413,15 @@ async fn with_errors(
         "edit" => x.edit = Some(posted),
         _ => x.values = Some(posted),
     }
-    org_page(state, t, &form.user, here, id, x).await
+    org_page(state, &form.c, id, x).await
 }
 
 async fn create_child(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+    let id = form.c.id(&id)?;
     let input = NewOrg {
         parent_id: Some(id),
         kind: form.get("kind").into(),
@@ -449,7 +432,7 @@ async fn create_child(
     };
     match orgs::create(
         &state.db,
-        &form.user.session.actor,
+        &form.c.user.session.actor,
         &state.regions(),
         &input,
     )
@@ -466,18 +449,12 @@ async fn create_child(
                 saved.org.id
             )))
         }
-        Err(e) => with_errors(&state, t, &form, &here, id, "create", e).await,
+        Err(e) => with_errors(&state, &form, id, "create", e).await,
     }
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    Path(id): Path<String>,
-    form: PostForm,
-) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+async fn edit(State(state): State<AppState>, Path(id): Path<String>, form: PostForm) -> PageResult {
+    let id = form.c.id(&id)?;
     let input = OrgUpdate {
         name: form.get("name").into(),
         region_code: form.get("region_code").into(),
@@ -486,7 +463,7 @@ async fn edit(
     };
     match orgs::update(
         &state.db,
-        &form.user.session.actor,
+        &form.c.user.session.actor,
         &state.regions(),
         id,
         &input,
@@ -501,21 +478,19 @@ async fn edit(
             };
             Ok(see_other(&format!("/console/orgs/{id}?done=saved{warn}")))
         }
-        Err(e) => with_errors(&state, t, &form, &here, id, "edit", e).await,
+        Err(e) => with_errors(&state, &form, id, "edit", e).await,
     }
 }
 
 async fn set_contact(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+    let id = form.c.id(&id)?;
     match orgs::set_contact(
         &state.db,
-        &form.user.session.actor,
+        &form.c.user.session.actor,
         id,
         form.get("contact_phone"),
         form.get("contact_address"),
@@ -523,21 +498,19 @@ async fn set_contact(
     .await
     {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{id}?done=saved"))),
-        Err(e) => with_errors(&state, t, &form, &here, id, "contact", e).await,
+        Err(e) => with_errors(&state, &form, id, "contact", e).await,
     }
 }
 
 async fn move_org(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+    let id = form.c.id(&id)?;
     let parent = match crate::pages::pick_org(
         &state,
-        &form.user.session.actor.scope,
+        &form.c.user.session.actor.scope,
         "parent_id",
         "新的上级组织",
         form.get("parent_id"),
@@ -549,44 +522,40 @@ async fn move_org(
     .await
     {
         Ok(p) => p,
-        Err(e) => return with_errors(&state, t, &form, &here, id, "move", e).await,
+        Err(e) => return with_errors(&state, &form, id, "move", e).await,
     };
-    match orgs::move_to(&state.db, &form.user.session.actor, id, parent).await {
+    match orgs::move_to(&state.db, &form.c.user.session.actor, id, parent).await {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{id}?done=moved"))),
-        Err(e) => with_errors(&state, t, &form, &here, id, "move", e).await,
+        Err(e) => with_errors(&state, &form, id, "move", e).await,
     }
 }
 
 async fn set_status(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+    let id = form.c.id(&id)?;
     let result = match OrgStatus::parse(form.get("status")) {
-        Ok(s) => orgs::set_status(&state.db, &form.user.session.actor, id, s)
+        Ok(s) => orgs::set_status(&state.db, &form.c.user.session.actor, id, s)
             .await
             .map(|_| ()),
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/console/orgs/{id}?done=status"))),
-        Err(e) => with_errors(&state, t, &form, &here, id, "status", e).await,
+        Err(e) => with_errors(&state, &form, id, "status", e).await,
     }
 }
 
 /// Saves every step's date at once; all dates are checked before any is written.
 async fn checklist(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
-    let actor = &form.user.session.actor;
+    let id = form.c.id(&id)?;
+    let actor = &form.c.user.session.actor;
     let mut errors = ValidationErrors::new();
     let mut dates = Vec::new();
     for step in FoundingStep::ALL {
@@ -606,17 +575,17 @@ async fn checklist(
         }
     }
     if !errors.is_empty() {
-        return with_errors(&state, t, &form, &here, id, "checklist", errors.into()).await;
+        return with_errors(&state, &form, id, "checklist", errors.into()).await;
     }
     let current = orgs::checklist(&state.db, &actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+        .or_page(|| form.c.layout())?;
     for (step, date) in dates {
         if current.iter().any(|c| c.step == step && c.done_on == date) {
             continue;
         }
         if let Err(e) = orgs::set_checklist_step(&state.db, actor, id, step, date).await {
-            return with_errors(&state, t, &form, &here, id, "checklist", e).await;
+            return with_errors(&state, &form, id, "checklist", e).await;
         }
     }
     Ok(see_other(&format!("/console/orgs/{id}?done=checklist")))

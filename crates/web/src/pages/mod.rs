@@ -125,6 +125,44 @@ impl Layout {
     }
 }
 
+/// What every console handler has besides its own inputs: the user, their
+/// words, and the page being answered; `layout()` frames a page for them.
+pub struct Console {
+    pub user: PageUser,
+    pub t: Tr,
+    pub here: Here,
+}
+
+impl Console {
+    pub fn layout(&self) -> Layout {
+        Layout::for_user(self.t, &self.user, &self.here)
+    }
+
+    /// A URL id, or the not-found page.
+    pub fn id(&self, raw: &str) -> Result<i64, PageError> {
+        parse_id(raw).ok_or_else(|| self.fail(ApiError::not_found()))
+    }
+
+    /// A failure shown as a page in this console's frame.
+    pub fn fail(&self, e: impl Into<ApiError>) -> PageError {
+        PageError::new(self.layout(), e.into())
+    }
+}
+
+impl axum::extract::FromRequestParts<crate::AppState> for Console {
+    type Rejection = crate::auth::PageReject;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = PageUser::from_request_parts(parts, state).await?;
+        let Ok(t) = Tr::from_request_parts(parts, state).await;
+        let Ok(here) = Here::from_request_parts(parts, state).await;
+        Ok(Console { user, t, here })
+    }
+}
+
 /// Renders a template; a rendering failure is an internal error.
 pub fn render(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
@@ -281,12 +319,6 @@ pub fn owned_by(owner: i64, org_id: i64, l: impl FnOnce() -> Layout) -> Result<(
     } else {
         Err(PageError::new(l(), ApiError::not_found()))
     }
-}
-
-/// A URL id, or the not-found page.
-pub fn id_or_404(raw: &str, t: Tr, user: &PageUser, here: &Here) -> Result<i64, PageError> {
-    parse_id(raw)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, user, here), ApiError::not_found()))
 }
 
 /// Which organisations a form's picker offers, besides being in scope.

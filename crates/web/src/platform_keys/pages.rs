@@ -11,9 +11,8 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::orgs;
 use nuanxin_store::platform_keys;
 
-use crate::auth::{PageUser, PostForm};
-use crate::i18n::Tr;
-use crate::pages::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
+use crate::auth::PostForm;
+use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -45,15 +44,13 @@ struct KeysPage {
 
 async fn page(
     state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
+    c: &Console,
     org_id: i64,
     secret: Option<String>,
     errors: Vec<FieldError>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, user, here);
-    let actor = &user.session.actor;
+    let layout = || c.layout();
+    let actor = &c.user.session.actor;
     let org = orgs::get(&state.db, &actor.scope, org_id)
         .await
         .or_page(layout)?;
@@ -91,56 +88,46 @@ async fn page(
     ))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    user: PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
-    let org_id = id_or_404(&id, t, &user, &here)?;
-    page(&state, t, &user, &here, org_id, None, vec![]).await
+async fn list(State(state): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let org_id = c.id(&id)?;
+    page(&state, &c, org_id, None, vec![]).await
 }
 
 async fn create(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let org_id = form.c.id(&id)?;
     match platform_keys::create(
         &state.db,
-        &form.user.session.actor,
+        &form.c.user.session.actor,
         org_id,
         form.get("name"),
     )
     .await
     {
-        Ok((_, secret)) => page(&state, t, &form.user, &here, org_id, Some(secret), vec![]).await,
+        Ok((_, secret)) => page(&state, &form.c, org_id, Some(secret), vec![]).await,
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
-            page(&state, t, &form.user, &here, org_id, None, errors).await
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
+            page(&state, &form.c, org_id, None, errors).await
         }
     }
 }
 
 async fn revoke(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path((id, key)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let key = id_or_404(&key, t, &form.user, &here)?;
-    let layout = || Layout::for_user(t, &form.user, &here);
-    let k = platform_keys::get(&state.db, &form.user.session.actor.scope, key)
+    let org_id = form.c.id(&id)?;
+    let key = form.c.id(&key)?;
+    let layout = || form.c.layout();
+    let k = platform_keys::get(&state.db, &form.c.user.session.actor.scope, key)
         .await
         .or_page(layout)?;
     crate::pages::owned_by(k.org_id, org_id, layout)?;
-    platform_keys::revoke(&state.db, &form.user.session.actor, key)
+    platform_keys::revoke(&state.db, &form.c.user.session.actor, key)
         .await
         .or_page(layout)?;
     Ok(see_other(&format!("/console/orgs/{org_id}/api-keys")))

@@ -17,7 +17,7 @@ use crate::auth::{PageUser, CSRF_FIELD};
 use crate::error::ApiError;
 use crate::http::same_secret;
 use crate::i18n::Tr;
-use crate::pages::{id_or_404, render, see_other, Here, Layout, OrPage, PageError, PageResult};
+use crate::pages::{render, see_other, Console, Here, Layout, OrPage, PageError, PageResult};
 use crate::roster::jobs::{Outcome, RosterJob};
 use crate::AppState;
 
@@ -59,32 +59,17 @@ struct RosterPage {
 }
 
 /// The entry organisation, checked for scope and the review right.
-async fn entry_org(
-    state: &AppState,
-    user: &PageUser,
-    t: Tr,
-    here: &Here,
-    id: &str,
-) -> Result<orgs::Org, PageError> {
-    let id = id_or_404(id, t, user, here)?;
-    let actor = &user.session.actor;
+async fn entry_org(state: &AppState, c: &Console, id: &str) -> Result<orgs::Org, PageError> {
+    let id = c.id(id)?;
+    let actor = &c.user.session.actor;
     let org = orgs::get(&state.db, &actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, user, here))?;
-    actor
-        .require(Permission::Review)
-        .or_page(|| Layout::for_user(t, user, here))?;
+        .or_page(|| c.layout())?;
+    actor.require(Permission::Review).or_page(|| c.layout())?;
     Ok(org)
 }
 
-fn page(
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
-    org: &orgs::Org,
-    errors: Vec<FieldError>,
-    mode: &str,
-) -> Response {
+fn page(c: &Console, org: &orgs::Org, errors: Vec<FieldError>, mode: &str) -> Response {
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -94,7 +79,7 @@ fn page(
     render(
         status,
         &RosterPage {
-            l: Layout::for_user(t, user, here),
+            l: c.layout(),
             org_id: org.id,
             org_name: org.name.clone(),
             columns: COLUMNS
@@ -112,15 +97,9 @@ fn page(
     )
 }
 
-async fn show(
-    State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    user: PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
-    let org = entry_org(&state, &user, t, &here, &id).await?;
-    Ok(page(t, &user, &here, &org, vec![], "check"))
+async fn show(State(state): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let org = entry_org(&state, &c, &id).await?;
+    Ok(page(&c, &org, vec![], "check"))
 }
 
 /// The fields of the upload form.
@@ -193,13 +172,11 @@ async fn discard(mut multipart: Multipart) {
 
 async fn upload(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    user: PageUser,
+    c: Console,
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> PageResult {
-    let org = entry_org(&state, &user, t, &here, &id).await?;
+    let org = entry_org(&state, &c, &id).await?;
     let Some(turn) = state.imports.try_turn() else {
         // Read the file through before answering: a browser still sending
         // it when the connection closes shows "connection reset", not this.
@@ -210,17 +187,14 @@ async fn upload(
             "正在处理另一份名单，请等它完成后再上传",
             "another roster is being imported; upload again when it has finished",
         );
-        return Ok(page(t, &user, &here, &org, vec![busy], "check"));
+        return Ok(page(&c, &org, vec![busy], "check"));
     };
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
-        Err(e) => return Ok(page(t, &user, &here, &org, vec![e], "check")),
+        Err(e) => return Ok(page(&c, &org, vec![e], "check")),
     };
-    if !same_secret(&upload.csrf, &user.session.csrf) {
-        return Err(PageError::new(
-            Layout::for_user(t, &user, &here),
-            ApiError::csrf(),
-        ));
+    if !same_secret(&upload.csrf, &c.user.session.csrf) {
+        return Err(PageError::new(c.layout(), ApiError::csrf()));
     }
     let mut errors = Vec::new();
     let mode = ImportMode::from_code(&upload.mode);
@@ -253,9 +227,9 @@ async fn upload(
         }
     };
     let (Some(mode), Some(file), true) = (mode, file, errors.is_empty()) else {
-        return Ok(page(t, &user, &here, &org, errors, &upload.mode));
+        return Ok(page(&c, &org, errors, &upload.mode));
     };
-    let actor = user.session.actor.clone();
+    let actor = c.user.session.actor.clone();
     let job = state.imports.add(
         actor.account_id,
         org.id,
@@ -326,36 +300,24 @@ fn mode_label(t: Tr, m: ImportMode) -> &'static str {
     })
 }
 
-fn job_of(
-    state: &AppState,
-    user: &PageUser,
-    t: Tr,
-    here: &Here,
-    id: &str,
-) -> Result<std::sync::Arc<RosterJob>, PageError> {
+fn job_of(state: &AppState, c: &Console, id: &str) -> Result<std::sync::Arc<RosterJob>, PageError> {
     state
         .imports
-        .get(id, user.session.actor.account_id)
-        .ok_or_else(|| PageError::new(Layout::for_user(t, user, here), ApiError::not_found()))
+        .get(id, c.user.session.actor.account_id)
+        .ok_or_else(|| PageError::new(c.layout(), ApiError::not_found()))
 }
 
-async fn job_page(
-    State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    user: PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
-    let job = job_of(&state, &user, t, &here, &id)?;
+async fn job_page(State(state): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let job = job_of(&state, &c, &id)?;
     let outcome = job.outcome();
     let (written, to_write) = job.progress.written();
     let mut view = JobPage {
-        l: Layout::for_user(t, &user, &here),
+        l: c.layout(),
         id: job.id.clone(),
         org_id: job.org_id,
         org_name: job.org_name.clone(),
         file_name: job.file_name.clone(),
-        mode: mode_label(t, job.mode),
+        mode: mode_label(c.t, job.mode),
         mode_code: match job.mode {
             ImportMode::Check => "check",
             ImportMode::ValidRows => "valid_rows",
@@ -384,7 +346,7 @@ async fn job_page(
                 .map(|e| ErrorRow {
                     row: e.row,
                     column: e.column,
-                    message: if t.en() {
+                    message: if c.t.en() {
                         e.message_en.clone()
                     } else {
                         e.message_zh.clone()
@@ -401,24 +363,15 @@ async fn job_page(
     Ok(render(StatusCode::OK, &view))
 }
 
-async fn report(
-    State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    user: PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
-    let job = job_of(&state, &user, t, &here, &id)?;
+async fn report(State(state): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let job = job_of(&state, &c, &id)?;
     let Some(Outcome::Report(r)) = job.outcome() else {
-        return Err(PageError::new(
-            Layout::for_user(t, &user, &here),
-            ApiError::not_found(),
-        ));
+        return Err(PageError::new(c.layout(), ApiError::not_found()));
     };
     // The rows as they were sent, then what is wrong with each: corrected
     // in place, the sheet can be uploaded again (the two added columns are
     // ignored on import).
-    let en = t.en();
+    let en = c.t.en();
     let mut problems: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
     for e in &r.errors {
         let message = if en { &e.message_en } else { &e.message_zh };
@@ -449,12 +402,12 @@ async fn report(
         .collect();
     let mut header: Vec<&str> = r.header.iter().map(String::as_str).collect();
     header.resize(width, "");
-    header.push(t.s("roster.row"));
-    header.push(t.s("roster.problem"));
-    let layout = || Layout::for_user(t, &user, &here);
+    header.push(c.t.s("roster.row"));
+    header.push(c.t.s("roster.problem"));
+    let layout = || c.layout();
     nuanxin_store::audit::record_export(
         &state.db,
-        &user.session.actor,
+        &c.user.session.actor,
         "roster_report",
         serde_json::json!({ "job": id, "org_id": job.org_id }),
         rows.len(),
@@ -466,7 +419,7 @@ async fn report(
         .or_page(layout)?;
     Ok(crate::export::xlsx_response(
         bytes,
-        &crate::export::dated_name(&format!("{}-{}", t.s("roster.report_file"), job.org_name)),
+        &crate::export::dated_name(&format!("{}-{}", c.t.s("roster.report_file"), job.org_name)),
     ))
 }
 

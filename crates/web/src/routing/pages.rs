@@ -16,9 +16,9 @@ use nuanxin_store::routing::{self, RuleOwner, Trial};
 use nuanxin_store::{orgs, StoreError};
 use serde::Deserialize;
 
-use crate::auth::{PageUser, PostForm};
+use crate::auth::PostForm;
 use crate::i18n::Tr;
-use crate::pages::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
+use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -97,16 +97,9 @@ struct PageInput {
     trial: TrialQuery,
 }
 
-async fn page(
-    state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
-    org_id: i64,
-    input: PageInput,
-) -> PageResult {
-    let layout = || Layout::for_user(t, user, here);
-    let actor = &user.session.actor;
+async fn page(state: &AppState, c: &Console, org_id: i64, input: PageInput) -> PageResult {
+    let layout = || c.layout();
+    let actor = &c.user.session.actor;
     let org = orgs::get(&state.db, &actor.scope, org_id)
         .await
         .or_page(layout)?;
@@ -119,9 +112,9 @@ async fn page(
         .enumerate()
         .map(|(i, r)| RuleRow {
             id: r.id,
-            stage: r.stage.label(t.en()),
+            stage: r.stage.label(c.t.en()),
             employer: r.employer.clone().unwrap_or_default(),
-            occupation: r.occupation.map(|o| o.label(t.en())).unwrap_or(""),
+            occupation: r.occupation.map(|o| o.label(c.t.en())).unwrap_or(""),
             region: r
                 .region_code
                 .as_deref()
@@ -150,13 +143,13 @@ async fn page(
                         .or_page(layout)?;
                     let owner = owner.map(|o| match o {
                         RuleOwner::InScope(name) => name,
-                        RuleOwner::Above => t.s("routing.owner_above").to_string(),
+                        RuleOwner::Above => c.t.s("routing.owner_above").to_string(),
                     });
-                    (Some(describe(t, &r, owner.as_deref())), vec![])
+                    (Some(describe(c.t, &r, owner.as_deref())), vec![])
                 }
                 Err(StoreError::Validation(v)) => {
                     match v.0.iter().find(|f| f.code == "routing.no_union") {
-                        Some(f) => (Some(f.message(t.en()).to_string()), vec![]),
+                        Some(f) => (Some(f.message(c.t.en()).to_string()), vec![]),
                         None => (None, v.0),
                     }
                 }
@@ -181,7 +174,7 @@ async fn page(
             rules: rows,
             occupations: Occupation::ALL
                 .iter()
-                .map(|o| (o.code(), o.label(t.en())))
+                .map(|o| (o.code(), o.label(c.t.en())))
                 .collect(),
             v: input.v,
             errors: input.errors,
@@ -215,30 +208,26 @@ fn describe(t: Tr, r: &routing::Route, rule_owner: Option<&str>) -> String {
 
 async fn show(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    user: PageUser,
+    c: Console,
     Path(id): Path<String>,
     Query(trial): Query<TrialQuery>,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &user, &here)?;
+    let org_id = c.id(&id)?;
     let input = PageInput {
         v: Filled::default(),
         errors: vec![],
         trial,
     };
-    page(&state, t, &user, &here, org_id, input).await
+    page(&state, &c, org_id, input).await
 }
 
 async fn create(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let actor = &form.user.session.actor;
+    let org_id = form.c.id(&id)?;
+    let actor = &form.c.user.session.actor;
     let v = Filled {
         employer: form.get("employer").into(),
         occupation: form.get("occupation").into(),
@@ -292,13 +281,13 @@ async fn create(
     match result {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{org_id}/routing"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
             let input = PageInput {
                 v,
                 errors,
                 trial: TrialQuery::default(),
             };
-            page(&state, t, &form.user, &here, org_id, input).await
+            page(&state, &form.c, org_id, input).await
         }
     }
 }
@@ -306,15 +295,13 @@ async fn create(
 /// The rule of a URL, which must belong to the organisation of the URL.
 async fn rule_of(
     state: &AppState,
-    t: Tr,
-    here: &Here,
     form: &PostForm,
     org_id: i64,
     raw: &str,
 ) -> Result<i64, crate::pages::PageError> {
-    let rule = id_or_404(raw, t, &form.user, here)?;
-    let layout = || Layout::for_user(t, &form.user, here);
-    let r = rules::get(&state.db, &form.user.session.actor.scope, rule)
+    let rule = form.c.id(raw)?;
+    let layout = || form.c.layout();
+    let r = rules::get(&state.db, &form.c.user.session.actor.scope, rule)
         .await
         .or_page(layout)?;
     crate::pages::owned_by(r.owner_org_id, org_id, layout)?;
@@ -323,33 +310,28 @@ async fn rule_of(
 
 async fn move_rule(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path((id, rule)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let rule = rule_of(&state, t, &here, &form, org_id, &rule).await?;
-    let direction = Direction::parse(form.get("direction"))
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
-    rules::move_rule(&state.db, &form.user.session.actor, rule, direction)
+    let org_id = form.c.id(&id)?;
+    let rule = rule_of(&state, &form, org_id, &rule).await?;
+    let direction = Direction::parse(form.get("direction")).or_page(|| form.c.layout())?;
+    rules::move_rule(&state.db, &form.c.user.session.actor, rule, direction)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+        .or_page(|| form.c.layout())?;
     Ok(see_other(&format!("/console/orgs/{org_id}/routing")))
 }
 
 async fn delete(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path((id, rule)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let rule = rule_of(&state, t, &here, &form, org_id, &rule).await?;
-    rules::delete(&state.db, &form.user.session.actor, rule)
+    let org_id = form.c.id(&id)?;
+    let rule = rule_of(&state, &form, org_id, &rule).await?;
+    rules::delete(&state.db, &form.c.user.session.actor, rule)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+        .or_page(|| form.c.layout())?;
     Ok(see_other(&format!("/console/orgs/{org_id}/routing")))
 }
 

@@ -174,7 +174,7 @@ async fn submit(
 
 /// Ends the session on the server, not just in the browser.
 async fn logout(State(state): State<AppState>, form: PostForm) -> Response {
-    if let Err(e) = sessions::delete(&state.db, &form.user.token).await {
+    if let Err(e) = sessions::delete(&state.db, &form.c.user.token).await {
         return ApiError::from(e).into_response();
     }
     let c = set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, Some(0));

@@ -9,9 +9,8 @@ use axum::Router;
 use nuanxin_domain::FieldError;
 use nuanxin_store::accounts;
 
-use crate::auth::{PageUser, PostForm};
-use crate::i18n::Tr;
-use crate::pages::{form_errors, render, see_other, Here, Layout, OrPage, PageResult};
+use crate::auth::PostForm;
+use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -27,17 +26,17 @@ struct PasswordPage {
     errors: Vec<FieldError>,
 }
 
-async fn show(t: Tr, user: PageUser, here: Here) -> PageResult {
+async fn show(c: Console) -> PageResult {
     let page = PasswordPage {
-        required: user.session.must_change_password,
-        l: Layout::for_user(t, &user, &here),
+        required: c.user.session.must_change_password,
+        l: c.layout(),
         errors: vec![],
     };
     Ok(render(StatusCode::OK, &page))
 }
 
-async fn change(State(state): State<AppState>, t: Tr, here: Here, form: PostForm) -> PageResult {
-    let layout = || Layout::for_user(t, &form.user, &here);
+async fn change(State(state): State<AppState>, form: PostForm) -> PageResult {
+    let layout = || form.c.layout();
     let (new, confirm) = (form.get("new_password"), form.get("confirm_password"));
     let result = if new != confirm {
         Err(FieldError::new(
@@ -50,9 +49,9 @@ async fn change(State(state): State<AppState>, t: Tr, here: Here, form: PostForm
     } else {
         accounts::change_own_password(
             &state.db,
-            &form.user.session.actor,
+            &form.c.user.session.actor,
             &state.config.password_policy,
-            &form.user.token,
+            &form.c.user.token,
             form.get("current_password"),
             new,
         )
@@ -63,7 +62,7 @@ async fn change(State(state): State<AppState>, t: Tr, here: Here, form: PostForm
         Err(e) => {
             let errors = form_errors(e).or_page(layout)?;
             let page = PasswordPage {
-                required: form.user.session.must_change_password,
+                required: form.c.user.session.must_change_password,
                 l: layout(),
                 errors,
             };

@@ -12,10 +12,9 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::events::{self, EnrolmentEvent, NewEvent};
 use nuanxin_store::orgs;
 
-use crate::auth::{PageUser, PostForm};
-use crate::i18n::Tr;
+use crate::auth::PostForm;
 use crate::membership::worker::join::{qr_download, qr_svg};
-use crate::pages::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
+use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::{base_url, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -70,25 +69,20 @@ struct NewPage {
     errors: Vec<FieldError>,
 }
 
-async fn new_form(
-    State(state): State<AppState>,
-    t: Tr,
-    here: Here,
-    user: PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
-    let id = id_or_404(&id, t, &user, &here)?;
-    let org = orgs::get(&state.db, &user.session.actor.scope, id)
+async fn new_form(State(state): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let id = c.id(&id)?;
+    let org = orgs::get(&state.db, &c.user.session.actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, &user, &here))?;
+        .or_page(|| c.layout())?;
     // Event codes are join codes: like the union's own, only for its managers.
-    user.session
+    c.user
+        .session
         .actor
         .require(nuanxin_domain::account::Permission::ManageOrgs)
-        .or_page(|| Layout::for_user(t, &user, &here))?;
+        .or_page(|| c.layout())?;
     let tomorrow = (Utc::now() + chrono::Duration::days(1)).with_timezone(&china());
     let page = NewPage {
-        l: Layout::for_user(t, &user, &here),
+        l: c.layout(),
         org_id: id,
         org_name: org.name,
         name: String::new(),
@@ -138,14 +132,12 @@ fn parse_times(
 
 async fn create(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let layout = || Layout::for_user(t, &form.user, &here);
-    let org = orgs::get(&state.db, &form.user.session.actor.scope, org_id)
+    let org_id = form.c.id(&id)?;
+    let layout = || form.c.layout();
+    let org = orgs::get(&state.db, &form.c.user.session.actor.scope, org_id)
         .await
         .or_page(layout)?;
     let per_minute = form.get("per_minute").trim().parse::<i64>().unwrap_or(0);
@@ -158,7 +150,7 @@ async fn create(
                 place: form.opt("place").map(str::to_string),
                 per_minute,
             };
-            events::create(&state.db, &form.user.session.actor, org_id, &input).await
+            events::create(&state.db, &form.c.user.session.actor, org_id, &input).await
         }
         Err(e) => Err(e.into()),
     };
@@ -203,20 +195,19 @@ struct EventPage {
 /// The event, in scope and belonging to the union in the URL.
 async fn event_in(
     state: &AppState,
-    user: &PageUser,
-    t: Tr,
-    here: &Here,
+    c: &Console,
     id: &str,
     event: &str,
 ) -> Result<(orgs::Org, EnrolmentEvent), crate::pages::PageError> {
-    let org_id = id_or_404(id, t, user, here)?;
-    let event_id = id_or_404(event, t, user, here)?;
-    let layout = || Layout::for_user(t, user, here);
-    user.session
+    let org_id = c.id(id)?;
+    let event_id = c.id(event)?;
+    let layout = || c.layout();
+    c.user
+        .session
         .actor
         .require(nuanxin_domain::account::Permission::ManageOrgs)
         .or_page(layout)?;
-    let scope = &user.session.actor.scope;
+    let scope = &c.user.session.actor.scope;
     let org = orgs::get(&state.db, scope, org_id).await.or_page(layout)?;
     let e = events::get(&state.db, scope, event_id)
         .await
@@ -227,14 +218,12 @@ async fn event_in(
 
 async fn show(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
-    user: PageUser,
     Path((id, event)): Path<(String, String)>,
 ) -> PageResult {
-    let (org, e) = event_in(&state, &user, t, &here, &id, &event).await?;
-    let layout = || Layout::for_user(t, &user, &here);
+    let (org, e) = event_in(&state, &c, &id, &event).await?;
+    let layout = || c.layout();
     let url = base_url::absolute(&state, &headers, &format!("/join/{}", e.token));
     let page = EventPage {
         qr_svg: qr_svg(&url).or_page(layout)?,
@@ -251,51 +240,43 @@ async fn show(
 
 async fn svg(
     state: State<AppState>,
-    t: Tr,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
-    user: PageUser,
     path: Path<(String, String)>,
 ) -> PageResult {
-    qr_file(state, t, here, headers, user, path, false).await
+    qr_file(state, c, headers, path, false).await
 }
 
 async fn png(
     state: State<AppState>,
-    t: Tr,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
-    user: PageUser,
     path: Path<(String, String)>,
 ) -> PageResult {
-    qr_file(state, t, here, headers, user, path, true).await
+    qr_file(state, c, headers, path, true).await
 }
 
 async fn qr_file(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
-    user: PageUser,
     Path((id, event)): Path<(String, String)>,
     png: bool,
 ) -> PageResult {
-    let (_, e) = event_in(&state, &user, t, &here, &id, &event).await?;
+    let (_, e) = event_in(&state, &c, &id, &event).await?;
     let url = base_url::absolute(&state, &headers, &format!("/join/{}", e.token));
-    qr_download(&url, &format!("event-{}", e.id), png).or_page(|| Layout::for_user(t, &user, &here))
+    qr_download(&url, &format!("event-{}", e.id), png).or_page(|| c.layout())
 }
 
 async fn close(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path((id, event)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let (org, e) = event_in(&state, &form.user, t, &here, &id, &event).await?;
-    events::close(&state.db, &form.user.session.actor, e.id)
+    let (org, e) = event_in(&state, &form.c, &id, &event).await?;
+    events::close(&state.db, &form.c.user.session.actor, e.id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+        .or_page(|| form.c.layout())?;
     Ok(see_other(&format!(
         "/console/orgs/{}/events/{}",
         org.id, e.id

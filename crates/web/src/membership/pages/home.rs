@@ -13,9 +13,9 @@ use nuanxin_store::membership::{self, requests};
 use serde::Deserialize;
 
 use super::review;
-use crate::auth::{PageUser, PostForm};
+use crate::auth::PostForm;
 use crate::i18n::Tr;
-use crate::pages::{form_errors, pager, render, Here, Layout, OrPage, PageResult};
+use crate::pages::{form_errors, pager, render, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -94,15 +94,13 @@ struct HomeQuery {
 
 async fn page(
     state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
+    c: &Console,
     offset: i64,
     notice: Option<String>,
     failed: (Vec<FieldError>, String),
 ) -> PageResult {
-    let layout = || Layout::for_user(t, user, here);
-    let actor = &user.session.actor;
+    let layout = || c.layout();
+    let actor = &c.user.session.actor;
     let scope = &actor.scope;
     let q = membership::queue(&state.db, scope, None, PAGE, offset)
         .await
@@ -113,7 +111,7 @@ async fn page(
         .await
         .or_page(layout)?;
     let (prev, next) = pager("/console", &[], offset, PAGE, q.total);
-    let en = t.en();
+    let en = c.t.en();
     let (errors, reason) = failed;
     let mut l = layout();
     l.notice = notice;
@@ -125,13 +123,13 @@ async fn page(
     let page = HomePage {
         l,
         org_id: scope.org_id,
-        org_name: user.session.org_name.clone(),
+        org_name: c.user.session.org_name.clone(),
         can_review: actor.role.can(Permission::Review),
         rows: q
             .rows
             .into_iter()
             .map(|m| {
-                let (due, overdue) = review::due(t, m.due_at);
+                let (due, overdue) = review::due(c.t, m.due_at);
                 QueueRow {
                     id: m.id,
                     occupation: m.occupation.label(en),
@@ -150,7 +148,7 @@ async fn page(
         overdue: q.overdue,
         prev,
         next,
-        requests: open.into_iter().map(|r| RequestRow::of(t, r)).collect(),
+        requests: open.into_iter().map(|r| RequestRow::of(c.t, r)).collect(),
         requests_total,
         requests_overdue,
         transfers,
@@ -160,18 +158,10 @@ async fn page(
     Ok(render(status, &page))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
-    Query(q): Query<HomeQuery>,
-) -> PageResult {
+async fn show(State(state): State<AppState>, c: Console, Query(q): Query<HomeQuery>) -> PageResult {
     page(
         &state,
-        t,
-        &user,
-        &here,
+        &c,
         q.offset.unwrap_or(0).max(0),
         None,
         (vec![], String::new()),
@@ -181,12 +171,12 @@ async fn show(
 
 /// Decides every ticked application in the subtree, then shows the queue
 /// again with what was done and, for any not decided, why.
-async fn decide(State(state): State<AppState>, t: Tr, here: Here, form: PostForm) -> PageResult {
-    let layout = || Layout::for_user(t, &form.user, &here);
+async fn decide(State(state): State<AppState>, form: PostForm) -> PageResult {
+    let layout = || form.c.layout();
     let result = match review::decision(&state, &form, None).await {
         Ok(d) => membership::decide_many(
             &state.db,
-            &form.user.session.actor,
+            &form.c.user.session.actor,
             &review::ticked(&form),
             &d,
             None,
@@ -197,22 +187,13 @@ async fn decide(State(state): State<AppState>, t: Tr, here: Here, form: PostForm
     };
     match result {
         Ok((d, out)) => {
-            let notice = review::notice(t, &d, &out);
-            page(
-                &state,
-                t,
-                &form.user,
-                &here,
-                0,
-                Some(notice),
-                (vec![], String::new()),
-            )
-            .await
+            let notice = review::notice(form.c.t, &d, &out);
+            page(&state, &form.c, 0, Some(notice), (vec![], String::new())).await
         }
         Err(e) => {
             let errors = form_errors(e).or_page(layout)?;
             let reason = form.get("reason").to_string();
-            page(&state, t, &form.user, &here, 0, None, (errors, reason)).await
+            page(&state, &form.c, 0, None, (errors, reason)).await
         }
     }
 }

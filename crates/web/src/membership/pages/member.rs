@@ -14,9 +14,9 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::{self, requests, Member};
 use nuanxin_store::StoreError;
 
-use crate::auth::{PageUser, PostForm};
+use crate::auth::PostForm;
 use crate::i18n::Tr;
-use crate::pages::{form_errors, id_or_404, render, see_other, Here, Layout, OrPage, PageResult};
+use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -94,19 +94,17 @@ fn status_label(t: Tr, code: &str) -> String {
 
 async fn page(
     state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
+    c: &Console,
     id: i64,
     failed: (&'static str, Vec<FieldError>, CorrectionForm),
 ) -> PageResult {
-    let layout = || Layout::for_user(t, user, here);
-    let actor = &user.session.actor;
+    let layout = || c.layout();
+    let actor = &c.user.session.actor;
     let scope = &actor.scope;
     let m = membership::get(&state.db, scope, id)
         .await
         .or_page(layout)?;
-    let en = t.en();
+    let en = c.t.en();
     let history = membership::history(&state.db, scope, id)
         .await
         .or_page(layout)?
@@ -116,16 +114,16 @@ async fn page(
             change: match e.from_status.as_deref() {
                 Some(from) if from != e.to_status => format!(
                     "{} → {}",
-                    status_label(t, from),
-                    status_label(t, &e.to_status)
+                    status_label(c.t, from),
+                    status_label(c.t, &e.to_status)
                 ),
-                Some(_) => status_label(t, &e.to_status),
-                None => t.s("member_page.applied").to_string(),
+                Some(_) => status_label(c.t, &e.to_status),
+                None => c.t.s("member_page.applied").to_string(),
             },
             org_name: e.org_name,
             actor: match e.actor_name.as_str() {
-                "worker" => t.s("member_page.by_worker").to_string(),
-                "system" | "auto-approval" => t.s("member_page.by_system").to_string(),
+                "worker" => c.t.s("member_page.by_worker").to_string(),
+                "system" | "auto-approval" => c.t.s("member_page.by_system").to_string(),
                 _ => e.actor_name,
             },
             reason: e.reason.unwrap_or_default(),
@@ -136,7 +134,7 @@ async fn page(
         .or_page(layout)?
         .into_iter()
         .map(|tr| TransferRow {
-            status: t.s(match tr.status.as_str() {
+            status: c.t.s(match tr.status.as_str() {
                 "pending" => "member.transfer_pending",
                 "accepted" => "member.transfer_accepted",
                 _ => "member.transfer_refused",
@@ -153,7 +151,7 @@ async fn page(
         .or_page(layout)?
         .into_iter()
         .map(|r| {
-            let (due, overdue) = crate::membership::pages::review::due(t, r.due_at);
+            let (due, overdue) = crate::membership::pages::review::due(c.t, r.due_at);
             let open = r.status == RequestStatus::Open;
             RequestRow {
                 id: r.id,
@@ -179,7 +177,7 @@ async fn page(
     let page = MemberPage {
         l: layout(),
         status_label: m.status.label(en),
-        route: crate::membership::pages::review::route_label(t, &m.route_rule),
+        route: crate::membership::pages::review::route_label(c.t, &m.route_rule),
         occupation: m.occupation.label(en),
         work_region: state.regions().full_name(&m.work_region),
         applied_at: nuanxin_domain::time::format_local(m.applied_at),
@@ -205,31 +203,15 @@ async fn page(
     Ok(render(status, &page))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
-    Path(id): Path<String>,
-) -> PageResult {
-    let id = id_or_404(&id, t, &user, &here)?;
-    page(
-        &state,
-        t,
-        &user,
-        &here,
-        id,
-        ("", vec![], Default::default()),
-    )
-    .await
+async fn show(State(state): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let id = c.id(&id)?;
+    page(&state, &c, id, ("", vec![], Default::default())).await
 }
 
 /// After a form: back to the member's page, or the page again with the
 /// form's errors beside it.
 async fn answered<T>(
     state: &AppState,
-    t: Tr,
-    here: &Here,
     form: &PostForm,
     id: i64,
     result: Result<T, StoreError>,
@@ -240,45 +222,38 @@ async fn answered<T>(
     match result {
         Ok(_) => Ok(see_other(&format!("/console/members/{id}"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, here))?;
-            page(state, t, &form.user, here, id, (which, errors, values)).await
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
+            page(state, &form.c, id, (which, errors, values)).await
         }
     }
 }
 
 async fn leave(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
-    let r = membership::leave(&state.db, &form.user.session.actor, id, form.get("reason")).await;
-    answered(
-        &state,
-        t,
-        &here,
-        &form,
+    let id = form.c.id(&id)?;
+    let r = membership::leave(
+        &state.db,
+        &form.c.user.session.actor,
         id,
-        r,
-        ("leave", Default::default()),
+        form.get("reason"),
     )
-    .await
+    .await;
+    answered(&state, &form, id, r, ("leave", Default::default())).await
 }
 
 async fn transfer(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
-    let actor = &form.user.session.actor;
+    let id = form.c.id(&id)?;
+    let actor = &form.c.user.session.actor;
     let m = membership::get(&state.db, &actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+        .or_page(|| form.c.layout())?;
     let r = async {
         let Some(member_no) = m.member_no.as_deref() else {
             return Err(FieldError::new(
@@ -305,26 +280,15 @@ async fn transfer(
         nuanxin_store::membership::transfers::request(&state.db, Some(actor), member_no, to).await
     }
     .await;
-    answered(
-        &state,
-        t,
-        &here,
-        &form,
-        id,
-        r,
-        ("transfer", Default::default()),
-    )
-    .await
+    answered(&state, &form, id, r, ("transfer", Default::default())).await
 }
 
 async fn correct(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
+    let id = form.c.id(&id)?;
     let values = CorrectionForm {
         name: form.get("name").into(),
         id_number: form.get("id_number").into(),
@@ -334,11 +298,11 @@ async fn correct(
         work_region: form.get("work_region").into(),
         reason: form.get("reason").into(),
     };
-    let actor = &form.user.session.actor;
+    let actor = &form.c.user.session.actor;
     // Scope first: a member outside it is not found, whatever was typed.
     membership::get(&state.db, &actor.scope, id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+        .or_page(|| form.c.layout())?;
     let r = match values.check(&state.regions(), nuanxin_domain::time::today_china()) {
         Ok(c) => membership::correct(&state.db, actor, &state.sealer, id, &c).await,
         Err(v) => Err(StoreError::Validation(v)),
@@ -349,20 +313,18 @@ async fn correct(
         phone: String::new(),
         ..values
     };
-    answered(&state, t, &here, &form, id, r, ("correct", keep)).await
+    answered(&state, &form, id, r, ("correct", keep)).await
 }
 
 async fn answer_request(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path((id, request)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
-    let request = id_or_404(&request, t, &form.user, &here)?;
-    let actor = &form.user.session.actor;
-    let layout = || Layout::for_user(t, &form.user, &here);
+    let id = form.c.id(&id)?;
+    let request = form.c.id(&request)?;
+    let actor = &form.c.user.session.actor;
+    let layout = || form.c.layout();
     let r = requests::get(&state.db, &actor.scope, request)
         .await
         .or_page(layout)?;
@@ -391,14 +353,5 @@ async fn answer_request(
         }
         Err(e) => Err(e),
     };
-    answered(
-        &state,
-        t,
-        &here,
-        &form,
-        id,
-        result,
-        ("request", Default::default()),
-    )
-    .await
+    answered(&state, &form, id, result, ("request", Default::default())).await
 }

@@ -12,12 +12,10 @@ use nuanxin_store::membership::{self, MemberFilter};
 use nuanxin_store::orgs;
 use serde::Deserialize;
 
-use crate::auth::{PageUser, PostForm};
+use crate::auth::PostForm;
 use crate::i18n::Tr;
 use crate::membership::worker::join::{qr_download, qr_svg};
-use crate::pages::{
-    form_errors, id_or_404, pager, render, see_other, Here, Layout, OrPage, PageResult,
-};
+use crate::pages::{form_errors, pager, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::{base_url, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -118,9 +116,7 @@ impl After {
 
 async fn members_page(
     state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    here: &Here,
+    c: &Console,
     id: i64,
     q: ListQuery,
     after: After,
@@ -130,8 +126,8 @@ async fn members_page(
         errors,
         notice,
     } = after;
-    let layout = || Layout::for_user(t, user, here);
-    let scope = &user.session.actor.scope;
+    let layout = || c.layout();
+    let scope = &c.user.session.actor.scope;
     let org = orgs::get(&state.db, scope, id).await.or_page(layout)?;
     let org_path = org.path.clone();
     let limit = 50;
@@ -172,7 +168,7 @@ async fn members_page(
         status: q.status.unwrap_or_default(),
         statuses: MembershipStatus::ALL
             .iter()
-            .map(|s| (s.code(), s.label(t.en())))
+            .map(|s| (s.code(), s.label(c.t.en())))
             .collect(),
         rows: found
             .into_iter()
@@ -181,11 +177,11 @@ async fn members_page(
                 name: m.name,
                 id_masked: m.id_number_masked,
                 phone_masked: m.phone_masked,
-                occupation: m.occupation.label(t.en()),
+                occupation: m.occupation.label(c.t.en()),
                 member_no: m.member_no.unwrap_or_default(),
                 status_code: m.status.code(),
-                status_label: m.status.label(t.en()),
-                route_reason: crate::membership::pages::review::route_label(t, &m.route_rule),
+                status_label: m.status.label(c.t.en()),
+                route_reason: crate::membership::pages::review::route_label(c.t, &m.route_rule),
                 reject_reason: m.reject_reason.unwrap_or_default(),
                 applied_at: nuanxin_domain::time::format_local(m.applied_at),
             })
@@ -193,12 +189,12 @@ async fn members_page(
         total,
         prev,
         next,
-        can_review: user.session.actor.role.can(Permission::Review),
-        can_manage: user.session.actor.role.can(Permission::ManageOrgs),
+        can_review: c.user.session.actor.role.can(Permission::Review),
+        can_manage: c.user.session.actor.role.can(Permission::ManageOrgs),
         settings: membership::settings(&state.db, scope, id)
             .await
             .or_page(layout)?,
-        transfers: transfer_rows(state, t, id, &org_path)
+        transfers: transfer_rows(state, c.t, id, &org_path)
             .await
             .or_page(layout)?,
         form,
@@ -209,32 +205,28 @@ async fn members_page(
 
 async fn list(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &here)?;
-    members_page(&state, t, &user, &here, id, q, After::default()).await
+    let id = c.id(&id)?;
+    members_page(&state, &c, id, q, After::default()).await
 }
 
 /// Approves, rejects with a reason, or re-routes every selected
 /// application of this union, then shows the queue with what was done.
 async fn decide(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let layout = || Layout::for_user(t, &form.user, &here);
+    let org_id = form.c.id(&id)?;
+    let layout = || form.c.layout();
     let result = match crate::membership::pages::review::decision(&state, &form, Some(org_id)).await
     {
         Ok(d) => membership::decide_many(
             &state.db,
-            &form.user.session.actor,
+            &form.c.user.session.actor,
             &crate::membership::pages::review::ticked(&form),
             &d,
             Some(org_id),
@@ -249,12 +241,10 @@ async fn decide(
     };
     match result {
         Ok((d, out)) => {
-            let notice = crate::membership::pages::review::notice(t, &d, &out);
+            let notice = crate::membership::pages::review::notice(form.c.t, &d, &out);
             members_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 org_id,
                 queue,
                 After {
@@ -268,9 +258,7 @@ async fn decide(
             let errors = form_errors(e).or_page(layout)?;
             members_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 org_id,
                 queue,
                 After::failed("decide", errors),
@@ -299,28 +287,27 @@ struct JoinQrPage {
 
 async fn join_qr(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &here)?;
-    let layout = || Layout::for_user(t, &user, &here);
-    let org = orgs::get(&state.db, &user.session.actor.scope, id)
+    let id = c.id(&id)?;
+    let layout = || c.layout();
+    let org = orgs::get(&state.db, &c.user.session.actor.scope, id)
         .await
         .or_page(layout)?;
     let token =
-        nuanxin_store::membership::join_links::link_for_org(&state.db, &user.session.actor, id)
+        nuanxin_store::membership::join_links::link_for_org(&state.db, &c.user.session.actor, id)
             .await
             .or_page(layout)?;
     let url = base_url::absolute(&state, &headers, &format!("/join/{token}"));
-    let events = nuanxin_store::membership::events::list(&state.db, &user.session.actor.scope, id)
-        .await
-        .or_page(layout)?;
+    let events =
+        nuanxin_store::membership::events::list(&state.db, &c.user.session.actor.scope, id)
+            .await
+            .or_page(layout)?;
     let page = JoinQrPage {
         events: events.iter().map(Into::into).collect(),
-        can_manage: user.session.actor.role.can(Permission::ManageOrgs),
+        can_manage: c.user.session.actor.role.can(Permission::ManageOrgs),
         qr_svg: qr_svg(&url).or_page(layout)?,
         unreachable: base_url::unreachable_from_outside(&state, &url),
         qr_href: format!("/console/orgs/{id}/join-qr"),
@@ -335,39 +322,33 @@ async fn join_qr(
 
 async fn join_qr_svg(
     state: State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
     id: Path<String>,
 ) -> PageResult {
-    join_qr_file(state, t, user, here, headers, id, false).await
+    join_qr_file(state, c, headers, id, false).await
 }
 
 async fn join_qr_png(
     state: State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
     id: Path<String>,
 ) -> PageResult {
-    join_qr_file(state, t, user, here, headers, id, true).await
+    join_qr_file(state, c, headers, id, true).await
 }
 
 async fn join_qr_file(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     headers: HeaderMap,
     Path(id): Path<String>,
     png: bool,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &user, &here)?;
-    let layout = || Layout::for_user(t, &user, &here);
+    let id = c.id(&id)?;
+    let layout = || c.layout();
     let token =
-        nuanxin_store::membership::join_links::link_for_org(&state.db, &user.session.actor, id)
+        nuanxin_store::membership::join_links::link_for_org(&state.db, &c.user.session.actor, id)
             .await
             .or_page(layout)?;
     let url = base_url::absolute(&state, &headers, &format!("/join/{token}"));
@@ -376,33 +357,29 @@ async fn join_qr_file(
 
 async fn renew(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let id = id_or_404(&id, t, &form.user, &here)?;
-    nuanxin_store::membership::join_links::renew(&state.db, &form.user.session.actor, id)
+    let id = form.c.id(&id)?;
+    nuanxin_store::membership::join_links::renew(&state.db, &form.c.user.session.actor, id)
         .await
-        .or_page(|| Layout::for_user(t, &form.user, &here))?;
+        .or_page(|| form.c.layout())?;
     Ok(see_other(&format!("/console/orgs/{id}/join")))
 }
 
 async fn save_settings(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
+    let org_id = form.c.id(&id)?;
     let result = match form.get("review_days").trim().parse::<i64>() {
         Ok(review_days) => {
             let s = membership::UnionSettings {
                 auto_approve: form.opt("auto_approve").is_some(),
                 review_days,
             };
-            membership::set_settings(&state.db, &form.user.session.actor, org_id, s).await
+            membership::set_settings(&state.db, &form.c.user.session.actor, org_id, s).await
         }
         Err(_) => Err(FieldError::new(
             "review_days",
@@ -415,12 +392,10 @@ async fn save_settings(
     match result {
         Ok(()) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
             members_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 org_id,
                 ListQuery::default(),
                 After::failed("settings", errors),
@@ -432,13 +407,11 @@ async fn save_settings(
 
 async fn decide_transfer(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path((id, transfer)): Path<(String, String)>,
     form: PostForm,
 ) -> PageResult {
-    let org_id = id_or_404(&id, t, &form.user, &here)?;
-    let transfer = id_or_404(&transfer, t, &form.user, &here)?;
+    let org_id = form.c.id(&id)?;
+    let transfer = form.c.id(&transfer)?;
     // Anything but the two buttons' values is refused, never read as a refusal.
     let decided = match form.get("decision") {
         "accept" => Ok(true),
@@ -454,7 +427,7 @@ async fn decide_transfer(
         Ok(accept) => {
             nuanxin_store::membership::transfers::decide(
                 &state.db,
-                &form.user.session.actor,
+                &form.c.user.session.actor,
                 transfer,
                 accept,
                 form.opt("reason"),
@@ -466,12 +439,10 @@ async fn decide_transfer(
     match result {
         Ok(_) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
         Err(e) => {
-            let errors = form_errors(e).or_page(|| Layout::for_user(t, &form.user, &here))?;
+            let errors = form_errors(e).or_page(|| form.c.layout())?;
             members_page(
                 &state,
-                t,
-                &form.user,
-                &here,
+                &form.c,
                 org_id,
                 ListQuery::default(),
                 After::failed("transfer", errors),

@@ -35,7 +35,7 @@ pub async fn decision(
         "reject" => Ok(Decision::Reject(reason)),
         "reroute" => crate::pages::pick_org(
             state,
-            &form.user.session.actor.scope,
+            &form.c.user.session.actor.scope,
             "to_org_id",
             "改派到的基层工会",
             form.get("to_org_id"),

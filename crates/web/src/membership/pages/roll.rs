@@ -16,9 +16,8 @@ use serde::Deserialize;
 use crate::auth::{PageUser, PostForm};
 use crate::error::ApiError;
 use crate::http::urlencode;
-use crate::i18n::Tr;
 use crate::membership::search;
-use crate::pages::{pager, render, Here, Layout, OrPage, PageError, PageResult};
+use crate::pages::{pager, render, Console, Layout, OrPage, PageError, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -121,16 +120,10 @@ fn params(f: &RollQuery) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn list(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
-    Query(f): Query<RollQuery>,
-) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &here);
+async fn list(State(state): State<AppState>, c: Console, Query(f): Query<RollQuery>) -> PageResult {
+    let layout = || c.layout();
     let limit = 50;
-    let (found, total, errors) = select(&state, &user, &f, limit).await.or_page(layout)?;
+    let (found, total, errors) = select(&state, &c.user, &f, limit).await.or_page(layout)?;
     let p = params(&f);
     let (prev, next) = pager(
         "/console/members",
@@ -145,7 +138,7 @@ async fn list(
         .map(|(k, v)| format!("{k}={}", urlencode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let en = t.en();
+    let en = c.t.en();
     let page = RollPage {
         l: layout(),
         query,
@@ -174,9 +167,9 @@ async fn list(
         total,
         prev,
         next,
-        can_reveal: user.session.actor.role.can(Permission::RevealSensitive),
-        can_search: user.session.actor.role.can(Permission::SearchSensitive),
-        can_export: user.session.actor.role.can(Permission::ExportPersonal),
+        can_reveal: c.user.session.actor.role.can(Permission::RevealSensitive),
+        can_search: c.user.session.actor.role.can(Permission::SearchSensitive),
+        can_export: c.user.session.actor.role.can(Permission::ExportPersonal),
         errors,
         f,
     };
@@ -191,13 +184,12 @@ async fn list(
 /// The filtered roll as an Excel workbook, masked (at most 100,000 rows).
 async fn export(
     State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    here: Here,
+    c: Console,
     Query(f): Query<RollQuery>,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &user, &here);
-    user.session
+    let layout = || c.layout();
+    c.user
+        .session
         .actor
         .require(Permission::ExportPersonal)
         .or_page(layout)?;
@@ -208,7 +200,7 @@ async fn export(
     });
     let (found, _, errors) = select(
         &state,
-        &user,
+        &c.user,
         &RollQuery {
             offset: Some(0),
             ..f
@@ -221,15 +213,15 @@ async fn export(
     if let Some(e) = errors.into_iter().next() {
         return Err(crate::pages::PageError::new(layout(), e.into()));
     }
-    let actor = &user.session.actor;
+    let actor = &c.user.session.actor;
     nuanxin_store::audit::record_export(&state.db, actor, "member", filter, found.len())
         .await
         .or_page(layout)?;
     let org = nuanxin_store::orgs::get(&state.db, &actor.scope, actor.scope.org_id)
         .await
         .or_page(layout)?;
-    let file_name = crate::export::dated_name(&format!("{}-{}", t.s("roll.file"), org.name));
-    let en = t.en();
+    let file_name = crate::export::dated_name(&format!("{}-{}", c.t.s("roll.file"), org.name));
+    let en = c.t.en();
     let rows: Vec<Vec<String>> = found
         .into_iter()
         .map(|m| {
@@ -251,16 +243,16 @@ async fn export(
     let bytes = crate::export::xlsx(
         "members",
         &[
-            t.s("member.name"),
-            t.s("member.id_number"),
-            t.s("member.phone"),
-            t.s("member.occupation"),
-            t.s("member.employer"),
-            t.s("member.member_no"),
-            t.s("roll.union"),
-            t.s("member.status"),
-            t.s("member.applied_at"),
-            t.s("member.joined_on"),
+            c.t.s("member.name"),
+            c.t.s("member.id_number"),
+            c.t.s("member.phone"),
+            c.t.s("member.occupation"),
+            c.t.s("member.employer"),
+            c.t.s("member.member_no"),
+            c.t.s("roll.union"),
+            c.t.s("member.status"),
+            c.t.s("member.applied_at"),
+            c.t.s("member.joined_on"),
         ],
         &rows,
     )
@@ -287,20 +279,18 @@ struct RevealPage {
 
 async fn reveal(
     State(state): State<AppState>,
-    t: Tr,
-    here: Here,
     Path(id): Path<String>,
     form: PostForm,
 ) -> PageResult {
-    let layout = || Layout::for_user(t, &form.user, &here);
+    let layout = || form.c.layout();
     let id: i64 = id
         .parse()
         .map_err(|_| PageError::new(layout(), ApiError::not_found()))?;
-    let m = membership::get(&state.db, &form.user.session.actor.scope, id)
+    let m = membership::get(&state.db, &form.c.user.session.actor.scope, id)
         .await
         .or_page(layout)?;
     let (id_number, phone) =
-        membership::reveal(&state.db, &form.user.session.actor, &state.sealer, id)
+        membership::reveal(&state.db, &form.c.user.session.actor, &state.sealer, id)
             .await
             .or_page(layout)?;
     let mut res = render(
