@@ -55,11 +55,6 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Too many failed logins; try again in {} minutes",
     ),
     (
-        "login.expired",
-        "登录已超时，请重新登录",
-        "Your session has ended; please log in again",
-    ),
-    (
         "org.search",
         "搜索组织名称或信用代码",
         "Search by name or credit code",
@@ -80,7 +75,6 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("org.founded", "已建会", "Founded"),
     ("org.closed", "已撤销", "Closed"),
     ("org.checklist", "建会流程", "Founding checklist"),
-    ("org.checklist_done", "完成日期", "Done on"),
     ("org.save", "保存", "Save"),
     ("org.create_child", "新建下级组织", "New child organisation"),
     ("org.create", "新建", "Create"),
@@ -110,7 +104,6 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Please correct the following:",
     ),
     ("common.all", "全部", "All"),
-    ("common.actions", "操作", "Actions"),
     ("common.back", "返回", "Back"),
     ("common.list_sep", "、", ", "),
     (
@@ -607,11 +600,6 @@ const WORDS: &[(&str, &str, &str)] = &[
         "页面不存在，或不在您的管理范围内",
         "Page not found, or outside your scope",
     ),
-    (
-        "error.forbidden",
-        "您没有执行此操作的权限",
-        "You do not have permission to do this",
-    ),
     // The worker's pages.
     (
         "worker.bar",
@@ -713,11 +701,6 @@ const WORDS: &[(&str, &str, &str)] = &[
         "join.busy",
         "此刻提交的人较多，请稍等一分钟再点提交，已填写的内容不会丢失",
         "Many people are submitting right now; wait a minute and submit again. What you entered is kept.",
-    ),
-    (
-        "join.already",
-        "该身份证号已登记会籍或正在办理入会。请使用登记时的手机号提交以查看会员卡；如需转会，请联系原工会。",
-        "This ID number already holds a membership or an application. Submit with the mobile number you registered to see your card; to move your membership, contact your current union.",
     ),
     (
         "join.gone_title",
@@ -1074,6 +1057,37 @@ mod tests {
             t.f2("roster.file_and_mode", "{}.csv", "x"),
             "File: {}.csv · Mode: x"
         );
+    }
+
+    /// Every word of the table is used somewhere, as its key written out
+    /// whole: a word nobody shows is a word nobody keeps up to date.
+    #[test]
+    fn every_word_is_used() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut corpus = String::new();
+        let mut dirs = vec![root.join("templates"), root.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                // The table itself names every key; only its tests count.
+                if path.ends_with("src/i18n.rs") {
+                    corpus.push_str(&text[text.find("#[cfg(test)]").unwrap()..]);
+                } else {
+                    corpus.push_str(&text);
+                }
+            }
+        }
+        let unused: Vec<&str> = WORDS
+            .iter()
+            .map(|(k, _, _)| *k)
+            .filter(|k| !corpus.contains(&format!("\"{k}\"")))
+            .collect();
+        assert!(unused.is_empty(), "words nobody uses: {unused:?}");
     }
 
     /// Every key named in a template or a page module is in the table: a

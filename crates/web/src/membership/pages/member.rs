@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use nuanxin_domain::account::Permission;
-use nuanxin_domain::membership::request::RequestStatus;
+use nuanxin_domain::membership::request::{RequestKind, RequestStatus};
 use nuanxin_domain::membership::{CorrectionForm, MembershipStatus, Occupation};
 use nuanxin_domain::FieldError;
 use nuanxin_store::membership::{self, requests, Member};
@@ -51,7 +51,8 @@ pub struct TransferRow {
 pub struct RequestRow {
     pub id: i64,
     pub kind: &'static str,
-    pub kind_code: &'static str,
+    /// What staff confirm before it is carried out.
+    pub confirm: &'static str,
     pub detail: String,
     pub new_phone: String,
     pub status: &'static str,
@@ -156,7 +157,12 @@ async fn page(
             RequestRow {
                 id: r.id,
                 kind: r.kind.label(en),
-                kind_code: r.kind.code(),
+                confirm: c.t.s(match r.kind {
+                    RequestKind::Phone => "request.confirm_phone",
+                    RequestKind::Correct => "request.confirm_correct",
+                    RequestKind::Leave => "request.confirm_leave",
+                    RequestKind::Erase => "request.confirm_erase",
+                }),
                 detail: r.detail,
                 new_phone: r.new_phone_masked.unwrap_or_default(),
                 status: r.status.label(en),
