@@ -929,7 +929,6 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("card.lookup_title", "查看我的会员卡", "Find my membership card"),
     ("card.lookup_help", "请填写入会时登记的姓名、身份证号和手机号，三项都一致才会打开您的会员页面。", "Enter the name, ID number and mobile number you registered with; your page opens only when all three match."),
     ("card.lookup_submit", "查看", "Find"),
-    ("card.incomplete", "请完整填写姓名、18 位身份证号和 11 位手机号", "enter your name, 18-character ID number and 11-digit mobile number"),
     ("card.not_found", "没有找到与所填信息一致的会员记录。如手机号已更换，请联系您所在的工会。", "No record matches what you entered. If you changed your phone, contact your union."),
     ("card.busy", "查询的人太多，请一分钟后再试", "Too many lookups right now; try again in a minute"),
     ("card.too_many", "该身份证号的查询次数过多，请一小时后再试，或联系您所在的工会", "Too many lookups for this ID number; try again in an hour or contact your union"),

@@ -70,6 +70,22 @@ async fn a_worker_finds_their_card_again_by_name_id_number_and_phone() {
     assert_eq!(s, 303);
     let lookup_page = app.page(&c, "/card").await;
     assert!(lookup_page.contains("查看我的会员卡"));
+    // A typo in the ID number is named, not taken for a missing field.
+    let mut typo = idn.clone().into_bytes();
+    typo[17] = if typo[17] == b'1' { b'2' } else { b'1' };
+    let r = lookup(
+        &app,
+        &c,
+        "孙八",
+        &String::from_utf8(typo).unwrap(),
+        "13712340001",
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text().await.unwrap().contains("校验"),
+        "the check character is named"
+    );
     let r = lookup(&app, &c, "孙八", &idn, "13712340001").await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"].to_str().unwrap(), me);

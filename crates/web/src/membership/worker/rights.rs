@@ -122,12 +122,25 @@ async fn find(
     ) {
         return again(StatusCode::TOO_MANY_REQUESTS, "card.busy");
     }
-    let (Ok(typed_name), Ok(id), Ok(phone)) = (
+    // A typo says which field and what is wrong with it, as the join form does.
+    let (typed_name, id, phone) = match (
         parse_person_name(&name),
         IdNumber::parse(&get("id_number")),
         Phone::parse(&get("phone")),
-    ) else {
-        return again(StatusCode::UNPROCESSABLE_ENTITY, "card.incomplete");
+    ) {
+        (Ok(n), Ok(i), Ok(p)) => (n, i, p),
+        (n, i, p) => {
+            let e = [n.err(), i.err(), p.err()].into_iter().flatten().next();
+            let said = e.map(|e| w.says(&e)).unwrap_or_default();
+            return Ok(lookup_page(
+                &state,
+                &w,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                name.clone(),
+                Some(said),
+            ));
+        }
     };
     // Keyed by a digest, so the limiter's memory holds no ID number.
     let person = format!("{:x}", Sha256::digest(id.as_str().as_bytes()));
