@@ -45,7 +45,8 @@ document.addEventListener("click", async (ev) => {
 });
 
 // A header checkbox `data-select-all="name"` ticks every checkbox of that
-// name in its form; a confirmation `data-confirm-count` says how many.
+// name in its form; a button's `data-confirm-count` asks first, with the
+// number ticked in place of `{count}`.
 document.addEventListener("change", (ev) => {
   const all = ev.target.closest("input[data-select-all]");
   if (!all) return;
@@ -55,5 +56,5 @@ document.addEventListener("click", (ev) => {
   const b = ev.target.closest("[data-confirm-count]");
   if (!b) return;
   const n = b.form.querySelectorAll('input[type=checkbox][name="id"]:checked').length;
-  if (!window.confirm(b.dataset.confirmCount.replace("{}", n))) ev.preventDefault();
+  if (!window.confirm(b.dataset.confirmCount.replace("{count}", n))) ev.preventDefault();
 }, true);

@@ -228,14 +228,14 @@ async fn docs(t: Tr) -> Html<String> {
 <table class="grid"><thead><tr><th>{method}</th><th>{path}</th><th>{summary}</th><th>{responses}</th></tr></thead><tbody>{body}</tbody></table>
 </main></body></html>"#,
         lang = if t.en() { "en" } else { "zh-CN" },
-        back = t.s("apidocs.back"),
+        back = t.s("apidocs-back"),
         other_code = if t.en() { "zh" } else { "en" },
-        other = t.s("nav.other_lang"),
+        other = t.s("nav-other_lang"),
         version = escape(doc["info"]["version"].as_str().unwrap_or_default()),
-        intro = t.s("apidocs.intro"),
-        method = t.s("apidocs.method"),
-        path = t.s("apidocs.path"),
-        summary = t.s("apidocs.summary"),
-        responses = t.s("apidocs.responses"),
+        intro = t.s("apidocs-intro"),
+        method = t.s("apidocs-method"),
+        path = t.s("apidocs-path"),
+        summary = t.s("apidocs-summary"),
+        responses = t.s("apidocs-responses"),
     ))
 }

@@ -123,5 +123,5 @@ async fn export(
     let bytes = export_bytes(&state, &c.user.session.actor, &q, c.t.en())
         .await
         .or_page(|| c.layout())?;
-    Ok(xlsx_response(bytes, &dated_name(c.t.s("audit.file"))))
+    Ok(xlsx_response(bytes, &dated_name(&c.t.s("audit-file"))))
 }

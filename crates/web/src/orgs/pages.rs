@@ -260,8 +260,8 @@ struct ShowQuery {
 
 fn notice_for(t: Tr, done: Option<&str>) -> Option<String> {
     match done? {
-        "created" => Some(t.s("org.created").into()),
-        "saved" | "moved" | "status" | "checklist" => Some(t.s("org.saved").into()),
+        "created" => Some(t.s("org-created")),
+        "saved" | "moved" | "status" | "checklist" => Some(t.s("org-saved")),
         _ => None,
     }
 }

@@ -295,7 +295,7 @@ pub async fn not_found(t: Tr, uri: Uri, here: Here) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::not_found().into_response();
     }
-    let message = t.s("error.not_found").to_string();
+    let message = t.s("error-not_found");
     render(
         StatusCode::NOT_FOUND,
         &ErrorPage {

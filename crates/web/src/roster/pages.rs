@@ -277,7 +277,7 @@ struct JobPage {
     org_id: i64,
     org_name: String,
     file_name: String,
-    mode: &'static str,
+    mode: String,
     /// The mode's code: `check`, `valid_rows` or `all_or_nothing`.
     mode_code: &'static str,
     /// "checking", "enrolling" or "finished".
@@ -292,11 +292,11 @@ struct JobPage {
     more_errors: bool,
 }
 
-fn mode_label(t: Tr, m: ImportMode) -> &'static str {
+fn mode_label(t: Tr, m: ImportMode) -> String {
     t.s(match m {
-        ImportMode::Check => "roster.mode.check",
-        ImportMode::ValidRows => "roster.mode.valid_rows",
-        ImportMode::AllOrNothing => "roster.mode.all_or_nothing",
+        ImportMode::Check => "roster-mode-check",
+        ImportMode::ValidRows => "roster-mode-valid_rows",
+        ImportMode::AllOrNothing => "roster-mode-all_or_nothing",
     })
 }
 
@@ -400,10 +400,11 @@ async fn report(State(state): State<AppState>, c: Console, Path(id): Path<String
             out
         })
         .collect();
+    let (row_word, problem_word) = (c.t.s("roster-row"), c.t.s("roster-problem"));
     let mut header: Vec<&str> = r.header.iter().map(String::as_str).collect();
     header.resize(width, "");
-    header.push(c.t.s("roster.row"));
-    header.push(c.t.s("roster.problem"));
+    header.push(&row_word);
+    header.push(&problem_word);
     let layout = || c.layout();
     nuanxin_store::audit::record_export(
         &state.db,
@@ -419,7 +420,7 @@ async fn report(State(state): State<AppState>, c: Console, Path(id): Path<String
         .or_page(layout)?;
     Ok(crate::export::xlsx_response(
         bytes,
-        &crate::export::dated_name(&format!("{}-{}", c.t.s("roster.report_file"), job.org_name)),
+        &crate::export::dated_name(&format!("{}-{}", c.t.s("roster-report_file"), job.org_name)),
     ))
 }
 

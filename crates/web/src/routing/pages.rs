@@ -143,7 +143,7 @@ async fn page(state: &AppState, c: &Console, org_id: i64, input: PageInput) -> P
                         .or_page(layout)?;
                     let owner = owner.map(|o| match o {
                         RuleOwner::InScope(name) => name,
-                        RuleOwner::Above => c.t.s("routing.owner_above").to_string(),
+                        RuleOwner::Above => c.t.s("routing-owner_above"),
                     });
                     (Some(describe(c.t, &r, owner.as_deref())), vec![])
                 }
@@ -190,12 +190,12 @@ async fn page(state: &AppState, c: &Console, org_id: i64, input: PageInput) -> P
 /// the union.
 fn describe(t: Tr, r: &routing::Route, rule_owner: Option<&str>) -> String {
     let by = match (r.rule.strip_prefix("rule:"), rule_owner) {
-        (Some(id), Some(owner)) => t.f2("routing.by_rule_of", owner, id),
-        (Some(id), None) => t.f("routing.by_rule", id),
+        (Some(id), Some(owner)) => t.f2("routing-by_rule_of", "org", owner, "id", id),
+        (Some(id), None) => t.f("routing-by_rule", "id", id),
         (None, _) => match r.rule.as_str() {
-            "scanned_union" => t.s("routing.by_scanned_union").into(),
-            "industry_federation" => t.s("routing.by_industry_federation").into(),
-            "catch_all_union" => t.s("routing.by_catch_all_union").into(),
+            "scanned_union" => t.s("routing-by_scanned_union"),
+            "industry_federation" => t.s("routing-by_industry_federation"),
+            "catch_all_union" => t.s("routing-by_catch_all_union"),
             other => other.into(),
         },
     };

@@ -105,7 +105,7 @@ async fn submit(
             StatusCode::BAD_REQUEST,
             "/console".into(),
             String::new(),
-            Some(t.s("login.bad").into()),
+            Some(t.s("login-bad")),
         );
     };
     let next = local_path(f.next.as_deref());
@@ -158,7 +158,7 @@ async fn submit(
             StatusCode::UNAUTHORIZED,
             next,
             f.username,
-            Some(t.s("login.bad").into()),
+            Some(t.s("login-bad")),
         ),
         Err(LoginFailure::Locked { minutes_left }) => login_page(
             &state,
@@ -167,7 +167,7 @@ async fn submit(
             StatusCode::TOO_MANY_REQUESTS,
             next,
             f.username,
-            Some(t.f("login.locked", minutes_left)),
+            Some(t.f("login-locked", "minutes", minutes_left)),
         ),
     }
 }

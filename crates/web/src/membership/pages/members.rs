@@ -40,16 +40,16 @@ pub struct TransferRow {
     pub from_org_name: String,
     pub to_org_name: String,
     pub requested_by: String,
-    pub status_label: &'static str,
+    pub status_label: String,
     /// Into this union, so this union decides.
     pub incoming: bool,
 }
 
-fn transfer_label(t: Tr, status: &str) -> &'static str {
+fn transfer_label(t: Tr, status: &str) -> String {
     t.s(match status {
-        "pending" => "member.transfer_pending",
-        "accepted" => "member.transfer_accepted",
-        _ => "member.transfer_refused",
+        "pending" => "member-transfer_pending",
+        "accepted" => "member-transfer_accepted",
+        _ => "member-transfer_refused",
     })
 }
 
@@ -61,7 +61,7 @@ pub struct MemberRow {
     pub occupation: &'static str,
     pub member_no: String,
     pub status_code: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub route_reason: String,
     pub reject_reason: String,
     pub applied_at: String,
@@ -180,7 +180,7 @@ async fn members_page(
                 occupation: m.occupation.label(c.t.en()),
                 member_no: m.member_no.unwrap_or_default(),
                 status_code: m.status.code(),
-                status_label: m.status.label(c.t.en()),
+                status_label: m.status.label(c.t.en()).to_string(),
                 route_reason: crate::membership::pages::review::route_label(c.t, &m.route_rule),
                 reject_reason: m.reject_reason.unwrap_or_default(),
                 applied_at: nuanxin_domain::time::format_local(m.applied_at),

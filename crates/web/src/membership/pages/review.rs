@@ -60,25 +60,31 @@ pub async fn decision(
 /// "已批准 3 份申请：张伟、李娜、王强。1 份未处理：这条记录刚被他人处理……"
 pub fn notice(t: Tr, d: &Decision, out: &Outcome) -> String {
     let key = match d {
-        Decision::Approve => "review.done_approve",
-        Decision::Reject(_) => "review.done_reject",
-        Decision::Reroute { .. } => "review.done_reroute",
+        Decision::Approve => "review-done_approve",
+        Decision::Reject(_) => "review-done_reject",
+        Decision::Reroute { .. } => "review-done_reroute",
     };
     let names = |ms: &[Member]| {
         let mut v: Vec<&str> = ms.iter().take(10).map(|m| m.name.as_str()).collect();
         if ms.len() > 10 {
             v.push("…");
         }
-        v.join(if t.en() { ", " } else { "、" })
+        v.join(&t.s("common-list_sep"))
     };
-    let mut s = t.f2(key, out.done.len(), names(&out.done));
+    let mut s = t.f2(key, "count", out.done.len(), "names", names(&out.done));
     if !out.skipped.is_empty() {
         let mut why: Vec<&str> = out.skipped.iter().map(|(_, e)| e.message(t.en())).collect();
         why.dedup();
         if t.en() {
             s.push(' ');
         }
-        s.push_str(&t.f2("review.skipped", out.skipped.len(), why.join("; ")));
+        s.push_str(&t.f2(
+            "review-skipped",
+            "count",
+            out.skipped.len(),
+            "reasons",
+            why.join("; "),
+        ));
     }
     s
 }
@@ -89,9 +95,9 @@ pub fn due(t: Tr, due_at: chrono::DateTime<Utc>) -> (String, bool) {
     let now = Utc::now();
     let days = (due_at - now).num_hours().div_euclid(24);
     if due_at < now {
-        (t.f("review.overdue_days", (-days).max(1)), true)
+        (t.f("review-overdue_days", "days", (-days).max(1)), true)
     } else {
-        (t.f("review.days_left", days.max(0)), false)
+        (t.f("review-days_left", "days", days.max(0)), false)
     }
 }
 
@@ -99,12 +105,12 @@ pub fn due(t: Tr, due_at: chrono::DateTime<Utc>) -> (String, bool) {
 /// sentence ("已分派至…：您所在地区…") speaks to the worker.
 pub fn route_label(t: Tr, rule: &str) -> String {
     match rule {
-        "scanned_union" => t.s("route.scanned_union").into(),
-        "industry_federation" => t.s("route.industry_federation").into(),
-        "catch_all_union" => t.s("route.catch_all_union").into(),
-        "reviewer" => t.s("route.reviewer").into(),
+        "scanned_union" => t.s("route-scanned_union"),
+        "industry_federation" => t.s("route-industry_federation"),
+        "catch_all_union" => t.s("route-catch_all_union"),
+        "reviewer" => t.s("route-reviewer"),
         r => match r.strip_prefix("rule:") {
-            Some(id) => t.f("route.rule", id),
+            Some(id) => t.f("route-rule", "id", id),
             None => r.to_string(),
         },
     }

@@ -220,7 +220,7 @@ async fn export(
     let org = nuanxin_store::orgs::get(&state.db, &actor.scope, actor.scope.org_id)
         .await
         .or_page(layout)?;
-    let file_name = crate::export::dated_name(&format!("{}-{}", c.t.s("roll.file"), org.name));
+    let file_name = crate::export::dated_name(&format!("{}-{}", c.t.s("roll-file"), org.name));
     let en = c.t.en();
     let rows: Vec<Vec<String>> = found
         .into_iter()
@@ -240,23 +240,22 @@ async fn export(
             ]
         })
         .collect();
-    let bytes = crate::export::xlsx(
-        "members",
-        &[
-            c.t.s("member.name"),
-            c.t.s("member.id_number"),
-            c.t.s("member.phone"),
-            c.t.s("member.occupation"),
-            c.t.s("member.employer"),
-            c.t.s("member.member_no"),
-            c.t.s("roll.union"),
-            c.t.s("member.status"),
-            c.t.s("member.applied_at"),
-            c.t.s("member.joined_on"),
-        ],
-        &rows,
-    )
-    .or_page(layout)?;
+    let header: Vec<String> = [
+        "member-name",
+        "member-id_number",
+        "member-phone",
+        "member-occupation",
+        "member-employer",
+        "member-member_no",
+        "roll-union",
+        "member-status",
+        "member-applied_at",
+        "member-joined_on",
+    ]
+    .map(|k| c.t.s(k))
+    .into();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let bytes = crate::export::xlsx("members", &header, &rows).or_page(layout)?;
     Ok(crate::export::xlsx_response(bytes, &file_name))
 }
 

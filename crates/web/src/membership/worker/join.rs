@@ -102,19 +102,19 @@ impl JoinPage {
 
     /// `(field, its label, the message)` of every error, for the summary
     /// at the top of a form that is longer than a phone's screen.
-    fn summary(&self) -> Vec<(String, &'static str, String)> {
+    fn summary(&self) -> Vec<(String, String, String)> {
         self.errors
             .0
             .iter()
             .map(|e| {
                 let label = match e.field.as_str() {
-                    "name" => self.t.s("join.name"),
-                    "id_number" => self.t.s("join.id_number"),
-                    "phone" => self.t.s("join.phone"),
-                    "occupation" => self.t.s("join.occupation"),
-                    "employer" => self.t.s("join.employer"),
-                    "work_region" => self.t.s("join.work_region"),
-                    _ => self.t.s("join.consent_short"),
+                    "name" => self.t.s("join-name"),
+                    "id_number" => self.t.s("join-id_number"),
+                    "phone" => self.t.s("join-phone"),
+                    "occupation" => self.t.s("join-occupation"),
+                    "employer" => self.t.s("join-employer"),
+                    "work_region" => self.t.s("join-work_region"),
+                    _ => self.t.s("join-consent_short"),
                 };
                 (e.field.clone(), label, e.message(self.t.en()).to_string())
             })
@@ -166,9 +166,9 @@ async fn closed_entry(
             Ok(message_with_link(
                 w,
                 StatusCode::GONE,
-                w.t.s("join.event_over"),
+                &w.t.s("join-event_over"),
                 w.says(&f),
-                code.map(|c| (format!("/join/{c}"), w.t.s("join.union_code").to_string())),
+                code.map(|c| (format!("/join/{c}"), w.t.s("join-union_code"))),
             ))
         }
         e => Err(e.into()),
@@ -179,8 +179,8 @@ fn gone(w: &Worker) -> Response {
     message(
         w,
         StatusCode::NOT_FOUND,
-        w.t.s("join.gone_title"),
-        w.t.s("join.gone").into(),
+        &w.t.s("join-gone_title"),
+        w.t.s("join-gone"),
     )
 }
 
@@ -201,10 +201,10 @@ pub(super) async fn as_worker_page(t: Tr, here: Here, req: Request, next: Next) 
         // Other texts speak to an officer or an administrator ("not in your
         // scope", "give the request id"); the worker only needs to know
         // whether it was their mistake.
-        s if s.is_server_error() => t.s("worker.fault").to_string(),
-        _ => t.s("worker.failed").to_string(),
+        s if s.is_server_error() => t.s("worker-fault"),
+        _ => t.s("worker-failed"),
     };
-    let mut page = message(&w, status, t.s("worker.failed_title"), text);
+    let mut page = message(&w, status, &t.s("worker-failed_title"), text);
     // Some of these pages are private links.
     page.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -218,8 +218,8 @@ pub(super) fn no_application(w: &Worker) -> Response {
     message(
         w,
         StatusCode::NOT_FOUND,
-        w.t.s("status.not_found_title"),
-        w.t.s("status.not_found").into(),
+        &w.t.s("status-not_found_title"),
+        w.t.s("status-not_found"),
     )
 }
 
@@ -380,7 +380,7 @@ async fn submit(
             StatusCode::BAD_REQUEST,
             JoinValues::default(),
             ValidationErrors::new(),
-            Some(t.s("join.unreadable").into()),
+            Some(t.s("join-unreadable")),
         ));
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
@@ -399,7 +399,7 @@ async fn submit(
             StatusCode::FORBIDDEN,
             v,
             ValidationErrors::new(),
-            Some(t.s("join.expired").into()),
+            Some(t.s("join-expired")),
         ));
     }
     // An event's cap counts accepted submissions; invalid ones have a
@@ -413,7 +413,7 @@ async fn submit(
             StatusCode::TOO_MANY_REQUESTS,
             v,
             ValidationErrors::new(),
-            Some(t.s("join.busy").into()),
+            Some(t.s("join-busy")),
         ))
     };
     let refused = |v: JoinValues, errors: ValidationErrors| {
@@ -474,7 +474,7 @@ async fn submit(
                 StatusCode::CONFLICT,
                 v,
                 ValidationErrors::new(),
-                Some(t.s("join.name_mismatch").into()),
+                Some(t.s("join-name_mismatch")),
             )),
             // The same person, with the phone on record: show the existing card, not a second membership.
             // A member of another union is offered a transfer to the union this code routed to.
@@ -492,7 +492,7 @@ async fn submit(
                 let holder = nuanxin_store::orgs::contact(&state.db, current).await?;
                 let msg = format!(
                     "{} {}",
-                    t.f("join.already_at", &holder.org_name),
+                    t.f("join-already_at", "union", &holder.org_name),
                     contact_line(t, &holder)
                 );
                 Ok(scanned.page(
@@ -605,13 +605,13 @@ struct StatusQuery {
 /// reason, a reviewer's) stays as it was written.
 fn route_sentence(t: Tr, c: &membership::worker::Card) -> String {
     let key = match c.route_rule.as_str() {
-        "scanned_union" => "status.route_scanned",
-        "industry_federation" => "status.route_industry",
-        "catch_all_union" => "status.route_catch_all",
+        "scanned_union" => "status-route_scanned",
+        "industry_federation" => "status-route_industry",
+        "catch_all_union" => "status-route_catch_all",
         _ => return c.route_reason.clone(),
     };
     if t.en() {
-        t.f(key, &c.org_name)
+        t.f(key, "union", &c.org_name)
     } else {
         c.route_reason.clone()
     }
@@ -621,10 +621,10 @@ fn route_sentence(t: Tr, c: &membership::worker::Card) -> String {
 pub(super) fn contact_line(t: Tr, c: &nuanxin_store::orgs::Contact) -> String {
     let mut parts = vec![];
     if let Some(p) = &c.phone {
-        parts.push(t.f("contact.phone_is", p));
+        parts.push(t.f("contact-phone_is", "phone", p));
     }
     if let Some(a) = &c.address {
-        parts.push(t.f("contact.address_is", a));
+        parts.push(t.f("contact-address_is", "address", a));
     }
     parts.join(if t.en() { "; " } else { "；" })
 }
@@ -789,7 +789,7 @@ async fn verify(
                 org_name: String::new(),
                 name_masked: String::new(),
                 member_no_masked: String::new(),
-                message: t.s("verify.lapsed").into(),
+                message: t.s("verify-lapsed"),
             },
         ),
         Err(StoreError::NotFound) => (
@@ -801,7 +801,7 @@ async fn verify(
                 org_name: String::new(),
                 name_masked: String::new(),
                 member_no_masked: String::new(),
-                message: t.s("verify.unknown").into(),
+                message: t.s("verify-unknown"),
             },
         ),
         Err(e) => return Err(e.into()),
@@ -834,8 +834,8 @@ async fn request_transfer(
         return Ok(message(
             &w,
             StatusCode::FORBIDDEN,
-            t.s("transfer.expired_title"),
-            t.s("transfer.expired").into(),
+            &t.s("transfer-expired_title"),
+            t.s("transfer-expired"),
         ));
     }
     let to = form
@@ -849,8 +849,8 @@ async fn request_transfer(
         return Ok(message(
             &w,
             StatusCode::UNPROCESSABLE_ENTITY,
-            t.s("transfer.refused_title"),
-            t.s("transfer.only_active").into(),
+            &t.s("transfer-refused_title"),
+            t.s("transfer-only_active"),
         ));
     };
     match nuanxin_store::membership::transfers::request(&state.db, None, member_no, to).await {
@@ -858,13 +858,13 @@ async fn request_transfer(
         Err(StoreError::Validation(v)) => Ok(message(
             &w,
             StatusCode::UNPROCESSABLE_ENTITY,
-            t.s("transfer.refused_title"),
+            &t.s("transfer-refused_title"),
             v.0.first().map(|e| w.says(e)).unwrap_or_default(),
         )),
         Err(StoreError::Conflict(f)) => Ok(message(
             &w,
             StatusCode::CONFLICT,
-            t.s("transfer.refused_title"),
+            &t.s("transfer-refused_title"),
             w.says(&f),
         )),
         Err(e) => Err(e.into()),

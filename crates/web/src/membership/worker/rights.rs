@@ -112,7 +112,7 @@ async fn find(
     };
     let expected = cookie(&headers, JOIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_secret(&get("_csrf"), &expected) {
-        return again(StatusCode::FORBIDDEN, "join.expired");
+        return again(StatusCode::FORBIDDEN, "join-expired");
     }
     let now = chrono::Utc::now().timestamp();
     if !state.card_lookup_rate.per_address.admit(
@@ -120,7 +120,7 @@ async fn find(
         PER_ADDRESS_PER_MINUTE,
         now / 60,
     ) {
-        return again(StatusCode::TOO_MANY_REQUESTS, "card.busy");
+        return again(StatusCode::TOO_MANY_REQUESTS, "card-busy");
     }
     // A typo says which field and what is wrong with it, as the join form does.
     let (typed_name, id, phone) = match (
@@ -149,7 +149,7 @@ async fn find(
         .per_person
         .admit(person, PER_PERSON_PER_HOUR, now / 3600)
     {
-        return again(StatusCode::TOO_MANY_REQUESTS, "card.too_many");
+        return again(StatusCode::TOO_MANY_REQUESTS, "card-too_many");
     }
     match membership::worker::card_of_person(&state.db, &state.sealer, id.as_str(), phone.as_str())
         .await?
@@ -157,7 +157,7 @@ async fn find(
         Some(card) if card.name == typed_name => {
             Ok(Redirect::to(&format!("/me/{}", card.status_token)).into_response())
         }
-        _ => again(StatusCode::NOT_FOUND, "card.not_found"),
+        _ => again(StatusCode::NOT_FOUND, "card-not_found"),
     }
 }
 
@@ -184,8 +184,8 @@ async fn file(
         return Ok(message(
             &w,
             StatusCode::FORBIDDEN,
-            t.s("transfer.expired_title"),
-            t.s("transfer.expired").into(),
+            &t.s("transfer-expired_title"),
+            t.s("transfer-expired"),
         ));
     }
     let input = RequestForm {
@@ -194,7 +194,12 @@ async fn file(
         phone: get("phone"),
     };
     let refused = |status: StatusCode, e: &nuanxin_domain::FieldError| {
-        Ok(message(&w, status, t.s("request.refused_title"), w.says(e)))
+        Ok(message(
+            &w,
+            status,
+            &t.s("request-refused_title"),
+            w.says(e),
+        ))
     };
     let request = match input.check() {
         Ok(r) => r,

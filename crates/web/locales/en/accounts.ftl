@@ -1,0 +1,17 @@
+account-username = Username
+account-display_name = Name
+account-role = Role
+account-org = Organisation
+account-org_id = Organisation (name or id)
+account-org_placeholder = e.g. its name, or its id
+account-status = Status
+account-active = Active
+account-disabled = Disabled
+account-last_login = Last login
+account-new = New account
+account-password = Initial password
+account-new_password = New password
+account-reset_password = Reset password
+account-disable = Disable
+account-enable = Enable
+account-edit = Edit account

@@ -1,0 +1,9 @@
+audit-file = audit
+audit-at = Time
+audit-actor = Actor
+audit-action = Action
+audit-entity = Record
+audit-ip = Client IP
+audit-change = Change
+audit-from = From
+audit-to = To

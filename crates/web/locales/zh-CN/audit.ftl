@@ -1,0 +1,9 @@
+audit-file = 审计日志
+audit-at = 时间
+audit-actor = 操作人
+audit-action = 操作
+audit-entity = 对象
+audit-ip = 来源 IP
+audit-change = 变更内容
+audit-from = 起始日期
+audit-to = 截止日期
