@@ -45,7 +45,10 @@ pub fn parse(text: &str) -> (Vec<String>, Vec<Result<Record, LineError>>) {
             }
             Err(e) => Err(LineError {
                 line: e.line,
-                message: e.en,
+                message: nuanxin_web::i18n::Tr {
+                    lang: nuanxin_web::i18n::Lang::En,
+                }
+                .s(e.problem),
             }),
         };
         match (&header, row) {

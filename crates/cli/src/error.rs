@@ -5,6 +5,7 @@ use std::fmt;
 
 use nuanxin_domain::{FieldError, ValidationErrors};
 use nuanxin_store::StoreError;
+use nuanxin_web::i18n::{Lang, Tr};
 
 /// A mistake in the command line, the configuration or an input file: the
 /// message says what to change. Never a panic, never a backtrace.
@@ -37,7 +38,8 @@ pub const EXIT_FAILURE: u8 = 1;
 
 /// `field: English message（中文说明）`: operators read either language.
 pub fn describe_field_error(e: &FieldError) -> String {
-    format!("{}: {}（{}）", e.field, e.message_en, e.message_zh)
+    let (en, zh) = (Tr { lang: Lang::En }, Tr { lang: Lang::Zh });
+    format!("{}: {}（{}）", e.field, en.error(e), zh.error(e))
 }
 
 pub fn describe_validation(errors: &ValidationErrors) -> String {
@@ -97,14 +99,18 @@ mod tests {
 
     #[test]
     fn store_validation_errors_are_user_errors_even_under_context() {
-        let fe = FieldError::new("password", "password.policy", "密码太短", "too short");
+        let fe = FieldError::new("password", "password.policy")
+            .with("min_length", 12)
+            .with("min_classes", 3);
         let e =
             anyhow::Error::from(StoreError::from(fe)).context("cannot set the password of alice");
         let (code, msg) = classify(&e);
         assert_eq!(code, 2);
         assert_eq!(
             msg,
-            "cannot set the password of alice: password: too short（密码太短）"
+            "cannot set the password of alice: password: a password has at least 12 characters \
+             (at most 128) from at least 3 of: upper case, lower case, digits, symbols\
+             （密码至少 12 位（最多 128 位），并包含大写字母、小写字母、数字、符号中的至少 3 类）"
         );
     }
 

@@ -67,12 +67,7 @@ pub fn parse_username(raw: &str) -> Result<String, FieldError> {
     if ok {
         Ok(v)
     } else {
-        Err(FieldError::new(
-            "username",
-            "username.format",
-            "用户名为 3 至 32 位英文字母、数字或 . _ -",
-            "a username has 3 to 32 letters, digits or . _ -",
-        ))
+        Err(FieldError::new("username", "username.format"))
     }
 }
 
@@ -106,18 +101,9 @@ impl PasswordPolicy {
         .filter(|x| **x)
         .count();
         if len < self.min_length || classes < self.min_classes || len > 128 {
-            return Err(FieldError::new(
-                "password",
-                "password.policy",
-                format!(
-                    "密码至少 {} 位（最多 128 位），并包含大写字母、小写字母、数字、符号中的至少 {} 类",
-                    self.min_length, self.min_classes
-                ),
-                format!(
-                    "a password has at least {} characters (at most 128) from at least {} of: upper case, lower case, digits, symbols",
-                    self.min_length, self.min_classes
-                ),
-            ));
+            return Err(FieldError::new("password", "password.policy")
+                .with("min_length", self.min_length)
+                .with("min_classes", self.min_classes));
         }
         Ok(())
     }

@@ -25,8 +25,8 @@ const ID_CHECK: &[u8; 11] = b"10X98765432";
 #[serde(try_from = "String", into = "String")]
 pub struct IdNumber(String);
 
-fn id_err(code: &'static str, zh: &str, en: &str) -> FieldError {
-    FieldError::new("id_number", code, zh, en)
+fn id_err(code: &'static str) -> FieldError {
+    FieldError::new("id_number", code)
 }
 
 /// The GB 11643 check character of the first 17 digits.
@@ -50,46 +50,21 @@ impl IdNumber {
         let v = raw.trim().to_ascii_uppercase();
         let b = v.as_bytes();
         if b.len() != 18 {
-            return Err(id_err(
-                "id_number.length",
-                "身份证号应为 18 位",
-                "an ID number has 18 characters",
-            ));
+            return Err(id_err("id_number.length"));
         }
         if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
-            return Err(id_err(
-                "id_number.format",
-                "身份证号只能由数字组成，最后一位可以是 X",
-                "an ID number is 17 digits followed by a digit or X",
-            ));
+            return Err(id_err("id_number.format"));
         }
         if !PROVINCE_PREFIXES.contains(&&v[..2]) {
-            return Err(id_err(
-                "id_number.region",
-                "身份证号前两位不是有效的省级行政区划代码",
-                "the first two digits are not a province code",
-            ));
+            return Err(id_err("id_number.region"));
         }
-        let birth = NaiveDate::parse_from_str(&v[6..14], "%Y%m%d").map_err(|_| {
-            id_err(
-                "id_number.birth_date",
-                "身份证号中的出生日期不存在",
-                "the birth date in the ID number does not exist",
-            )
-        })?;
+        let birth = NaiveDate::parse_from_str(&v[6..14], "%Y%m%d")
+            .map_err(|_| id_err("id_number.birth_date"))?;
         if birth > today || birth.year() < 1900 {
-            return Err(id_err(
-                "id_number.birth_date",
-                "身份证号中的出生日期不合理",
-                "the birth date in the ID number is not a real past date",
-            ));
+            return Err(id_err("id_number.birth_date"));
         }
         if id_check_char(&b[..17]) != b[17] {
-            return Err(id_err(
-                "id_number.check_digit",
-                "身份证号校验位不正确，请核对后重新输入",
-                "the check digit of the ID number is wrong",
-            ));
+            return Err(id_err("id_number.check_digit"));
         }
         Ok(Self(v))
     }
@@ -173,8 +148,8 @@ pub fn uscc_check_char(first17: &[u8]) -> Option<u8> {
 #[serde(try_from = "String", into = "String")]
 pub struct Uscc(String);
 
-fn uscc_err(code: &'static str, zh: &str, en: &str) -> FieldError {
-    FieldError::new("uscc", code, zh, en)
+fn uscc_err(code: &'static str) -> FieldError {
+    FieldError::new("uscc", code)
 }
 
 impl Uscc {
@@ -182,32 +157,16 @@ impl Uscc {
         let v = raw.trim().to_ascii_uppercase();
         let b = v.as_bytes();
         if b.len() != 18 {
-            return Err(uscc_err(
-                "uscc.length",
-                "统一社会信用代码应为 18 位",
-                "a unified social credit code has 18 characters",
-            ));
+            return Err(uscc_err("uscc.length"));
         }
         if b.iter().any(|c| uscc_value(*c).is_none()) {
-            return Err(uscc_err(
-                "uscc.format",
-                "统一社会信用代码只能包含数字和除 I、O、S、V、Z 以外的大写字母",
-                "a unified social credit code uses digits and capital letters except I, O, S, V, Z",
-            ));
+            return Err(uscc_err("uscc.format"));
         }
         if !b[2..8].iter().all(u8::is_ascii_digit) {
-            return Err(uscc_err(
-                "uscc.region",
-                "统一社会信用代码第 3 至 8 位应为登记管理机关行政区划码",
-                "characters 3 to 8 must be the registering authority's region code",
-            ));
+            return Err(uscc_err("uscc.region"));
         }
         if uscc_check_char(&b[..17]) != Some(b[17]) {
-            return Err(uscc_err(
-                "uscc.check_char",
-                "统一社会信用代码校验位不正确，请核对后重新输入",
-                "the check character of the unified social credit code is wrong",
-            ));
+            return Err(uscc_err("uscc.check_char"));
         }
         Ok(Self(v))
     }
@@ -259,12 +218,7 @@ impl Phone {
             && b[0] == b'1'
             && (b'3'..=b'9').contains(&b[1]);
         if !ok {
-            return Err(FieldError::new(
-                "phone",
-                "phone.format",
-                "请输入 11 位中国大陆手机号码，如 13812345678",
-                "enter an 11-digit mainland China mobile number, e.g. 13812345678",
-            ));
+            return Err(FieldError::new("phone", "phone.format"));
         }
         Ok(Self(digits.to_string()))
     }

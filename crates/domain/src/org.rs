@@ -58,14 +58,8 @@ coded_enum! {
 impl OrgStatus {
     /// A status as a form or a request body names it.
     pub fn parse(raw: &str) -> Result<OrgStatus, FieldError> {
-        OrgStatus::from_code(raw.trim()).ok_or_else(|| {
-            FieldError::new(
-                "status",
-                "org.status_unknown",
-                "未知的状态",
-                format!("unknown status {raw:?}"),
-            )
-        })
+        OrgStatus::from_code(raw.trim())
+            .ok_or_else(|| FieldError::new("status", "org.status_unknown").with("status", raw))
     }
 }
 
@@ -153,12 +147,9 @@ impl OrgStatus {
         if self.can_become(next) {
             Ok(next)
         } else {
-            Err(FieldError::new(
-                "status",
-                "org.illegal_transition",
-                format!("不能从“{}”变为“{}”", self.label_zh(), next.label_zh()),
-                format!("cannot go from {} to {}", self.label_en(), next.label_en()),
-            ))
+            Err(FieldError::new("status", "org.illegal_transition")
+                .with_label("from", self.label_zh(), self.label_en())
+                .with_label("to", next.label_zh(), next.label_en()))
         }
     }
 }
@@ -196,7 +187,7 @@ coded_enum! {
 
 /// Checks a union name: required, at most 100 characters.
 pub fn parse_org_name(raw: &str) -> Result<String, FieldError> {
-    crate::text::required_line("name", "组织名称", raw, 100)
+    crate::text::required_line("name", "label-org_name", raw, 100)
 }
 
 /// The kind of a new child, checked against its parent's kind.
@@ -204,27 +195,15 @@ pub fn check_parent_kind(kind: OrgKind, parent: OrgKind) -> Result<(), FieldErro
     if kind.may_be_child_of(parent) {
         Ok(())
     } else {
-        Err(FieldError::new(
-            "parent_id",
-            "org.parent_kind",
-            format!("“{}”不能设在“{}”之下", kind.label_zh(), parent.label_zh()),
-            format!(
-                "a {} cannot sit under a {}",
-                kind.label_en(),
-                parent.label_en()
-            ),
-        ))
+        Err(FieldError::new("parent_id", "org.parent_kind")
+            .with_label("kind", kind.label_zh(), kind.label_en())
+            .with_label("parent", parent.label_zh(), parent.label_en()))
     }
 }
 
 /// The note shown when a grassroots union's credit code does not begin with 81.
 pub fn uscc_prefix_warning() -> FieldError {
-    FieldError::new(
-        "uscc",
-        "uscc.not_union_prefix",
-        "提示：登记为工会法人的基层工会，统一社会信用代码通常以 81 开头",
-        "note: a grassroots union registered as a union legal person usually has a code beginning with 81",
-    )
+    FieldError::new("uscc", "uscc.not_union_prefix")
 }
 
 /// A warning, not an error: a grassroots union's legal-person code normally begins with 81.

@@ -29,12 +29,7 @@ impl RegionCode {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let v = raw.trim();
         if !(v.len() == 6 || v.len() == 9) || !v.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(FieldError::new(
-                "region_code",
-                "region_code.format",
-                "行政区划代码应为 6 位（县级及以上）或 9 位（街道、乡镇）数字",
-                "a region code has 6 digits (county and above) or 9 digits (street)",
-            ));
+            return Err(FieldError::new("region_code", "region_code.format"));
         }
         Ok(Self(v.to_string()))
     }
@@ -151,12 +146,7 @@ impl Regions {
     pub fn validate(&self, raw: &str) -> Result<RegionCode, FieldError> {
         let code = RegionCode::parse(raw)?;
         if !self.by_code.contains_key(code.as_str()) {
-            return Err(FieldError::new(
-                "region_code",
-                "region_code.unknown",
-                format!("行政区划代码 {code} 不存在"),
-                format!("region code {code} does not exist"),
-            ));
+            return Err(FieldError::new("region_code", "region_code.unknown").with("code", code));
         }
         Ok(code)
     }
@@ -190,21 +180,13 @@ impl Regions {
     pub fn check_street(&self, code: &str, name: &str, parent: &str) -> Result<Region, FieldError> {
         let c = RegionCode::parse(code)?;
         if c.level() != RegionLevel::Street {
-            return Err(FieldError::new(
-                "code",
-                "region_code.not_street",
-                "只能导入 9 位街道、乡镇代码",
-                "only 9-digit street codes can be imported",
-            ));
+            return Err(FieldError::new("code", "region_code.not_street"));
         }
-        let name = crate::text::required_line("name", "名称", name, 50)?;
+        let name = crate::text::required_line("name", "label-name", name, 50)?;
         if !c.as_str().starts_with(parent) || self.get(parent).is_none() || parent.len() != 6 {
-            return Err(FieldError::new(
-                "parent_code",
-                "region_code.bad_parent",
-                format!("上级代码 {parent} 不是该街道所属的已知区县"),
-                format!("parent {parent} is not a known county containing this street"),
-            ));
+            return Err(
+                FieldError::new("parent_code", "region_code.bad_parent").with("parent", parent)
+            );
         }
         Ok(Region {
             code: c.as_str().to_string(),

@@ -93,12 +93,13 @@ impl Columns {
                 normalise(c.header_zh) == h || c.aliases.iter().any(|a| normalise(a) == h)
             });
             match found {
-                Some(k) if index[k].is_some() => e.push(FieldError::new(
-                    COLUMNS[k].field,
-                    "roster.duplicate_column",
-                    format!("“{}”列出现了两次", COLUMNS[k].header_zh),
-                    format!("the column “{}” appears twice", COLUMNS[k].field),
-                )),
+                Some(k) if index[k].is_some() => e.push(
+                    FieldError::new(COLUMNS[k].field, "roster.duplicate_column").with_label(
+                        "column",
+                        COLUMNS[k].header_zh,
+                        COLUMNS[k].field,
+                    ),
+                ),
                 Some(k) => index[k] = Some(i),
                 None => ignored.push(headers[i].trim().to_string()),
             }
@@ -106,15 +107,13 @@ impl Columns {
         for (k, c) in COLUMNS.iter().enumerate() {
             let needed = c.required || (c.field == "work_region" && !has_default_region);
             if needed && index[k].is_none() {
-                e.push(FieldError::new(
-                    c.field,
-                    "roster.missing_column",
-                    format!("缺少“{}”列（请使用名单模板的表头）", c.header_zh),
-                    format!(
-                        "the column “{}” is missing (use the template's headers)",
-                        c.field
+                e.push(
+                    FieldError::new(c.field, "roster.missing_column").with_label(
+                        "column",
+                        c.header_zh,
+                        c.field,
                     ),
-                ));
+                );
             }
         }
         e.into_result()?;
@@ -128,20 +127,10 @@ impl Columns {
         let typed = |k: usize| self.index[k].is_some_and(|i| numeric.get(i) == Some(&true));
         let mut errors = Vec::new();
         if typed(1) {
-            errors.push(FieldError::new(
-                "id_number",
-                "roster.id_number_as_number",
-                "身份证号列须为文本格式，请将该列设置为文本后重新填写",
-                "the ID number column must be formatted as text: set the column to Text and type the numbers again",
-            ));
+            errors.push(FieldError::new("id_number", "roster.id_number_as_number"));
         }
         if typed(2) {
-            errors.push(FieldError::new(
-                "phone",
-                "roster.phone_as_number",
-                "手机号列须为文本格式，请将该列设置为文本后重新填写",
-                "the phone column must be formatted as text: set the column to Text and type the numbers again",
-            ));
+            errors.push(FieldError::new("phone", "roster.phone_as_number"));
         }
         errors
     }

@@ -115,7 +115,7 @@ impl RuleForm {
         let employer = e
             .check(text::optional_line(
                 "employer",
-                "工作单位或平台关键词",
+                "label-employer_keyword",
                 Some(&self.employer),
                 60,
             ))
@@ -123,12 +123,10 @@ impl RuleForm {
             .map(|k| normalize_employer(&k));
         if let Some(k) = &employer {
             if k.chars().count() < MIN_KEYWORD_CHARS {
-                e.push(FieldError::new(
-                    "employer",
-                    "routing_rule.keyword_too_short",
-                    format!("关键词至少 {MIN_KEYWORD_CHARS} 个字，以免误分派"),
-                    format!("an employer keyword has at least {MIN_KEYWORD_CHARS} characters"),
-                ));
+                e.push(
+                    FieldError::new("employer", "routing_rule.keyword_too_short")
+                        .with("min_keyword_chars", MIN_KEYWORD_CHARS),
+                );
             }
         }
         let occupation = match self.occupation.trim() {
@@ -146,15 +144,10 @@ impl RuleForm {
                     if r.is_within(owner_region) {
                         Some(r)
                     } else {
-                        e.push(FieldError::new(
-                            "region_code",
-                            "routing_rule.region_outside",
-                            format!(
-                                "地区须在本组织所在地区（{}）之内",
-                                regions.full_name(owner_region.as_str())
-                            ),
-                            "the area must lie within the owning organisation's region",
-                        ));
+                        e.push(
+                            FieldError::new("region_code", "routing_rule.region_outside")
+                                .with("region", regions.full_name(owner_region.as_str())),
+                        );
                         None
                     }
                 }),
@@ -162,7 +155,7 @@ impl RuleForm {
         let reason = e
             .check(text::optional_line(
                 "reason",
-                "告知申请人的分派理由",
+                "label-rule_reason",
                 Some(&self.reason),
                 100,
             ))

@@ -4,38 +4,27 @@ use crate::error::FieldError;
 
 /// A required single-line text such as a name: trimmed, 1..=max characters,
 /// no control characters. Markup is allowed (it is escaped on output), so a
-/// union may really be called "<A&B>".
+/// union may really be called "<A&B>". `label` is the catalogue's word for
+/// the field, which the messages name.
 pub fn required_line(
     field: &str,
-    label_zh: &str,
+    label: &'static str,
     raw: &str,
     max: usize,
 ) -> Result<String, FieldError> {
     let v = raw.trim();
     if v.is_empty() {
-        return Err(FieldError::new(
-            field,
-            "text.empty",
-            format!("{label_zh}不能为空"),
-            format!("{field} must not be empty"),
-        ));
+        return Err(FieldError::new(field, "text.empty").with_word("label", label));
     }
     let n = v.chars().count();
     if n > max {
-        return Err(FieldError::new(
-            field,
-            "text.too_long",
-            format!("{label_zh}最多 {max} 个字（现有 {n} 个）"),
-            format!("{field} is at most {max} characters (got {n})"),
-        ));
+        return Err(FieldError::new(field, "text.too_long")
+            .with_word("label", label)
+            .with("max", max)
+            .with("n", n));
     }
     if v.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            field,
-            "text.control_char",
-            format!("{label_zh}含有不可见的控制字符"),
-            format!("{field} contains control characters"),
-        ));
+        return Err(FieldError::new(field, "text.control_char").with_word("label", label));
     }
     Ok(v.to_string())
 }
@@ -43,13 +32,13 @@ pub fn required_line(
 /// An optional single-line text: empty input means `None`.
 pub fn optional_line(
     field: &str,
-    label_zh: &str,
+    label: &'static str,
     raw: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, FieldError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) => required_line(field, label_zh, v, max).map(Some),
+        Some(v) => required_line(field, label, v, max).map(Some),
     }
 }
 
@@ -60,21 +49,23 @@ mod tests {
     #[test]
     fn trims_and_bounds() {
         assert_eq!(
-            required_line("name", "名称", "  暖新  ", 10).unwrap(),
+            required_line("name", "label-name", "  暖新  ", 10).unwrap(),
             "暖新"
         );
         assert_eq!(
-            required_line("name", "名称", "   ", 10).unwrap_err().code,
+            required_line("name", "label-name", "   ", 10)
+                .unwrap_err()
+                .code,
             "text.empty"
         );
         assert_eq!(
-            required_line("name", "名称", &"工".repeat(11), 10)
+            required_line("name", "label-name", &"工".repeat(11), 10)
                 .unwrap_err()
                 .code,
             "text.too_long"
         );
         assert_eq!(
-            required_line("name", "名称", "a\u{7}b", 10)
+            required_line("name", "label-name", "a\u{7}b", 10)
                 .unwrap_err()
                 .code,
             "text.control_char"

@@ -35,13 +35,6 @@ pub fn parse_date(
         None => Ok(None),
         Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| {
-                crate::FieldError::new(
-                    field,
-                    "date.format",
-                    "日期格式应为 年-月-日，如 2026-03-01",
-                    "a date looks like 2026-03-01",
-                )
-            }),
+            .map_err(|_| crate::FieldError::new(field, "date.format")),
     }
 }

@@ -188,17 +188,11 @@ pub struct NewAccount {
 }
 
 fn parse_role(raw: &str) -> Result<Role, FieldError> {
-    Role::from_code(raw.trim())
-        .ok_or_else(|| FieldError::new("role", "role.unknown", "请选择角色", "choose a role"))
+    Role::from_code(raw.trim()).ok_or_else(|| FieldError::new("role", "role.unknown"))
 }
 
 fn org_outside_scope() -> FieldError {
-    FieldError::new(
-        "org_id",
-        "account.org_not_found",
-        "所属组织不存在或不在您的管理范围内",
-        "the organisation does not exist or is outside your scope",
-    )
+    FieldError::new("org_id", "account.org_not_found")
 }
 
 /// Appends the audit row of a change to an account, in its transaction.
@@ -248,7 +242,7 @@ pub async fn create(
     let username = errors.check(parse_username(&input.username));
     let display = errors.check(text::required_line(
         "display_name",
-        "姓名",
+        "label-person_name",
         &input.display_name,
         50,
     ));
@@ -256,12 +250,7 @@ pub async fn create(
     let role = errors.check(parse_role(&input.role));
     if let Some(r) = role {
         if !actor.role.may_grant(r) {
-            errors.push(FieldError::new(
-                "role",
-                "role.not_grantable",
-                "您不能授予这个角色",
-                "you cannot grant this role",
-            ));
+            errors.push(FieldError::new("role", "role.not_grantable"));
         }
     }
     let hash = if errors.is_empty() {
@@ -287,7 +276,7 @@ pub async fn create(
             .bind(now),
         )
         .await
-        .map_err(|e| unique_as_conflict(e, ACCOUNTS_USERNAME, FieldError::new("username", "username.taken", "该用户名已被使用", "this username is taken")))?;
+        .map_err(|e| unique_as_conflict(e, ACCOUNTS_USERNAME, FieldError::new("username", "username.taken")))?;
     let account = get(&mut tx, &actor.scope, id).await?;
     audit::append(
         &mut tx,
@@ -323,7 +312,7 @@ pub async fn update(
     let mut errors = ValidationErrors::new();
     let display = errors.check(text::required_line(
         "display_name",
-        "姓名",
+        "label-person_name",
         &input.display_name,
         50,
     ));
@@ -332,12 +321,7 @@ pub async fn update(
     let before = get(&mut tx, &actor.scope, id).await?;
     if let Some(r) = role {
         if (!actor.role.may_grant(r) || !actor.role.may_grant(before.role)) && r != before.role {
-            errors.push(FieldError::new(
-                "role",
-                "role.not_grantable",
-                "您不能授予这个角色",
-                "you cannot grant this role",
-            ));
+            errors.push(FieldError::new("role", "role.not_grantable"));
         }
     }
     errors.check(org_path_in_scope(&mut tx, &actor.scope, input.org_id).await?);
@@ -373,13 +357,7 @@ pub async fn set_disabled(db: &Db, actor: &Actor, id: i64, disabled: bool) -> St
     let mut tx = db.begin().await?;
     let before = get(&mut tx, &actor.scope, id).await?;
     if Some(id) == actor.account_id && disabled {
-        return Err(FieldError::new(
-            "disabled",
-            "account.disable_self",
-            "不能停用自己的账号",
-            "you cannot disable your own account",
-        )
-        .into());
+        return Err(FieldError::new("disabled", "account.disable_self").into());
     }
     if !actor.role.may_grant(before.role) {
         return Err(StoreError::Forbidden);
@@ -460,21 +438,15 @@ pub async fn change_own_password(
     // A session alone must not become the password: guesses of the current
     // one count as failed logins, and share their lock.
     if let Some(minutes) = count_attempt(db, &stored.1, Utc::now()).await? {
-        return Err(FieldError::new(
-            "current_password",
-            "password.locked",
-            format!("密码错误次数过多，请在 {minutes} 分钟后重试"),
-            format!("too many wrong passwords; try again in {minutes} minutes"),
-        )
-        .into());
+        return Err(FieldError::new("current_password", "password.locked")
+            .with("minutes", minutes)
+            .into());
     }
     let mut e = ValidationErrors::new();
     if !verify_password(current, &stored.0).await {
         e.push(FieldError::new(
             "current_password",
             "password.current_wrong",
-            "当前密码不正确",
-            "the current password is wrong",
         ));
     }
     if let Err(p) = policy.check(new) {
@@ -483,12 +455,7 @@ pub async fn change_own_password(
             ..p
         });
     } else if new == current {
-        e.push(FieldError::new(
-            "new_password",
-            "password.unchanged",
-            "新密码不能与当前密码相同",
-            "the new password must differ from the current one",
-        ));
+        e.push(FieldError::new("new_password", "password.unchanged"));
     }
     if e.for_field("current_password").is_none() {
         db.execute(&Query::new("DELETE FROM login_throttle WHERE username = $1").bind(&stored.1))

@@ -45,20 +45,16 @@ impl<'a> CsvLines<'a> {
                 let line = self.line_at(start);
                 let end = self.reader.position().byte() as usize;
                 match self.text.get(start as usize..end).and_then(quoting_error) {
-                    Some((zh, en)) => Err(CsvError {
-                        line,
-                        zh: zh.into(),
-                        en: en.into(),
-                    }),
+                    Some(problem) => Err(CsvError { line, problem }),
                     None => Ok(Some(line)),
                 }
             }
             Err(e) => {
                 let byte = e.position().map_or(self.counted_to as u64, |p| p.byte());
+                tracing::debug!(error = %e, "unreadable csv record");
                 Err(CsvError {
                     line: self.line_at(byte),
-                    zh: "不是有效的 CSV 格式".into(),
-                    en: e.to_string(),
+                    problem: "label-csv_invalid",
                 })
             }
         }
@@ -86,15 +82,15 @@ impl<'a> CsvLines<'a> {
 pub struct CsvError {
     /// The 1-based line.
     pub line: usize,
-    pub zh: String,
-    pub en: String,
+    /// The catalogue's word for what is wrong.
+    pub problem: &'static str,
 }
 
 /// What is wrong with the quoting of one record's text, if anything. A
 /// field that starts with a quote must end with the quote that closes it,
 /// right before a comma or the end of the record; `""` inside is a quote.
 /// Quotes inside a field that does not start with one are its text.
-fn quoting_error(record: &str) -> Option<(&'static str, &'static str)> {
+fn quoting_error(record: &str) -> Option<&'static str> {
     // Most records quote nothing: one fast scan settles them.
     if !record.contains('"') {
         return None;
@@ -109,7 +105,7 @@ fn quoting_error(record: &str) -> Option<(&'static str, &'static str)> {
             i += 1;
             loop {
                 match bytes.get(i) {
-                    None => return Some(("引号没有闭合", "a quote is not closed")),
+                    None => return Some("label-csv_unclosed_quote"),
                     Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
                     Some(b'"') => {
                         i += 1;
@@ -121,7 +117,7 @@ fn quoting_error(record: &str) -> Option<(&'static str, &'static str)> {
             match bytes.get(i) {
                 None | Some(b'\r' | b'\n') => return None,
                 Some(b',') => i += 1,
-                Some(_) => return Some(("引号闭合后还有其他字符", "text after a closing quote")),
+                Some(_) => return Some("label-csv_after_quote"),
             }
         } else {
             match bytes[i..]
@@ -173,7 +169,7 @@ mod tests {
                 match reader.read(&mut record) {
                     Ok(Some(_)) => continue,
                     Ok(None) => return None,
-                    Err(e) => return Some((e.line, e.en)),
+                    Err(e) => return Some((e.line, e.problem)),
                 }
             }
         };
@@ -186,12 +182,12 @@ mod tests {
         ] {
             let (line, message) = error(text).unwrap();
             assert_eq!(line, at, "{text:?}");
-            assert!(message.contains("text after a closing quote"), "{message}");
+            assert_eq!(message, "label-csv_after_quote");
         }
         for text in ["h,i\n1,\"2\n3,4\n", "h,i\r\n1,\"2\r\n3,4\r\n"] {
             let (line, message) = error(text).unwrap();
             assert_eq!(line, 2, "{text:?}");
-            assert!(message.contains("not closed"), "{message}");
+            assert_eq!(message, "label-csv_unclosed_quote");
         }
         // Good quoting, escaped quotes, quotes inside plain text and an
         // empty quoted field all read.

@@ -129,7 +129,7 @@ mod tests {
                 .unwrap_err();
             assert!(!violates(&same_path, ORGS_USCC), "{}", t.name);
             assert!(matches!(
-                unique_as_conflict(same_path, ORGS_USCC, FieldError::new("uscc", "x", "", "")),
+                unique_as_conflict(same_path, ORGS_USCC, FieldError::new("uscc", "uscc.taken")),
                 StoreError::Database(_)
             ));
         }

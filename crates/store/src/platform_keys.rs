@@ -43,7 +43,7 @@ pub async fn create(
 ) -> StoreResult<(ApiKey, String)> {
     actor.require(Permission::ManageOrgs)?;
     let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
-    let name = text::required_line("name", "密钥名称", name, 60)?;
+    let name = text::required_line("name", "label-key_name", name, 60)?;
     let secret = format!("{KEY_PREFIX}{}", random_token());
     let mut tx = db.begin().await?;
     let id: i64 = tx
@@ -190,20 +190,13 @@ fn now_micros() -> DateTime<Utc> {
 }
 
 fn in_progress() -> StoreError {
-    StoreError::Conflict(FieldError::new(
-        "idempotency_key",
-        "push.in_progress",
-        "这次推送仍在处理中，请稍后用同一个幂等键重试",
-        "this push is still being processed; retry later with the same key",
-    ))
+    StoreError::Conflict(FieldError::new("idempotency_key", "push.in_progress"))
 }
 
 fn reused() -> StoreError {
     StoreError::Conflict(FieldError::new(
         "idempotency_key",
         "push.idempotency_key_reused",
-        "该幂等键已用于另一份不同的名单",
-        "this idempotency key was used for a different request",
     ))
 }
 

@@ -211,13 +211,9 @@ pub const MAX_SEARCH_CHARS: usize = 100;
 /// input; a text over [`MAX_SEARCH_CHARS`] is refused, naming `field`.
 pub(crate) fn contains_pattern(field: &str, needle: &str) -> StoreResult<String> {
     if needle.chars().count() > MAX_SEARCH_CHARS {
-        return Err(nuanxin_domain::FieldError::new(
-            field,
-            "search.too_long",
-            format!("搜索内容最多 {MAX_SEARCH_CHARS} 个字"),
-            format!("a search text takes at most {MAX_SEARCH_CHARS} characters"),
-        )
-        .into());
+        return Err(nuanxin_domain::FieldError::new(field, "search.too_long")
+            .with("max_search_chars", MAX_SEARCH_CHARS)
+            .into());
     }
     let mut p = String::with_capacity(needle.len() + 2);
     p.push('%');

@@ -43,12 +43,7 @@ pub async fn import_streets(
         match known.check_street(code, name, parent) {
             Ok(r) if !seen.insert(r.code.clone()) => errors.push(RowError {
                 line: *line,
-                error: FieldError::new(
-                    "code",
-                    "region_code.duplicate_row",
-                    format!("代码 {code} 在文件中重复出现"),
-                    format!("code {code} appears twice in the file"),
-                ),
+                error: FieldError::new("code", "region_code.duplicate_row").with("code", code),
             }),
             Ok(r) => ok.push(r),
             Err(e) => errors.push(RowError {

@@ -87,8 +87,6 @@ impl FromRequestParts<AppState> for ApiUser {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "password.change_required",
-                "请先修改密码：此密码由他人设置（POST /api/v1/session/password）",
-                "change your password first: it was set by someone else (POST /api/v1/session/password)",
             ));
         }
         Ok(ApiUser {
@@ -235,8 +233,7 @@ impl FromRequest<AppState> for PostForm {
         let fields = match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
             Ok(axum::Form(fields)) => fields,
             Err(e) => {
-                let e =
-                    ApiError::bad_request("form", "表单格式不正确", format!("malformed form: {e}"));
+                let e = ApiError::bad_request("form").with("detail", e);
                 return Err(page(&user, e));
             }
         };

@@ -13,49 +13,17 @@ use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::pages::{Layout, PageError};
 
-/// The code and the Chinese and English message for an error status.
-pub(crate) fn explained(status: StatusCode) -> (&'static str, &'static str, &'static str) {
+/// The problem code for an error status; its words are `problem-<code>`.
+pub(crate) fn explained(status: StatusCode) -> &'static str {
     match status {
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "body_too_large",
-            "提交的内容超过大小上限，请缩小或拆分后重试",
-            "the request body is larger than allowed; make it smaller or split it",
-        ),
-        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => (
-            "timeout",
-            "处理超时，请稍后重试",
-            "the request took too long; try again later",
-        ),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
-            "该地址不支持这种请求方式",
-            "this address does not take this method",
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "content_type",
-            "提交内容的类型不正确",
-            "the body has the wrong content type",
-        ),
-        s if s.is_server_error() => (
-            "internal",
-            "服务器出错，请稍后重试",
-            "something went wrong on the server; try again later",
-        ),
-        StatusCode::NOT_FOUND => (
-            "not_found",
-            "没有找到这个地址",
-            "there is nothing at this address",
-        ),
-        StatusCode::TOO_MANY_REQUESTS => (
-            "rate_limited",
-            "请求过于频繁，请稍后重试",
-            "too many requests; try again later",
-        ),
-        _ => (
-            "bad_request",
-            "提交的内容无法读取，请检查后重试",
-            "the request could not be read",
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "content_type",
+        s if s.is_server_error() => "internal",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        _ => "bad_request",
     }
 }
 
@@ -78,8 +46,7 @@ pub async fn explain(t: Tr, req: Request, next: Next) -> Response {
     if shaped {
         return res;
     }
-    let (code, zh, en) = explained(status);
-    let error = ApiError::new(status, code, zh, en);
+    let error = ApiError::new(status, explained(status));
     let fresh = if uri.path().starts_with("/api/") {
         error.into_response()
     } else {

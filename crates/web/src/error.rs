@@ -1,21 +1,24 @@
 //! Errors as `application/problem+json`: a stable code, Chinese and English
-//! messages and the fields at fault. Internal errors are logged with their
+//! messages rendered from it, and the fields at fault. Internal errors are logged with their
 //! cause and answered with a request id only: never SQL, never a stack trace.
 
+use crate::i18n::{Lang, Tr};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use nuanxin_domain::error::Arg;
 use nuanxin_domain::{FieldError, ValidationErrors};
 use nuanxin_store::StoreError;
 use serde::Serialize;
 
 #[derive(Debug)]
 pub enum ApiError {
-    /// A 4xx answer.
+    /// A 4xx answer: a code with its arguments, and the fields at fault. The
+    /// words are chosen when it is rendered (`problem-<code>` in the
+    /// catalogue, or the fields' own messages).
     Client {
         status: StatusCode,
         code: &'static str,
-        zh: String,
-        en: String,
+        args: Vec<(&'static str, Arg)>,
         fields: Vec<FieldError>,
     },
     /// A 500: the cause is logged, not sent.
@@ -45,82 +48,92 @@ pub struct ProblemField {
     pub message_en: String,
 }
 
+impl ProblemField {
+    /// A field's error with its message in both languages, for the API.
+    pub fn of(f: &FieldError) -> Self {
+        ProblemField {
+            field: f.field.clone(),
+            code: f.code.to_string(),
+            message_zh: ZH.error(f),
+            message_en: EN.error(f),
+        }
+    }
+}
+
+const ZH: Tr = Tr { lang: Lang::Zh };
+const EN: Tr = Tr { lang: Lang::En };
+
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: &'static str,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
+    pub fn new(status: StatusCode, code: &'static str) -> Self {
         ApiError::Client {
             status,
             code,
-            zh: zh.into(),
-            en: en.into(),
+            args: vec![],
             fields: vec![],
         }
     }
 
+    /// The message's placeholder `name` set to `value`.
+    pub fn with(mut self, name: &'static str, value: impl std::fmt::Display) -> Self {
+        if let ApiError::Client { args, .. } = &mut self {
+            args.push((name, Arg::Text(value.to_string())));
+        }
+        self
+    }
+
     pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "请先登录",
-            "log in first",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized")
     }
 
     pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "您没有执行此操作的权限",
-            "you do not have permission to do this",
-        )
+        Self::new(StatusCode::FORBIDDEN, "forbidden")
     }
 
     pub fn not_found() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "未找到，或不在您的管理范围内",
-            "not found, or outside your scope",
-        )
+        Self::new(StatusCode::NOT_FOUND, "not_found")
     }
 
     pub fn csrf() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "页面已过期或请求来源无效，请刷新后重试",
-            "missing or invalid CSRF token; reload and try again",
-        )
+        Self::new(StatusCode::FORBIDDEN, "csrf")
     }
 
     pub fn validation(errors: ValidationErrors) -> Self {
-        let zh = errors
-            .0
-            .iter()
-            .map(|e| e.message_zh.as_str())
-            .collect::<Vec<_>>()
-            .join("；");
-        let en = errors
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message_en))
-            .collect::<Vec<_>>()
-            .join("; ");
         ApiError::Client {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "validation",
-            zh,
-            en,
+            args: vec![],
             fields: errors.0,
         }
     }
 
-    pub fn bad_request(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, zh, en)
+    pub fn bad_request(code: &'static str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code)
+    }
+}
+
+impl Tr {
+    /// A problem's message in this language: a refusal of fields says what
+    /// is wrong with each, any other problem has a word of its own.
+    pub fn problem(
+        &self,
+        code: &str,
+        args: &[(&'static str, Arg)],
+        fields: &[FieldError],
+    ) -> String {
+        match (code, fields) {
+            ("validation" | "conflict", [_, ..]) => {
+                let each = fields.iter().map(|f| {
+                    if self.en() && code == "validation" {
+                        format!("{}: {}", f.field, self.error(f))
+                    } else {
+                        self.error(f)
+                    }
+                });
+                each.collect::<Vec<_>>()
+                    .join(if self.en() { "; " } else { "；" })
+            }
+            _ => self.message(&format!("problem-{}", code.replace('.', "-")), args, code),
+        }
     }
 }
 
@@ -133,8 +146,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(f) => ApiError::Client {
                 status: StatusCode::CONFLICT,
                 code: "conflict",
-                zh: f.message_zh.clone(),
-                en: f.message_en.clone(),
+                args: vec![],
                 fields: vec![f],
             },
             other => ApiError::Internal(format!("{other:#}")),
@@ -154,30 +166,26 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+/// The problem document of a 4xx or 5xx answer, in both languages.
 pub fn problem_response(
     status: StatusCode,
     code: &str,
-    zh: &str,
-    en: &str,
+    args: &[(&'static str, Arg)],
     fields: &[FieldError],
 ) -> Response {
+    let (zh, en) = (
+        ZH.problem(code, args, fields),
+        EN.problem(code, args, fields),
+    );
     let body = Problem {
         kind: "about:blank",
         title: status.canonical_reason().unwrap_or("Error").to_string(),
         status: status.as_u16(),
         code: code.to_string(),
-        detail: en.to_string(),
-        message_zh: zh.to_string(),
-        message_en: en.to_string(),
-        errors: fields
-            .iter()
-            .map(|f| ProblemField {
-                field: f.field.clone(),
-                code: f.code.to_string(),
-                message_zh: f.message_zh.clone(),
-                message_en: f.message_en.clone(),
-            })
-            .collect(),
+        detail: en.clone(),
+        message_zh: zh.clone(),
+        message_en: en.clone(),
+        errors: fields.iter().map(ProblemField::of).collect(),
     };
     let json = serde_json::to_vec(&body).unwrap_or_default();
     let mut res = (
@@ -186,10 +194,7 @@ pub fn problem_response(
         json,
     )
         .into_response();
-    res.extensions_mut().insert(ProblemMessage {
-        zh: zh.to_string(),
-        en: en.to_string(),
-    });
+    res.extensions_mut().insert(ProblemMessage { zh, en });
     res
 }
 
@@ -207,19 +212,12 @@ impl IntoResponse for ApiError {
             ApiError::Client {
                 status,
                 code,
-                zh,
-                en,
+                args,
                 fields,
-            } => problem_response(status, code, &zh, &en, &fields),
+            } => problem_response(status, code, &args, &fields),
             ApiError::Internal(cause) => {
                 tracing::error!(cause = %cause, "internal error");
-                problem_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "服务器内部错误，请稍后重试；如持续出现，请把响应头中的 x-request-id 告诉管理员",
-                    "internal server error; if it persists, give the x-request-id response header to an administrator",
-                    &[],
-                )
+                problem_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", &[], &[])
             }
         }
     }

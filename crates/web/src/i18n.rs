@@ -9,6 +9,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{langid, LanguageIdentifier, Loader};
+use nuanxin_domain::error::Arg as ErrorArg;
+use nuanxin_domain::FieldError;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -96,6 +98,37 @@ impl Tr {
         })
     }
 
+    /// A field error's message in this language: the word `error-<code>`
+    /// (dots become dashes) with the error's arguments.
+    pub fn error(&self, e: &FieldError) -> String {
+        self.message(
+            &format!("error-{}", e.code.replace('.', "-")),
+            &e.args,
+            e.code,
+        )
+    }
+
+    /// The word `key` with a domain error's arguments, or `code` when the
+    /// catalogue lacks it (a bug the tests catch in debug builds).
+    pub fn message(&self, key: &str, args: &[(&'static str, ErrorArg)], code: &str) -> String {
+        let args: Vec<Arg> = args
+            .iter()
+            .map(|(name, a)| {
+                let v = match a {
+                    ErrorArg::Text(v) => v.clone(),
+                    ErrorArg::Word(k) => self.s(k),
+                    ErrorArg::Label { zh, en } => (if self.en() { en } else { zh }).to_string(),
+                    ErrorArg::List(items) => items.join(&self.s("common-list_sep")),
+                };
+                (*name, v)
+            })
+            .collect();
+        self.try_words(key, &args).unwrap_or_else(|| {
+            debug_assert!(false, "missing message {key}");
+            code.to_string()
+        })
+    }
+
     pub fn en(&self) -> bool {
         self.lang == Lang::En
     }
@@ -174,11 +207,17 @@ mod tests {
         }
     }
 
-    /// The source files that name words: templates and Rust modules.
+    /// The source files that name words: the templates, and the Rust
+    /// modules of every crate (the domain and the store name error codes
+    /// and field labels).
     fn sources() -> Vec<(PathBuf, String)> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let crates = root.parent().unwrap();
         let mut out = vec![];
-        let mut dirs = vec![root.join("templates"), root.join("src")];
+        let mut dirs = vec![root.join("templates")];
+        for c in ["web", "domain", "store", "cli"] {
+            dirs.push(crates.join(c).join("src"));
+        }
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -191,6 +230,14 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The word a code's message is: `error-org-parent_kind` for the field
+    /// error `org.parent_kind`, `problem-not_found` for the problem.
+    fn code_of(word: &str) -> Option<String> {
+        word.strip_prefix("error-")
+            .map(|c| c.replace('-', "."))
+            .or_else(|| word.strip_prefix("problem-").map(|c| c.replace('-', ".")))
     }
 
     /// The arguments after a call's first one, up to its closing
@@ -258,16 +305,96 @@ mod tests {
         assert_eq!(t.s("common-list_sep"), ", ");
     }
 
-    /// Every word is used somewhere, as its key written out whole: a word
-    /// nobody shows is a word nobody keeps up to date.
+    /// Every word is used somewhere, as its key written out whole, or, for
+    /// an error's message, as its code: a word nobody shows is a word
+    /// nobody keeps up to date.
     #[test]
     fn every_word_is_used() {
         let corpus: String = sources().into_iter().map(|(_, text)| text).collect();
         let unused: Vec<String> = catalogue("zh-CN")
             .into_keys()
-            .filter(|k| !corpus.contains(&format!("\"{k}\"")))
+            .filter(|k| {
+                let named = code_of(k).unwrap_or_else(|| k.clone());
+                !corpus.contains(&format!("\"{named}\""))
+            })
             .collect();
         assert!(unused.is_empty(), "words nobody uses: {unused:?}");
+    }
+
+    /// Every error code the code raises has a message, and every field
+    /// label it names is a word.
+    #[test]
+    fn every_error_and_label_has_words() {
+        let words = catalogue("zh-CN");
+        let raised = [
+            "FieldError::new(",
+            "id_err(\"",
+            "uscc_err(\"",
+            "refused(\"",
+            "ApiError::new(",
+            "bad_request(\"",
+        ];
+        let (mut missing, mut seen) = (vec![], 0);
+        for (path, text) in sources() {
+            for call in raised {
+                for (i, _) in text.match_indices(call) {
+                    let rest = &text[i + call.len() - usize::from(call.ends_with('"'))..];
+                    let rest = format!(",{rest}");
+                    let args = call_args(&rest);
+                    // The code comes after the field or the status, if any.
+                    let at = usize::from(call.ends_with("::new("));
+                    let Some(code) = args.get(at).and_then(|a| {
+                        let a = a.trim();
+                        a.strip_prefix('"').and_then(|a| a.strip_suffix('"'))
+                    }) else {
+                        continue;
+                    };
+                    seen += 1;
+                    let key = if call.starts_with("ApiError") || call.starts_with("bad_request") {
+                        format!("problem-{}", code.replace('.', "-"))
+                    } else {
+                        format!("error-{}", code.replace('.', "-"))
+                    };
+                    if !words.contains_key(&key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+            for (i, _) in text.match_indices("\"label-") {
+                let rest = &text[i + 1..];
+                let key = &rest[..rest.find('"').unwrap()];
+                if key != "label-" && !words.contains_key(key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(seen > 150, "only {seen} errors found");
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn an_error_reads_with_its_arguments_in_each_language() {
+        let e = FieldError::new("name", "text.too_long")
+            .with_word("label", "label-event_name")
+            .with("max", 60)
+            .with("n", 61);
+        assert_eq!(
+            Tr { lang: Lang::Zh }.error(&e),
+            "活动名称最多 60 个字（现有 61 个）"
+        );
+        assert_eq!(
+            Tr { lang: Lang::En }.error(&e),
+            "the event's name is at most 60 characters (got 61)"
+        );
+        let e = FieldError::new("x", "org_pick.many")
+            .with("raw", "工会")
+            .with_list("candidates", ["甲（1）", "乙（2）"]);
+        assert!(Tr { lang: Lang::Zh }
+            .error(&e)
+            .ends_with("甲（1）、乙（2）"));
+        assert!(Tr { lang: Lang::En }
+            .error(&e)
+            .ends_with("甲（1）, 乙（2）"));
     }
 
     /// Every word a template or module names exists, and every placeholder

@@ -10,7 +10,7 @@ pub mod base_url;
 mod error;
 mod export;
 mod http;
-mod i18n;
+pub mod i18n;
 mod membership;
 mod metrics;
 mod ops;

@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use nuanxin_store::regions::{self, RowError};
+use nuanxin_web::i18n::Lang;
 
 use crate::cli::{RosterArgs, RosterMode};
 use crate::config::Settings;
@@ -151,12 +152,8 @@ async fn check_rows(
         match known.check_street(code, name, parent) {
             Ok(r) if !seen.insert(r.code.clone()) => errors.push(RowError {
                 line: *line,
-                error: nuanxin_domain::FieldError::new(
-                    "code",
-                    "region_code.duplicate_row",
-                    format!("代码 {code} 在文件中重复出现"),
-                    format!("code {code} appears twice in the file"),
-                ),
+                error: nuanxin_domain::FieldError::new("code", "region_code.duplicate_row")
+                    .with("code", code),
             }),
             Ok(_) => {}
             Err(error) => errors.push(RowError { line: *line, error }),
@@ -198,7 +195,8 @@ pub async fn roster(settings: &Settings, args: &RosterArgs) -> anyhow::Result<()
     let report = outcome?;
     let seconds = started.elapsed().as_secs_f64();
     for e in &report.errors {
-        eprintln!("row {} ({}): {}", e.row, e.column, e.message_en);
+        let message = nuanxin_web::i18n::Tr { lang: Lang::En }.error(&e.error());
+        eprintln!("row {} ({}): {message}", e.row, e.column);
     }
     if report.errors_truncated {
         eprintln!("… only the first {} errors are listed", report.errors.len());

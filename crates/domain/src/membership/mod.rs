@@ -34,14 +34,8 @@ coded_enum! {
 impl Occupation {
     /// An occupation group from a form's or a body's `occupation` field.
     pub fn parse(raw: &str) -> Result<Occupation, FieldError> {
-        Occupation::from_code(raw.trim()).ok_or_else(|| {
-            FieldError::new(
-                "occupation",
-                "occupation.unknown",
-                "请选择职业群体",
-                "choose an occupation group",
-            )
-        })
+        Occupation::from_code(raw.trim())
+            .ok_or_else(|| FieldError::new("occupation", "occupation.unknown"))
     }
 }
 
@@ -81,16 +75,9 @@ impl MembershipStatus {
         if self.can_become(next) {
             Ok(next)
         } else {
-            Err(FieldError::new(
-                "status",
-                "membership.illegal_transition",
-                format!("会籍不能从“{}”变为“{}”", self.label_zh(), next.label_zh()),
-                format!(
-                    "a membership cannot go from {} to {}",
-                    self.label_en(),
-                    next.label_en()
-                ),
-            ))
+            Err(FieldError::new("status", "membership.illegal_transition")
+                .with_label("from", self.label_zh(), self.label_en())
+                .with_label("to", next.label_zh(), next.label_en()))
         }
     }
 }
@@ -117,12 +104,7 @@ impl MemberNo {
     /// Issues a number; `region` is cut to its county-level prefix.
     pub fn issue(region: &RegionCode, year: i32, seq: u32) -> Result<MemberNo, FieldError> {
         if seq == 0 || seq > 99_999_999 {
-            return Err(FieldError::new(
-                "member_no",
-                "member_no.sequence",
-                "会员编号序号超出范围",
-                "the membership sequence is out of range",
-            ));
+            return Err(FieldError::new("member_no", "member_no.sequence"));
         }
         let mut s = format!("{}{seq:08}", MemberNo::prefix(region, year));
         let check = mod11_2(s.as_bytes());
@@ -143,12 +125,7 @@ impl MemberNo {
             && b[..16].iter().all(u8::is_ascii_digit)
             && MEMBER_NO_CHECK.contains(&b[16]);
         if !well_formed || mod11_2(&b[..16]) != b[16] {
-            return Err(FieldError::new(
-                "member_no",
-                "member_no.invalid",
-                "会员编号不正确：应为 17 位，最后一位是校验码",
-                "not a membership number: 17 characters ending in a check character",
-            ));
+            return Err(FieldError::new("member_no", "member_no.invalid"));
         }
         Ok(MemberNo(v))
     }
@@ -215,19 +192,9 @@ pub fn parse_person_name(raw: &str) -> Result<String, FieldError> {
     } else if v.chars().any(|c| c.is_numeric()) {
         // Often a roster whose columns slipped, or a number typed into
         // the name: say so, rather than only what a name should be.
-        Err(FieldError::new(
-            "name",
-            "name.has_digit",
-            "姓名中不能有数字，请填写身份证上的姓名",
-            "a name has no digits: enter the name as on the ID card",
-        ))
+        Err(FieldError::new("name", "name.has_digit"))
     } else {
-        Err(FieldError::new(
-            "name",
-            "name.format",
-            "请填写身份证上的姓名（2 至 30 个字）",
-            "enter the name as on the ID card (2 to 30 letters)",
-        ))
+        Err(FieldError::new("name", "name.format"))
     }
 }
 
@@ -244,30 +211,22 @@ impl ApplicationForm {
         let id = e.check(IdNumber::parse_on(&self.id_number, today));
         if let Some(id) = &id {
             if id.age_on(today) < MIN_AGE {
-                e.push(FieldError::new(
-                    "id_number",
-                    "id_number.too_young",
-                    format!("年满 {MIN_AGE} 周岁方可申请入会"),
-                    format!("applicants must be at least {MIN_AGE}"),
-                ));
+                e.push(
+                    FieldError::new("id_number", "id_number.too_young").with("min_age", MIN_AGE),
+                );
             }
         }
         let phone = e.check(Phone::parse(&self.phone));
         let occupation = e.check(Occupation::parse(&self.occupation));
         let employer = e.check(crate::text::optional_line(
             "employer",
-            "工作单位或平台",
+            "label-employer",
             Some(&self.employer),
             100,
         ));
         let region = e.check(parse_work_region(regions, &self.work_region));
         if !self.consent {
-            e.push(FieldError::new(
-                "consent",
-                "consent.required",
-                "请阅读并同意《个人信息处理告知书》",
-                "read and accept the personal-information notice",
-            ));
+            e.push(FieldError::new("consent", "consent.required"));
         }
         e.clone().into_result()?;
         Ok(Application {
@@ -337,7 +296,7 @@ impl CorrectionForm {
         let employer = e
             .check(crate::text::optional_line(
                 "employer",
-                "工作单位或平台",
+                "label-employer",
                 Some(&self.employer),
                 100,
             ))
@@ -347,7 +306,7 @@ impl CorrectionForm {
             .flatten();
         let reason = e.check(crate::text::required_line(
             "reason",
-            "更正原因",
+            "label-correction_reason",
             &self.reason,
             200,
         ));
@@ -366,12 +325,7 @@ impl CorrectionForm {
                 ..Default::default()
             })
         {
-            e.push(FieldError::new(
-                "name",
-                "membership.nothing_to_correct",
-                "请填写要更正的内容",
-                "fill in what is to be corrected",
-            ));
+            e.push(FieldError::new("name", "membership.nothing_to_correct"));
         }
         e.into_result()?;
         Ok(c)
@@ -382,21 +336,11 @@ impl CorrectionForm {
 /// application form asks and as a routing trial checks it.
 pub fn parse_work_region(regions: &Regions, raw: &str) -> Result<RegionCode, FieldError> {
     if raw.trim().is_empty() {
-        return Err(FieldError::new(
-            "work_region",
-            "work_region.required",
-            "请选择工作所在区县",
-            "choose the district you work in",
-        ));
+        return Err(FieldError::new("work_region", "work_region.required"));
     }
     let r = regions.validate(raw).map_err(|err| err.at("work_region"))?;
     if r.level() == RegionLevel::Province || r.level() == RegionLevel::City {
-        return Err(FieldError::new(
-            "work_region",
-            "work_region.too_coarse",
-            "请选择工作所在的区县",
-            "choose the district or county where you work",
-        ));
+        return Err(FieldError::new("work_region", "work_region.too_coarse"));
     }
     Ok(r)
 }
@@ -465,8 +409,8 @@ mod tests {
     fn an_empty_district_asks_for_one() {
         let e = parse_work_region(&Regions::shipped(), " ").unwrap_err();
         assert_eq!(
-            (e.code, e.message_zh.as_str()),
-            ("work_region.required", "请选择工作所在区县")
+            (e.code, e.field.as_str()),
+            ("work_region.required", "work_region")
         );
     }
 

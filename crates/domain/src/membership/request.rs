@@ -57,21 +57,14 @@ pub struct Request {
 
 impl RequestForm {
     pub fn check(&self) -> Result<Request, FieldError> {
-        let kind = RequestKind::from_code(self.kind.trim()).ok_or_else(|| {
-            FieldError::new(
-                "kind",
-                "request.kind",
-                "请选择要办理的事项",
-                "choose what you are asking for",
-            )
-        })?;
+        let kind = RequestKind::from_code(self.kind.trim())
+            .ok_or_else(|| FieldError::new("kind", "request.kind"))?;
         let detail = match kind {
             RequestKind::Correct => {
-                text::required_line("detail", "需要更正的内容", &self.detail, 200)?
+                text::required_line("detail", "label-correction", &self.detail, 200)?
             }
-            _ => {
-                text::optional_line("detail", "说明", Some(&self.detail), 200)?.unwrap_or_default()
-            }
+            _ => text::optional_line("detail", "label-detail", Some(&self.detail), 200)?
+                .unwrap_or_default(),
         };
         let phone = match kind {
             RequestKind::Phone => Some(Phone::parse(&self.phone)?),

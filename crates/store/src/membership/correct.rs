@@ -130,13 +130,7 @@ pub(super) async fn correct_in_tx(
             .push_bind(r.as_str().to_string());
     }
     if labels.is_empty() {
-        return Err(FieldError::new(
-            "name",
-            "membership.nothing_to_correct",
-            "所填内容与现有记录相同，没有需要更正的地方",
-            "what was entered is what is on record: nothing to correct",
-        )
-        .into());
+        return Err(FieldError::new("name", "membership.nothing_to_correct").into());
     }
     set.push(" WHERE id = ").push_bind(id);
     match tx.execute(&set).await {
@@ -174,10 +168,5 @@ pub(super) async fn correct_in_tx(
 }
 
 fn person_exists() -> FieldError {
-    FieldError::new(
-        "id_number",
-        "membership.person_exists",
-        "该身份证号已有会籍或待审核的申请，不能更正为此号码",
-        "this ID number already has a membership or a pending application",
-    )
+    FieldError::new("id_number", "membership.person_exists")
 }

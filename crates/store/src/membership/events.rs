@@ -69,59 +69,35 @@ pub async fn create(
     let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let now = Utc::now();
     let mut e = ValidationErrors::new();
-    let name = e.check(text::required_line("name", "活动名称", &input.name, 60));
+    let name = e.check(text::required_line(
+        "name",
+        "label-event_name",
+        &input.name,
+        60,
+    ));
     let place = e.check(text::optional_line(
         "place",
-        "活动地点",
+        "label-event_place",
         input.place.as_deref(),
         100,
     ));
     if input.starts_at.is_some_and(|s| s >= input.ends_at) {
-        e.push(FieldError::new(
-            "starts_at",
-            "event.starts_after_end",
-            "开始时间应早于结束时间",
-            "the start must come before the end",
-        ));
+        e.push(FieldError::new("starts_at", "event.starts_after_end"));
     }
     if input.ends_at <= now {
-        e.push(FieldError::new(
-            "ends_at",
-            "event.ends_in_past",
-            "结束时间应晚于现在",
-            "the end must be in the future",
-        ));
+        e.push(FieldError::new("ends_at", "event.ends_in_past"));
     } else if input.ends_at > now + Duration::days(MAX_DAYS) {
-        e.push(FieldError::new(
-            "ends_at",
-            "event.too_long",
-            format!("活动最长 {MAX_DAYS} 天"),
-            format!("an event runs {MAX_DAYS} days at most"),
-        ));
+        e.push(FieldError::new("ends_at", "event.too_long").with("max_days", MAX_DAYS));
     }
     if !PER_MINUTE.contains(&input.per_minute) {
-        e.push(FieldError::new(
-            "per_minute",
-            "event.per_minute",
-            format!(
-                "每分钟提交上限应为 {} 至 {}",
-                PER_MINUTE.start(),
-                PER_MINUTE.end()
-            ),
-            format!(
-                "the cap per minute is {} to {}",
-                PER_MINUTE.start(),
-                PER_MINUTE.end()
-            ),
-        ));
+        e.push(
+            FieldError::new("per_minute", "event.per_minute")
+                .with("min", PER_MINUTE.start())
+                .with("max", PER_MINUTE.end()),
+        );
     }
     if org.status == nuanxin_domain::org::OrgStatus::Closed {
-        e.push(FieldError::new(
-            "org_id",
-            "membership.union_unavailable",
-            "该工会已注销，不能举办入会活动",
-            "a closed union holds no events",
-        ));
+        e.push(FieldError::new("org_id", "membership.union_unavailable"));
     }
     e.clone().into_result()?;
     let name = name.expect("checked");

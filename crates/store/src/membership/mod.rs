@@ -188,12 +188,7 @@ impl std::fmt::Debug for Prepared {
 /// Another reviewer decided or re-routed the record between its read and
 /// this write.
 pub(crate) fn changed_meanwhile() -> StoreError {
-    StoreError::Conflict(FieldError::new(
-        "id",
-        "membership.changed_meanwhile",
-        "这条记录刚被他人处理或改派，请刷新后再看",
-        "this record was just decided or re-routed by someone else; reload it",
-    ))
+    StoreError::Conflict(FieldError::new("id", "membership.changed_meanwhile"))
 }
 
 pub fn prepare(sealer: &Sealer, route: &Route, app: &Application) -> Prepared {
@@ -264,15 +259,7 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
     match org {
         Some((kind, status))
             if nuanxin_domain::org::OrgKind::codes_receive_members(&kind, &status) => {}
-        _ => {
-            return Err(FieldError::new(
-                "org_id",
-                "membership.union_unavailable",
-                "该工会不能受理入会申请",
-                "this union cannot take applications",
-            )
-            .into())
-        }
+        _ => return Err(FieldError::new("org_id", "membership.union_unavailable").into()),
     }
     let settings = stored_settings(&mut *tx, org_id).await?;
     let member_id: i64 = tx
@@ -604,13 +591,13 @@ pub async fn approve(db: &Db, actor: &Actor, id: i64) -> StoreResult<Member> {
 
 /// Rejects an application; the reason is shown to the worker.
 pub async fn reject(db: &Db, actor: &Actor, id: i64, reason: &str) -> StoreResult<Member> {
-    let reason = text::required_line("reason", "不予通过的理由", reason, 200)?;
+    let reason = text::required_line("reason", "label-reject_reason", reason, 200)?;
     decide(db, actor, id, MembershipStatus::Rejected, Some(&reason)).await
 }
 
 /// Ends an active membership.
 pub async fn leave(db: &Db, actor: &Actor, id: i64, reason: &str) -> StoreResult<Member> {
-    let reason = text::required_line("reason", "退会原因", reason, 200)?;
+    let reason = text::required_line("reason", "label-leave_reason", reason, 200)?;
     decide(db, actor, id, MembershipStatus::Left, Some(&reason)).await
 }
 
@@ -836,13 +823,7 @@ pub async fn set_settings(
 ) -> StoreResult<()> {
     actor.require(Permission::ManageOrgs)?;
     if !(1..=90).contains(&s.review_days) {
-        return Err(FieldError::new(
-            "review_days",
-            "settings.review_days",
-            "审核时限应为 1 至 90 天",
-            "the review limit is 1 to 90 days",
-        )
-        .into());
+        return Err(FieldError::new("review_days", "settings.review_days").into());
     }
     let org = crate::orgs::get_current(db, &actor.scope, org_id).await?;
     let mut tx = db.begin().await?;

@@ -115,31 +115,24 @@ pub async fn decide_many(
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        return Err(FieldError::new(
-            "ids",
-            "membership.none_selected",
-            "请先勾选申请",
-            "select at least one application",
-        )
-        .into());
+        return Err(FieldError::new("ids", "membership.none_selected").into());
     }
     if ids.len() > MAX_AT_ONCE {
-        return Err(FieldError::new(
-            "ids",
-            "membership.too_many",
-            format!("一次最多处理 {MAX_AT_ONCE} 份申请"),
-            format!("at most {MAX_AT_ONCE} applications at once"),
-        )
-        .into());
+        return Err(FieldError::new("ids", "membership.too_many")
+            .with("max_at_once", MAX_AT_ONCE)
+            .into());
     }
     let decision = match decision {
         Decision::Approve => Decision::Approve,
-        Decision::Reject(r) => {
-            Decision::Reject(text::required_line("reason", "不予通过的理由", r, 200)?)
-        }
+        Decision::Reject(r) => Decision::Reject(text::required_line(
+            "reason",
+            "label-reject_reason",
+            r,
+            200,
+        )?),
         Decision::Reroute { to_org_id, reason } => Decision::Reroute {
             to_org_id: *to_org_id,
-            reason: text::required_line("reason", "改派理由", reason, 200)?,
+            reason: text::required_line("reason", "label-reroute_reason", reason, 200)?,
         },
     };
     let mut out = Outcome::default();
@@ -182,10 +175,5 @@ pub async fn decide_many(
 }
 
 fn not_found() -> FieldError {
-    FieldError::new(
-        "ids",
-        "membership.not_found",
-        "未找到这份申请",
-        "no such application",
-    )
+    FieldError::new("ids", "membership.not_found")
 }

@@ -171,11 +171,11 @@ pub async fn decide(
 ) -> StoreResult<MemberRequest> {
     actor.require(Permission::Review)?;
     let answer = if done {
-        text::optional_line("answer", "答复", Some(answer), 200)?
+        text::optional_line("answer", "label-answer", Some(answer), 200)?
     } else {
         Some(text::required_line(
             "answer",
-            "不予办理的理由",
+            "label-refusal_reason",
             answer,
             200,
         )?)
@@ -185,8 +185,6 @@ pub async fn decide(
         return Err(StoreError::Conflict(FieldError::new(
             "id",
             "request.decided",
-            "这项请求已经办理",
-            "this request has been answered already",
         )));
     }
     let mut tx = db.begin().await?;
@@ -276,15 +274,7 @@ async fn end(tx: &mut Tx, actor: &Actor, m: &super::Member, why: &str) -> StoreR
     let next = match m.status {
         MembershipStatus::Applied => MembershipStatus::Rejected,
         MembershipStatus::Active => MembershipStatus::Left,
-        _ => {
-            return Err(FieldError::new(
-                "id",
-                "request.transferring",
-                "会籍正在转接中，请先处理转接",
-                "the membership is being transferred: decide the transfer first",
-            )
-            .into())
-        }
+        _ => return Err(FieldError::new("id", "request.transferring").into()),
     };
     decide_in_tx(tx, actor, m.id, next, Some(why))
         .await

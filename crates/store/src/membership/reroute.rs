@@ -21,7 +21,7 @@ pub async fn reroute(
     reason: &str,
 ) -> StoreResult<Member> {
     actor.require(Permission::Review)?;
-    let reason = text::required_line("reason", "改派理由", reason, 200)?;
+    let reason = text::required_line("reason", "label-reroute_reason", reason, 200)?;
     let target = match crate::orgs::get_current(db, &actor.scope, to_org_id).await {
         Err(crate::StoreError::NotFound) => return Err(not_a_target().into()),
         other => other?,
@@ -35,13 +35,7 @@ pub async fn reroute(
         return Err(decided().into());
     }
     if before.org_id == to_org_id {
-        return Err(FieldError::new(
-            "org_id",
-            "membership.reroute_same",
-            "申请已在该工会",
-            "the application is already with this union",
-        )
-        .into());
+        return Err(FieldError::new("org_id", "membership.reroute_same").into());
     }
     let route_reason = format!("已由审核人员改派至 {}：{reason}", target.name);
     // Still pending and where it was read at the moment of writing: a
@@ -88,19 +82,9 @@ pub async fn reroute(
 }
 
 fn decided() -> FieldError {
-    FieldError::new(
-        "id",
-        "membership.reroute_decided",
-        "只有待审核的申请可以改派",
-        "only pending applications can be re-routed",
-    )
+    FieldError::new("id", "membership.reroute_decided")
 }
 
 fn not_a_target() -> FieldError {
-    FieldError::new(
-        "org_id",
-        "membership.reroute_target",
-        "请改派到您管辖范围内、正常运行的基层工会",
-        "re-route to an open grassroots union within your scope",
-    )
+    FieldError::new("org_id", "membership.reroute_target")
 }

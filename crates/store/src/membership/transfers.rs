@@ -36,13 +36,7 @@ const SELECT_TRANSFER: &str = "SELECT t.id, t.member_id, m.name AS member_name, 
     FROM transfers t JOIN members m ON m.id = t.member_id JOIN orgs f ON f.id = t.from_org_id JOIN orgs o ON o.id = t.to_org_id";
 
 fn not_open() -> StoreError {
-    FieldError::new(
-        "id",
-        "transfer.not_pending",
-        "该转接申请已处理",
-        "this transfer has already been decided",
-    )
-    .into()
+    FieldError::new("id", "transfer.not_pending").into()
 }
 
 /// A grassroots union that can receive members: its path, or a field error.
@@ -58,13 +52,7 @@ async fn receiving_union(tx: &mut Tx, to_org_id: i64) -> StoreResult<(String, St
         {
             Ok((path, kind))
         }
-        _ => Err(FieldError::new(
-            "to_org_id",
-            "transfer.union_unavailable",
-            "转入的工会不存在或不能接收会员",
-            "the receiving union does not exist or cannot take members",
-        )
-        .into()),
+        _ => Err(FieldError::new("to_org_id", "transfer.union_unavailable").into()),
     }
 }
 
@@ -101,13 +89,7 @@ pub async fn request(
     }
     let (to_path, _) = receiving_union(&mut tx, to_org_id).await?;
     if from_org_id == to_org_id {
-        return Err(FieldError::new(
-            "to_org_id",
-            "transfer.same_union",
-            "会员已在该工会",
-            "the member already belongs to this union",
-        )
-        .into());
+        return Err(FieldError::new("to_org_id", "transfer.same_union").into());
     }
     MembershipStatus::from_code(&status)
         .unwrap_or(MembershipStatus::Left)
@@ -128,7 +110,7 @@ pub async fn request(
         )
         .await
         .map_err(|e| {
-            let open = FieldError::new("member_no", "transfer.already_open", "该会员已有待处理的转接申请", "this member already has an open transfer");
+            let open = FieldError::new("member_no", "transfer.already_open");
             crate::error::unique_as_conflict(e, crate::error::TRANSFERS_OPEN, open)
         })?;
     tx.execute(
@@ -213,7 +195,7 @@ pub async fn decide(
     } else {
         Some(text::required_line(
             "reason",
-            "不予接收的理由",
+            "label-transfer_refusal_reason",
             reason.unwrap_or(""),
             200,
         )?)

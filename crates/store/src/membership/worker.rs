@@ -191,15 +191,9 @@ pub async fn resolve(db: &Db, token: &str) -> StoreResult<Entry> {
         .await?;
     let row = row.ok_or(StoreError::NotFound)?;
     if row.closed_at.is_some() || row.ends_at <= Utc::now() {
-        return Err(StoreError::Conflict(nuanxin_domain::FieldError::new(
-            "token",
-            "join.event_ended",
-            format!("“{}”入会活动已结束，请扫描工会的入会二维码申请", row.name),
-            format!(
-                "the enrolment event “{}” has ended; use the union's own join code",
-                row.name
-            ),
-        )));
+        return Err(StoreError::Conflict(
+            nuanxin_domain::FieldError::new("token", "join.event_ended").with("event", &row.name),
+        ));
     }
     Ok(Entry {
         org_id: row.org_id,
@@ -261,44 +255,21 @@ pub async fn file_request(
     };
     let status = MembershipStatus::from_code(&status).unwrap_or(MembershipStatus::Left);
     if person_key.starts_with(ERASED_KEY) {
-        return Err(refused(
-            "request.erased",
-            "您的个人信息已删除",
-            "your data has been deleted",
-        )
-        .into());
+        return Err(refused("request.erased").into());
     }
     match r.kind {
         RequestKind::Erase => {}
         RequestKind::Leave
             if matches!(status, MembershipStatus::Applied | MembershipStatus::Active) => {}
         RequestKind::Leave if status == MembershipStatus::Transferring => {
-            return Err(refused(
-                "request.transferring",
-                "会籍正在转接中，请在转接办结后再申请退会",
-                "your membership is being transferred: ask to leave once that is done",
-            )
-            .into())
+            return Err(refused("request.transferring").into())
         }
         _ if status.is_open() => {}
-        _ => {
-            return Err(refused(
-                "request.closed",
-                "这条记录已结束，不能办理此事项",
-                "this record has ended: this cannot be asked for it",
-            )
-            .into())
-        }
+        _ => return Err(refused("request.closed").into()),
     }
     let (sealed, masked) = match &r.phone {
         Some(p) if sealer.blind_index(PHONE_KEY, p.as_str()) == phone_key => {
-            return Err(FieldError::new(
-                "phone",
-                "request.same_phone",
-                "新手机号与登记的手机号相同",
-                "the new phone is the one on record",
-            )
-            .into())
+            return Err(FieldError::new("phone", "request.same_phone").into())
         }
         Some(p) => (Some(sealer.seal(p.as_str())), Some(mask_phone(p.as_str()))),
         None => (None, None),
@@ -324,12 +295,7 @@ pub async fn file_request(
             crate::error::unique_as_conflict(
                 e,
                 crate::error::MEMBER_REQUESTS_OPEN,
-                FieldError::new(
-                    "kind",
-                    "request.already_open",
-                    format!("您已提交过“{}”，工会正在处理", r.kind.label_zh()),
-                    format!("your request ({}) is already with the union", r.kind.label_en()),
-                ),
+                FieldError::new("kind", "request.already_open").with_label("kind", r.kind.label_zh(), r.kind.label_en()),
             )
         })?;
     audit::append_as(
@@ -361,8 +327,8 @@ pub async fn requests(db: &Db, status_token: &str) -> StoreResult<Vec<MemberRequ
     requests::rows(db.fetch_all(&q).await?)
 }
 
-fn refused(code: &'static str, zh: &str, en: &str) -> FieldError {
-    FieldError::new("kind", code, zh, en)
+fn refused(code: &'static str) -> FieldError {
+    FieldError::new("kind", code)
 }
 
 /// The union a member may ask, through their private link, to move to: one

@@ -41,12 +41,7 @@ fn contact_phone(raw: &str) -> Result<Option<String>, FieldError> {
     if allowed && (5..=20).contains(&digits) && v.chars().count() <= 30 {
         Ok(Some(v.to_string()))
     } else {
-        Err(FieldError::new(
-            "contact_phone",
-            "org.contact_phone",
-            "联系电话只能包含数字、空格、横线和括号，例如 025-84512345",
-            "a phone is digits with spaces, dashes or brackets, like 025-84512345",
-        ))
+        Err(FieldError::new("contact_phone", "org.contact_phone"))
     }
 }
 
@@ -64,7 +59,7 @@ pub async fn set_contact(
     let phone = e.check(contact_phone(phone));
     let address = e.check(text::optional_line(
         "contact_address",
-        "办公地址",
+        "label-contact_address",
         Some(address),
         100,
     ));

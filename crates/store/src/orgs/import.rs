@@ -74,14 +74,10 @@ pub async fn import(
     let mut checked = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let mut errors = ValidationErrors::new();
-        let kind = errors.check(OrgKind::from_code(r.kind.trim()).ok_or_else(|| {
-            FieldError::new(
-                "kind",
-                "org.kind_unknown",
-                "请选择组织类型",
-                "choose a kind of organisation",
-            )
-        }));
+        let kind = errors.check(
+            OrgKind::from_code(r.kind.trim())
+                .ok_or_else(|| FieldError::new("kind", "org.kind_unknown")),
+        );
         let fields = check_fields(
             regions,
             &mut errors,
@@ -113,52 +109,29 @@ pub async fn import(
         };
         let status = r.status.or(kind.map(OrgKind::initial_status));
         match (&parent, kind) {
-            (None, _) => errors.push(FieldError::new(
-                "parent_id",
-                "org.parent_not_found",
-                "上级组织不存在或不在您的管理范围内",
-                "the parent organisation does not exist or is outside your scope",
-            )),
+            (None, _) => errors.push(FieldError::new("parent_id", "org.parent_not_found")),
             (Some(p), Some(k)) => {
                 errors.check(org::check_parent_kind(k, p.kind));
                 if p.closed {
-                    errors.push(FieldError::new(
-                        "parent_id",
-                        "org.parent_closed",
-                        "上级组织已撤销",
-                        "the parent organisation is closed",
-                    ));
+                    errors.push(FieldError::new("parent_id", "org.parent_closed"));
                 }
             }
             _ => {}
         }
         if status == Some(OrgStatus::Closed) {
-            errors.push(FieldError::new(
-                "status",
-                "org.import_closed",
-                "不能导入已撤销的组织",
-                "closed organisations cannot be imported",
-            ));
+            errors.push(FieldError::new("status", "org.import_closed"));
         }
         for (step, d) in &r.checklist {
             if *d > today {
-                errors.push(FieldError::new(
-                    step.code(),
-                    "checklist.future_date",
-                    "完成日期不能晚于今天",
-                    "the date cannot be in the future",
-                ));
+                errors.push(FieldError::new(step.code(), "checklist.future_date"));
             }
         }
         if let (Some(k), Some(OrgStatus::Founded)) = (kind, status) {
             let steps: std::collections::HashSet<_> = r.checklist.iter().map(|(s, _)| *s).collect();
             if k.is_grassroots() && steps.len() < FoundingStep::ALL.len() {
-                errors.push(FieldError::new(
-                    "status",
-                    "org.checklist_incomplete",
-                    "建会流程尚未完成，不能作为已建会导入",
-                    "the founding checklist is not complete",
-                ));
+                errors.push(
+                    FieldError::new("status", "org.checklist_incomplete").with("done", steps.len()),
+                );
             }
         }
         // The row's own depth and a placeholder path; the real path needs the new id.

@@ -315,14 +315,11 @@ fn check_fields(
     let region = errors.check(regions.validate(region));
     let industry = match industry.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(None),
-        Some(code) => errors.check(Industry::from_code(code).map(Some).ok_or_else(|| {
-            FieldError::new(
-                "industry",
-                "industry.unknown",
-                format!("未知行业：{code}"),
-                format!("unknown industry {code:?}"),
-            )
-        })),
+        Some(code) => errors.check(
+            Industry::from_code(code)
+                .map(Some)
+                .ok_or_else(|| FieldError::new("industry", "industry.unknown").with("code", code)),
+        ),
     };
     let uscc = match uscc.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(None),
@@ -344,12 +341,7 @@ pub struct Saved {
 }
 
 fn uscc_conflict() -> FieldError {
-    FieldError::new(
-        "uscc",
-        "uscc.taken",
-        "该统一社会信用代码已被另一个组织使用",
-        "another organisation already has this unified social credit code",
-    )
+    FieldError::new("uscc", "uscc.taken")
 }
 
 /// Appends the audit row of a change to an organisation, in its transaction.
@@ -389,14 +381,10 @@ pub async fn create(
 ) -> StoreResult<Saved> {
     actor.require(Permission::ManageOrgs)?;
     let mut errors = ValidationErrors::new();
-    let kind = errors.check(OrgKind::from_code(input.kind.trim()).ok_or_else(|| {
-        FieldError::new(
-            "kind",
-            "org.kind_unknown",
-            "请选择组织类型",
-            "choose a kind of organisation",
-        )
-    }));
+    let kind = errors.check(
+        OrgKind::from_code(input.kind.trim())
+            .ok_or_else(|| FieldError::new("kind", "org.kind_unknown")),
+    );
     let fields = check_fields(
         regions,
         &mut errors,
@@ -410,36 +398,21 @@ pub async fn create(
         Some(pid) => match get_current(&mut tx, &actor.scope, pid).await {
             Ok(p) => Some(p),
             Err(StoreError::NotFound) => {
-                errors.push(FieldError::new(
-                    "parent_id",
-                    "org.parent_not_found",
-                    "上级组织不存在或不在您的管理范围内",
-                    "the parent organisation does not exist or is outside your scope",
-                ));
+                errors.push(FieldError::new("parent_id", "org.parent_not_found"));
                 None
             }
             Err(e) => return Err(e),
         },
         None if actor.scope == Scope::everything() => None,
         None => {
-            errors.push(FieldError::new(
-                "parent_id",
-                "org.parent_required",
-                "请选择上级组织",
-                "choose a parent organisation",
-            ));
+            errors.push(FieldError::new("parent_id", "org.parent_required"));
             None
         }
     };
     if let (Some(k), Some(p)) = (kind, &parent) {
         errors.check(org::check_parent_kind(k, p.kind));
         if p.status == OrgStatus::Closed {
-            errors.push(FieldError::new(
-                "parent_id",
-                "org.parent_closed",
-                "上级组织已撤销，不能在其下新建组织",
-                "the parent organisation is closed",
-            ));
+            errors.push(FieldError::new("parent_id", "org.parent_closed"));
         }
     }
     errors.clone().into_result()?;
@@ -561,45 +534,21 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, new_parent_id: i64) -> Sto
     }
     let org = get_current(&mut tx, &actor.scope, id).await?;
     if org.id == actor.scope.org_id || org.parent_id.is_none() {
-        return Err(FieldError::new(
-            "id",
-            "org.move_scope_root",
-            "不能移动您所在的组织或根组织",
-            "you cannot move your own root organisation or the tree root",
-        )
-        .into());
+        return Err(FieldError::new("id", "org.move_scope_root").into());
     }
     let parent = match get_current(&mut tx, &actor.scope, new_parent_id).await {
         Ok(p) => p,
         Err(StoreError::NotFound) => {
-            return Err(FieldError::new(
-                "parent_id",
-                "org.parent_not_found",
-                "新的上级组织不存在或不在您的管理范围内",
-                "the new parent does not exist or is outside your scope",
-            )
-            .into())
+            return Err(FieldError::new("parent_id", "org.parent_not_found").into())
         }
         Err(e) => return Err(e),
     };
     if parent.path.starts_with(&org.path) {
-        return Err(FieldError::new(
-            "parent_id",
-            "org.move_cycle",
-            "不能把组织移到它自己或它的下级组织之下",
-            "an organisation cannot move under itself or its own descendant",
-        )
-        .into());
+        return Err(FieldError::new("parent_id", "org.move_cycle").into());
     }
     org::check_parent_kind(org.kind, parent.kind)?;
     if parent.status == OrgStatus::Closed {
-        return Err(FieldError::new(
-            "parent_id",
-            "org.parent_closed",
-            "新的上级组织已撤销",
-            "the new parent is closed",
-        )
-        .into());
+        return Err(FieldError::new("parent_id", "org.parent_closed").into());
     }
     if Some(parent.id) == org.parent_id {
         return Ok(org);
@@ -643,13 +592,7 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
     let mut tx = db.begin().await?;
     let org = get_current(&mut tx, &actor.scope, id).await?;
     if next == OrgStatus::Closed && org.id == actor.scope.org_id {
-        return Err(FieldError::new(
-            "status",
-            "org.close_scope_root",
-            "不能撤销您所在的组织",
-            "you cannot close your own organisation",
-        )
-        .into());
+        return Err(FieldError::new("status", "org.close_scope_root").into());
     }
     org.status.transition(next)?;
     if next == OrgStatus::Founded && org.kind.is_grassroots() {
@@ -659,13 +602,9 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
             )
             .await?;
         if done < FoundingStep::ALL.len() as i64 {
-            return Err(FieldError::new(
-                "status",
-                "org.checklist_incomplete",
-                format!("建会流程尚未完成（已完成 {done}/9 步），不能标记为已建会"),
-                format!("the founding checklist is not complete ({done} of 9 steps)"),
-            )
-            .into());
+            return Err(FieldError::new("status", "org.checklist_incomplete")
+                .with("done", done)
+                .into());
         }
     }
     if next == OrgStatus::Closed {
@@ -678,13 +617,9 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, next: OrgStatus) -> Sto
             )
             .await?;
         if open > 0 {
-            return Err(FieldError::new(
-                "status",
-                "org.open_children",
-                format!("该组织下还有 {open} 个未撤销的下级组织，请先处理"),
-                format!("{open} child organisations are still open"),
-            )
-            .into());
+            return Err(FieldError::new("status", "org.open_children")
+                .with("open", open)
+                .into());
         }
     }
     let now = Utc::now();
@@ -748,13 +683,7 @@ pub async fn set_checklist_step(
     let org = get_current(&mut tx, &actor.scope, id).await?;
     if let Some(d) = done_on {
         if d > nuanxin_domain::time::today_china() {
-            return Err(FieldError::new(
-                step.code(),
-                "checklist.future_date",
-                "完成日期不能晚于今天",
-                "the date cannot be in the future",
-            )
-            .into());
+            return Err(FieldError::new(step.code(), "checklist.future_date").into());
         }
     }
     let before: Option<NaiveDate> = tx

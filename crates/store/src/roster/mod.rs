@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::Arc;
 
 use nuanxin_domain::account::Permission;
+use nuanxin_domain::error::Arg;
 use nuanxin_domain::membership::{Application, Occupation};
 use nuanxin_domain::region::{RegionCode, RegionLevel, Regions};
 use nuanxin_domain::roster::{header_of, Columns};
@@ -103,8 +104,19 @@ pub struct RowError {
     /// The column header of the template.
     pub column: &'static str,
     pub code: &'static str,
-    pub message_zh: String,
-    pub message_en: String,
+    /// The values its message names.
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl RowError {
+    /// The row's problem as the field error it was.
+    pub fn error(&self) -> FieldError {
+        FieldError {
+            field: self.field.clone(),
+            code: self.code,
+            args: self.args.clone(),
+        }
+    }
 }
 
 /// The outcome of an import.
@@ -287,8 +299,6 @@ pub async fn import(
         return Err(file_error(FieldError::new(
             "org_id",
             "membership.union_unavailable",
-            "该工会已注销，不能受理入会",
-            "a closed union takes no members",
         )));
     }
     let router = Arc::new(Router::load(db, entry.id).await?);
@@ -347,12 +357,7 @@ pub async fn import(
 
 /// The officer's (or platform's) confirmation of consent is missing.
 pub fn consent_required() -> FieldError {
-    FieldError::new(
-        "consent",
-        "roster.consent_required",
-        "请确认名单中的每个人都已同意《个人信息处理告知书》",
-        "confirm that everyone on the roster accepted the personal-information notice",
-    )
+    FieldError::new("consent", "roster.consent_required")
 }
 
 /// Where rows without a work region are taken to work: the entry union's
@@ -402,26 +407,23 @@ fn check_pass(
             return ControlFlow::Break(());
         }
         report.rows += 1;
-        let mut errors = match ctx.check(cols, cells, numeric) {
-            Ok((app, _)) => {
-                let key = app.id_number.as_str().as_bytes()[..17]
-                    .iter()
-                    .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-                match seen.get(&key) {
-                    Some(first) => vec![FieldError::new(
-                        "id_number",
-                        "roster.duplicate_row",
-                        format!("与第 {first} 行是同一人"),
-                        format!("the same person as row {first}"),
-                    )],
-                    None => {
-                        seen.insert(key, n);
-                        vec![]
+        let mut errors =
+            match ctx.check(cols, cells, numeric) {
+                Ok((app, _)) => {
+                    let key = app.id_number.as_str().as_bytes()[..17]
+                        .iter()
+                        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+                    match seen.get(&key) {
+                        Some(first) => vec![FieldError::new("id_number", "roster.duplicate_row")
+                            .with("first", first)],
+                        None => {
+                            seen.insert(key, n);
+                            vec![]
+                        }
                     }
                 }
-            }
-            Err(errors) => errors,
-        };
+                Err(errors) => errors,
+            };
         if errors.is_empty() {
             report.valid += 1;
         } else {
@@ -439,8 +441,7 @@ fn check_pass(
                         column: header_of(&e.field),
                         field: e.field,
                         code: e.code,
-                        message_zh: e.message_zh,
-                        message_en: e.message_en,
+                        args: e.args,
                     });
                 }
             }
@@ -456,28 +457,15 @@ fn check_pass(
         return Err(StoreError::Validation(e));
     }
     if too_many {
-        return Err(file_error(FieldError::new(
-            "file",
-            "roster.too_many_rows",
-            format!("名单超过 {MAX_ROWS} 行，请拆分后分别导入"),
-            format!("the roster has more than {MAX_ROWS} rows; split it"),
-        )));
+        return Err(file_error(
+            FieldError::new("file", "roster.too_many_rows").with("max_rows", MAX_ROWS),
+        ));
     }
     let Some(columns) = columns else {
-        return Err(file_error(FieldError::new(
-            "file",
-            "roster.no_header",
-            "文件中没有表头和数据",
-            "the file has no header row and no data",
-        )));
+        return Err(file_error(FieldError::new("file", "roster.no_header")));
     };
     if report.rows == 0 {
-        return Err(file_error(FieldError::new(
-            "file",
-            "roster.no_rows",
-            "名单中没有数据行",
-            "the roster has no data rows",
-        )));
+        return Err(file_error(FieldError::new("file", "roster.no_rows")));
     }
     Ok((
         file,

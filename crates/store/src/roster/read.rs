@@ -38,12 +38,7 @@ pub trait ReadSeek: Read + Seek + Send {}
 impl<T: Read + Seek + Send> ReadSeek for T {}
 
 fn unreadable(detail: impl std::fmt::Display) -> FieldError {
-    FieldError::new(
-        "file",
-        "roster.unreadable",
-        format!("无法读取文件，请上传 .xlsx 或 .csv 格式的名单（{detail}）"),
-        format!("the file cannot be read; upload an .xlsx or .csv roster ({detail})"),
-    )
+    FieldError::new("file", "roster.unreadable").with("detail", detail)
 }
 
 impl RosterFile {
@@ -79,23 +74,13 @@ impl RosterFile {
     /// byte-order mark) or, as Excel saves it on Chinese systems, GB18030.
     pub fn open(bytes: Vec<u8>) -> Result<RosterFile, FieldError> {
         if bytes.is_empty() {
-            return Err(FieldError::new(
-                "file",
-                "roster.empty",
-                "文件是空的",
-                "the file is empty",
-            ));
+            return Err(FieldError::new("file", "roster.empty"));
         }
         if bytes.starts_with(XLSX_MAGIC) {
             return Self::xlsx(Box::new(Cursor::new(bytes)));
         }
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            return Err(FieldError::new(
-                "file",
-                "roster.legacy_xls",
-                "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传",
-                "legacy .xls files are not supported; save as .xlsx and upload again",
-            ));
+            return Err(FieldError::new("file", "roster.legacy_xls"));
         }
         let text = match String::from_utf8(bytes) {
             Ok(mut s) => {
@@ -144,15 +129,9 @@ impl RosterFile {
                         Ok(None) => return Ok(()),
                         Ok(Some(line)) => line as u32,
                         Err(e) => {
-                            return Err(FieldError::new(
-                                "file",
-                                "roster.csv_malformed",
-                                format!("第 {} 行无法读取：{}。请检查这一行的引号", e.line, e.zh),
-                                format!(
-                                    "line {} cannot be read: {}; check its quotes",
-                                    e.line, e.en
-                                ),
-                            ))
+                            return Err(FieldError::new("file", "roster.csv_malformed")
+                                .with("line", e.line)
+                                .with_word("problem", e.problem))
                         }
                     };
                     cells.clear();
@@ -213,6 +192,7 @@ fn cell_text(v: &DataRef<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nuanxin_domain::error::Arg;
 
     fn rows(file: &mut RosterFile) -> Vec<(u32, Vec<String>)> {
         let mut out = Vec::new();
@@ -289,14 +269,8 @@ mod tests {
             .for_each_row(|_, _, _| ControlFlow::Continue(()))
             .unwrap_err();
         assert_eq!(e.code, "roster.csv_malformed");
-        assert_eq!(
-            e.message_zh,
-            "第 2 行无法读取：引号闭合后还有其他字符。请检查这一行的引号"
-        );
-        assert_eq!(
-            e.message_en,
-            "line 2 cannot be read: text after a closing quote; check its quotes"
-        );
+        assert_eq!(e.arg("line"), Some(&Arg::Text("2".into())));
+        assert_eq!(e.arg("problem"), Some(&Arg::Word("label-csv_after_quote")));
     }
 
     #[test]

@@ -279,10 +279,5 @@ pub async fn rule_owner(db: &Db, scope: &Scope, route: &Route) -> StoreResult<Op
 }
 
 fn no_union() -> FieldError {
-    FieldError::new(
-        "work_region",
-        "routing.no_union",
-        "您工作所在地暂无可以受理入会的工会，请联系当地工会",
-        "no union takes applications for this place of work yet; contact the local union",
-    )
+    FieldError::new("work_region", "routing.no_union")
 }

@@ -145,30 +145,16 @@ pub async fn create(
     actor.require(Permission::ManageOrgs)?;
     let owner = crate::orgs::get_current(db, &actor.scope, owner_org_id).await?;
     if owner.status == OrgStatus::Closed {
-        return Err(FieldError::new(
-            "owner_org_id",
-            "routing_rule.owner_closed",
-            "该组织已撤销，不能再添加分派规则",
-            "a closed organisation keeps no routing rules",
-        )
-        .into());
+        return Err(FieldError::new("owner_org_id", "routing_rule.owner_closed").into());
     }
     if owner.kind.is_grassroots() {
         // Its own code already routes to itself; a rule here would only
         // pull in the applications that come through its federations' codes.
-        return Err(FieldError::new(
-            "owner_org_id",
-            "routing_rule.owner_grassroots",
-            format!(
-                "{}直接受理扫描本会二维码的申请，分派规则由上级总工会设置",
-                owner.kind.label_zh()
-            ),
-            format!(
-                "an organisation of kind “{}” receives the applications made with its own code; routing rules belong to the federations above it",
-                owner.kind.label_en()
-            ),
-        )
-        .into());
+        return Err(
+            FieldError::new("owner_org_id", "routing_rule.owner_grassroots")
+                .with_label("kind", owner.kind.label_zh(), owner.kind.label_en())
+                .into(),
+        );
     }
     let owner_region = RegionCode::parse(&owner.region_code)?;
     let conditions = form.check(regions, &owner_region)?;
@@ -179,24 +165,20 @@ pub async fn create(
     let target = match crate::orgs::get_current(db, &owner_scope, target_org_id).await {
         Ok(t) => t,
         Err(StoreError::NotFound) => {
-            return Err(FieldError::new(
-                "target_org_id",
-                "routing_rule.target_outside",
-                format!("受理工会须是{}的下级工会", owner.name),
-                "the target union must lie in the owning organisation's subtree",
+            return Err(
+                FieldError::new("target_org_id", "routing_rule.target_outside")
+                    .with("owner", &owner.name)
+                    .into(),
             )
-            .into())
         }
         Err(e) => return Err(e),
     };
     if !target.kind.receives_members(target.status) {
-        return Err(FieldError::new(
-            "target_org_id",
-            "routing_rule.target_not_grassroots",
-            format!("{} 不是可以受理入会的基层工会", target.name),
-            "the target must be an open grassroots union",
-        )
-        .into());
+        return Err(
+            FieldError::new("target_org_id", "routing_rule.target_not_grassroots")
+                .with("target", &target.name)
+                .into(),
+        );
     }
 
     let mut tx = db.begin().await?;
@@ -219,13 +201,7 @@ pub async fn create(
         )
         .await?;
     if same > 0 {
-        return Err(FieldError::new(
-            "employer",
-            "routing_rule.duplicate",
-            "本组织已有条件完全相同的分派规则，请先删除原规则",
-            "this organisation already has a rule with exactly these conditions",
-        )
-        .into());
+        return Err(FieldError::new("employer", "routing_rule.duplicate").into());
     }
     let position: i64 = tx
         .scalar(
@@ -309,12 +285,7 @@ impl Direction {
         match raw.trim() {
             "up" => Ok(Direction::Up),
             "down" => Ok(Direction::Down),
-            _ => Err(FieldError::new(
-                "direction",
-                "routing_rule.direction",
-                "移动方向只能是上移（up）或下移（down）",
-                "direction is `up` or `down`",
-            )),
+            _ => Err(FieldError::new("direction", "routing_rule.direction")),
         }
     }
 }

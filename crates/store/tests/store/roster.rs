@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use crate::common::*;
 use nuanxin_domain::account::Role;
+use nuanxin_domain::error::Arg;
 use nuanxin_domain::membership::{MemberNo, MembershipStatus};
 use nuanxin_store::audit::{self, AuditFilter};
 use nuanxin_store::membership::{self, MemberFilter};
@@ -135,7 +136,10 @@ async fn valid_rows_are_enrolled_failed_rows_reported_and_a_rerun_adds_nobody() 
             "{}",
             t.name
         );
-        assert_eq!(report.errors[2].message_zh, "与第 3 行是同一人");
+        assert_eq!(
+            report.errors[2].error().arg("first"),
+            Some(&Arg::Text("3".into()))
+        );
         assert_eq!(
             (report.enrolled, report.already_members, report.written),
             (4, 0, true)
@@ -405,21 +409,13 @@ async fn xlsx_rosters_refuse_numbers_in_id_and_phone_columns() {
         let errors: Vec<_> = report
             .errors
             .iter()
-            .map(|e| (e.row, e.code, e.message_zh.as_str()))
+            .map(|e| (e.row, e.field.as_str(), e.code))
             .collect();
         assert_eq!(
             errors,
             [
-                (
-                    3,
-                    "roster.phone_as_number",
-                    "手机号列须为文本格式，请将该列设置为文本后重新填写"
-                ),
-                (
-                    4,
-                    "roster.id_number_as_number",
-                    "身份证号列须为文本格式，请将该列设置为文本后重新填写"
-                ),
+                (3, "phone", "roster.phone_as_number"),
+                (4, "id_number", "roster.id_number_as_number"),
             ]
         );
         let members = members_of(db, catch_all.id).await;

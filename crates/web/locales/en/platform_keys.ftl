@@ -12,3 +12,12 @@ apikey-revoked = Revoked
 apikey-active = Active
 apikey-revoke_confirm = The platform will no longer be able to push rosters. Revoke this key?
 apikey-revoke = Revoke
+
+## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
+
+error-push-idempotency_key_reused = this idempotency key was used for a different request
+error-push-in_progress = this push is still being processed; retry later with the same key
+
+## Field labels, as error messages name them.
+
+label-key_name = the key's name

@@ -41,3 +41,30 @@ roster-more_errors = Only the first 200 are listed here; download the report for
 roster-errors_truncated = Too many problems: the report lists only the first 10,000. Fix these rows first, then check again.
 roster-again = Import another roster
 roster-report_file = failed-rows
+
+## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
+
+error-roster-busy = another roster is being imported; upload again when it has finished
+error-roster-consent_required = confirm that everyone on the roster accepted the personal-information notice
+error-roster-csv_malformed = line { $line } cannot be read: { $problem }; check its quotes
+error-roster-duplicate_column = the column “{ $column }” appears twice
+error-roster-duplicate_row = the same person as row { $first }
+error-roster-empty = the file is empty
+error-roster-id_number_as_number = the ID number column must be formatted as text: set the column to Text and type the numbers again
+error-roster-legacy_xls = legacy .xls files are not supported; save as .xlsx and upload again
+error-roster-missing_column = the column “{ $column }” is missing (use the template's headers)
+error-roster-mode = choose how to import
+error-roster-no_file = choose the roster file to import
+error-roster-no_header = the file has no header row and no data
+error-roster-no_rows = the roster has no data rows
+error-roster-phone_as_number = the phone column must be formatted as text: set the column to Text and type the numbers again
+error-roster-too_large = the file is larger than { $mb } MB; split it
+error-roster-too_many_rows = the roster has more than { $max_rows } rows; split it
+error-roster-unreadable = the file cannot be read; upload an .xlsx or .csv roster ({ $detail })
+error-roster-upload = the upload did not complete; try again
+
+## Field labels, as error messages name them.
+
+label-csv_after_quote = text after a closing quote
+label-csv_invalid = not valid CSV
+label-csv_unclosed_quote = a quote is not closed

@@ -42,3 +42,21 @@ route-industry_federation = By occupation, to the industry union
 route-catch_all_union = To the catch-all union
 route-reviewer = Re-routed by a reviewer
 route-rule = Routing rule #{ $id }
+
+## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
+
+error-routing-no_union = no union takes applications for this place of work yet; contact the local union
+error-routing_rule-direction = direction is `up` or `down`
+error-routing_rule-duplicate = this organisation already has a rule with exactly these conditions
+error-routing_rule-keyword_too_short = an employer keyword has at least { $min_keyword_chars } characters
+error-routing_rule-owner_closed = a closed organisation keeps no routing rules
+error-routing_rule-owner_grassroots = an organisation of kind “{ $kind }” receives the applications made with its own code; routing rules belong to the federations above it
+error-routing_rule-region_outside = the area must lie within the owning organisation's region ({ $region })
+error-routing_rule-target_not_grassroots = { $target } is not an open grassroots union
+error-routing_rule-target_outside = the target union must lie under { $owner }
+
+## Field labels, as error messages name them.
+
+label-employer_keyword = the employer keyword
+label-rule_reason = the reason shown to applicants
+label-target_union = the receiving union

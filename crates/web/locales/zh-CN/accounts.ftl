@@ -15,3 +15,15 @@ account-reset_password = 重置密码
 account-disable = 停用
 account-enable = 启用
 account-edit = 修改账号
+
+## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
+
+error-role-not_grantable = 您不能授予这个角色
+error-role-unknown = 请选择角色
+error-username-format = 用户名为 3 至 32 位英文字母、数字或 . _ -
+error-username-taken = 该用户名已被使用
+
+## Field labels, as error messages name them.
+
+label-account_org = 所属组织
+label-person_name = 姓名

@@ -12,3 +12,12 @@ apikey-revoked = 已停用
 apikey-active = 有效
 apikey-revoke_confirm = 停用后该平台立即无法推送名单。确定停用？
 apikey-revoke = 停用
+
+## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
+
+error-push-idempotency_key_reused = 该幂等键已用于另一份不同的名单
+error-push-in_progress = 这次推送仍在处理中，请稍后用同一个幂等键重试
+
+## Field labels, as error messages name them.
+
+label-key_name = 密钥名称

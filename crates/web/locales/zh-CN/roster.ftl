@@ -41,3 +41,30 @@ roster-more_errors = 页面只列出前 200 条，更多内容请下载报告。
 roster-errors_truncated = 问题过多，报告只列出前 10000 条；请先修正这些行再重新检查。
 roster-again = 再导入一份名单
 roster-report_file = 未通过的名单行
+
+## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
+
+error-roster-busy = 正在处理另一份名单，请等它完成后再上传
+error-roster-consent_required = 请确认名单中的每个人都已同意《个人信息处理告知书》
+error-roster-csv_malformed = 第 { $line } 行无法读取：{ $problem }。请检查这一行的引号
+error-roster-duplicate_column = “{ $column }”列出现了两次
+error-roster-duplicate_row = 与第 { $first } 行是同一人
+error-roster-empty = 文件是空的
+error-roster-id_number_as_number = 身份证号列须为文本格式，请将该列设置为文本后重新填写
+error-roster-legacy_xls = 不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传
+error-roster-missing_column = 缺少“{ $column }”列（请使用名单模板的表头）
+error-roster-mode = 请选择导入方式
+error-roster-no_file = 请选择要导入的名单文件
+error-roster-no_header = 文件中没有表头和数据
+error-roster-no_rows = 名单中没有数据行
+error-roster-phone_as_number = 手机号列须为文本格式，请将该列设置为文本后重新填写
+error-roster-too_large = 文件超过 { $mb } MB，请拆分后分别导入
+error-roster-too_many_rows = 名单超过 { $max_rows } 行，请拆分后分别导入
+error-roster-unreadable = 无法读取文件，请上传 .xlsx 或 .csv 格式的名单（{ $detail }）
+error-roster-upload = 上传没有完成，请重试
+
+## Field labels, as error messages name them.
+
+label-csv_after_quote = 引号闭合后还有其他字符
+label-csv_invalid = 不是有效的 CSV 格式
+label-csv_unclosed_quote = 引号没有闭合

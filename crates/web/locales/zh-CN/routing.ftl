@@ -42,3 +42,21 @@ route-industry_federation = 按职业分派至行业工会
 route-catch_all_union = 分派至兜底工会
 route-reviewer = 审核人员改派
 route-rule = 分派规则 #{ $id }
+
+## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
+
+error-routing-no_union = 您工作所在地暂无可以受理入会的工会，请联系当地工会
+error-routing_rule-direction = 移动方向只能是上移（up）或下移（down）
+error-routing_rule-duplicate = 本组织已有条件完全相同的分派规则，请先删除原规则
+error-routing_rule-keyword_too_short = 关键词至少 { $min_keyword_chars } 个字，以免误分派
+error-routing_rule-owner_closed = 该组织已撤销，不能再添加分派规则
+error-routing_rule-owner_grassroots = { $kind }直接受理扫描本会二维码的申请，分派规则由上级总工会设置
+error-routing_rule-region_outside = 地区须在本组织所在地区（{ $region }）之内
+error-routing_rule-target_not_grassroots = { $target } 不是可以受理入会的基层工会
+error-routing_rule-target_outside = 受理工会须是{ $owner }的下级工会
+
+## Field labels, as error messages name them.
+
+label-employer_keyword = 工作单位或平台关键词
+label-rule_reason = 告知申请人的分派理由
+label-target_union = 受理工会

@@ -178,7 +178,7 @@ async fn org_field(
         state,
         &form.c.user.session.actor.scope,
         "org_id",
-        "所属组织",
+        "label-account_org",
         raw,
         crate::pages::Among::default(),
     )

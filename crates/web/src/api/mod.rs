@@ -40,26 +40,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "content_type",
-                "请求体必须是 JSON（Content-Type: application/json）",
-                "the body must be JSON (Content-Type: application/json)",
             )),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(
-                "malformed_json",
-                "请求体不是合法的 JSON",
-                format!("malformed JSON: {}", e.body_text()),
-            )),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                format!("请求体字段缺失或类型不正确：{}", e.body_text()),
-                e.body_text(),
-            )),
-            Err(e) => Err(ApiError::new(
-                e.status(),
-                "invalid_body",
-                "请求体无法读取",
-                e.body_text(),
-            )),
+            Err(JsonRejection::JsonSyntaxError(e)) => {
+                Err(ApiError::bad_request("malformed_json").with("detail", e.body_text()))
+            }
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(ApiError::new(e.status(), "invalid_body").with("detail", e.body_text()))
+            }
+            Err(e) => Err(
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+                    .with("detail", e.body_text()),
+            ),
         }
     }
 }
@@ -75,7 +66,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|q| ApiQuery(q.0))
             .map_err(|e: QueryRejection| {
-                ApiError::bad_request("invalid_query", "查询参数不正确", e.body_text())
+                ApiError::bad_request("invalid_path").with("detail", e.body_text())
             })
     }
 }
@@ -91,7 +82,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .await
             .map(|p| ApiPath(p.0))
             .map_err(|e: PathRejection| {
-                ApiError::bad_request("invalid_path", "地址中的参数不正确", e.body_text())
+                ApiError::bad_request("invalid_query").with("detail", e.body_text())
             })
     }
 }

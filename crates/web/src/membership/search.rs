@@ -33,12 +33,10 @@ fn admit(state: &AppState, actor: &Actor) -> Result<(), ApiError> {
         .search_rate
         .admit_now(actor.account_id.unwrap_or_default(), limit)
     {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "search.rate_limited",
-            format!("按身份证号或手机号精确查询过于频繁：每分钟最多 {limit} 次，请一分钟后再试"),
-            format!("too many exact searches by ID number or phone: at most {limit} a minute, try again in a minute"),
-        ));
+        return Err(
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "search.rate_limited")
+                .with("limit", limit),
+        );
     }
     Ok(())
 }

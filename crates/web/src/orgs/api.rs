@@ -89,12 +89,7 @@ fn saved(s: orgs::Saved, regions: &Regions) -> SavedOrg {
         warnings: s
             .warnings
             .into_iter()
-            .map(|w| crate::error::ProblemField {
-                field: w.field,
-                code: w.code.into(),
-                message_zh: w.message_zh,
-                message_en: w.message_en,
-            })
+            .map(|w| crate::error::ProblemField::of(&w))
             .collect(),
     }
 }
@@ -124,21 +119,13 @@ pub async fn list(
 ) -> ApiResult<Json<Page<OrgDto>>> {
     let kind = match q.kind.as_deref().filter(|s| !s.is_empty()) {
         Some(k) => Some(OrgKind::from_code(k).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_query",
-                format!("未知的组织类型：{k}"),
-                format!("unknown kind {k:?}"),
-            )
+            ApiError::bad_request("invalid_query").with("detail", format!("kind={k:?}"))
         })?),
         None => None,
     };
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(OrgStatus::from_code(s).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_query",
-                format!("未知的状态：{s}"),
-                format!("unknown status {s:?}"),
-            )
+            ApiError::bad_request("invalid_query").with("detail", format!("status={s:?}"))
         })?),
         None => None,
     };
@@ -337,14 +324,8 @@ pub struct StepUpdate {
 }
 
 pub fn parse_step(raw: &str) -> Result<FoundingStep, FieldError> {
-    FoundingStep::from_code(raw).ok_or_else(|| {
-        FieldError::new(
-            "step",
-            "checklist.step_unknown",
-            "未知的建会步骤",
-            format!("unknown founding step {raw:?}"),
-        )
-    })
+    FoundingStep::from_code(raw)
+        .ok_or_else(|| FieldError::new("step", "checklist.step_unknown").with("step", raw))
 }
 
 /// Records or clears the date of one founding step.

@@ -270,7 +270,7 @@ fn warning_for(t: Tr, warn: Option<&str>) -> Vec<String> {
     match warn {
         Some("uscc") => {
             let w = nuanxin_domain::org::uscc_prefix_warning();
-            vec![w.message(t.en()).to_string()]
+            vec![t.error(&w)]
         }
         _ => vec![],
     }
@@ -512,7 +512,7 @@ async fn move_org(
         &state,
         &form.c.user.session.actor.scope,
         "parent_id",
-        "新的上级组织",
+        "label-new_parent",
         form.get("parent_id"),
         crate::pages::Among {
             skip: Some(id),
@@ -564,12 +564,13 @@ async fn checklist(
             form.opt(step.code()),
         )) {
             if d.is_some_and(|d| d > nuanxin_domain::time::today_china()) {
-                errors.push(FieldError::new(
-                    step.code(),
-                    "checklist.future_date",
-                    format!("“{}”的完成日期不能晚于今天", step.label_zh()),
-                    format!("{}: the date cannot be in the future", step.label_en()),
-                ));
+                errors.push(
+                    FieldError::new(step.code(), "checklist.future_date").with_label(
+                        "step",
+                        step.label_zh(),
+                        step.label_en(),
+                    ),
+                );
             }
             dates.push((*step, d));
         }

@@ -201,8 +201,13 @@ impl PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match *self.error {
-            ApiError::Client { status, zh, en, .. } => {
-                let message = if self.l.t.en() { en } else { zh };
+            ApiError::Client {
+                status,
+                code,
+                args,
+                fields,
+            } => {
+                let message = self.l.t.problem(code, &args, &fields);
                 render(
                     status,
                     &ErrorPage {
@@ -214,14 +219,13 @@ impl IntoResponse for PageError {
             }
             ApiError::Internal(cause) => {
                 tracing::error!(cause = %cause, "internal error");
-                let (_, zh, en) = crate::bare_errors::explained(StatusCode::INTERNAL_SERVER_ERROR);
-                let message = if self.l.t.en() { en } else { zh };
+                let message = self.l.t.problem("internal", &[], &[]);
                 render(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     &ErrorPage {
                         l: *self.l,
                         status: 500,
-                        message: message.into(),
+                        message,
                     },
                 )
             }
@@ -295,7 +299,7 @@ pub async fn not_found(t: Tr, uri: Uri, here: Here) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::not_found().into_response();
     }
-    let message = t.s("error-not_found");
+    let message = t.s("common-not_found");
     render(
         StatusCode::NOT_FOUND,
         &ErrorPage {
@@ -341,7 +345,7 @@ pub async fn pick_org(
     state: &AppState,
     scope: &nuanxin_store::Scope,
     field: &str,
-    label_zh: &str,
+    label: &'static str,
     raw: &str,
     among: Among,
 ) -> Result<i64, nuanxin_store::StoreError> {
@@ -349,13 +353,10 @@ pub async fn pick_org(
     if let Ok(id) = raw.parse::<i64>() {
         return Ok(id);
     }
-    let err = |zh: String, en: String| {
-        nuanxin_store::StoreError::from(FieldError::new(field, "org.search", zh, en))
-    };
+    let err = |e: FieldError| nuanxin_store::StoreError::from(e.at(field));
     if raw.is_empty() {
         return Err(err(
-            format!("请填写{label_zh}的名称或编号"),
-            "enter the organisation's name or id".to_string(),
+            FieldError::new(field, "org_pick.empty").with_word("label", label)
         ));
     }
     let filter = nuanxin_store::orgs::OrgFilter {
@@ -373,32 +374,17 @@ pub async fn pick_org(
     match found.as_slice() {
         [one] => Ok(one.id),
         [] if among.receiving => Err(err(
-            format!("您的管辖范围内没有名称包含“{raw}”、可以受理入会的工会"),
-            format!("no open union that receives members in your scope has “{raw}” in its name"),
+            FieldError::new(field, "org_pick.none_receiving").with("raw", raw)
         )),
-        [] => Err(err(
-            format!("您的管辖范围内没有名称包含“{raw}”的组织"),
-            format!("no organisation in your scope has “{raw}” in its name"),
-        )),
-        many => {
-            let list = |sep: &str| {
+        [] => Err(err(FieldError::new(field, "org_pick.none").with("raw", raw))),
+        many => Err(err(FieldError::new(field, "org_pick.many")
+            .with("raw", raw)
+            .with_list(
+                "candidates",
                 many.iter()
                     .take(8)
-                    .map(|o| format!("{}（{}）", o.name, o.id))
-                    .collect::<Vec<_>>()
-                    .join(sep)
-            };
-            Err(err(
-                format!(
-                    "有多个组织名称包含“{raw}”，请填写其中一个的编号：{}",
-                    list("、")
-                ),
-                format!(
-                    "several organisations match “{raw}”; enter one of their ids: {}",
-                    list(", ")
-                ),
-            ))
-        }
+                    .map(|o| format!("{}（{}）", o.name, o.id)),
+            ))),
     }
 }
 

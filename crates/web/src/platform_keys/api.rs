@@ -84,13 +84,16 @@ impl From<ImportReport> for PushResult {
             errors: r
                 .errors
                 .into_iter()
-                .map(|e| PushError {
-                    // Pushed rows are numbered from 1 after the header row 0.
-                    index: e.row,
-                    field: e.field,
-                    code: e.code.to_string(),
-                    message_zh: e.message_zh,
-                    message_en: e.message_en,
+                .map(|e| {
+                    let p = crate::error::ProblemField::of(&e.error());
+                    PushError {
+                        // Pushed rows are numbered from 1 after the header row 0.
+                        index: e.row,
+                        field: p.field,
+                        code: p.code,
+                        message_zh: p.message_zh,
+                        message_en: p.message_en,
+                    }
                 })
                 .collect(),
             errors_truncated: r.errors_truncated,
@@ -113,14 +116,7 @@ async fn platform(state: &AppState, headers: &HeaderMap) -> ApiResult<Platform> 
         .unwrap_or("");
     platform_keys::authenticate(&state.db, key.trim())
         .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "platform_key.invalid",
-                "缺少平台接口密钥，或密钥无效、已吊销",
-                "the platform API key is missing, unknown or revoked",
-            )
-        })
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "platform_key.invalid"))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
@@ -130,13 +126,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
         .map(str::trim)
         .filter(|k| (1..=100).contains(&k.len()))
         .map(str::to_string)
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "idempotency_key",
-                "请在 Idempotency-Key 请求头中提供本次推送的唯一标识（1 至 100 个字符）",
-                "send a unique Idempotency-Key header (1 to 100 characters) with each push",
-            )
-        })
+        .ok_or_else(|| ApiError::bad_request("idempotency_key"))
 }
 
 fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {
@@ -169,21 +159,10 @@ pub async fn push(
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&push).map_err(|e| ApiError::Internal(e.to_string()))?,
     ));
-    let mode = ImportMode::from_code(push.mode.as_deref().unwrap_or("all_or_nothing")).ok_or_else(
-        || {
-            ApiError::bad_request(
-                "mode",
-                "mode 应为 all_or_nothing、valid_rows 或 check",
-                "mode is all_or_nothing, valid_rows or check",
-            )
-        },
-    )?;
+    let mode = ImportMode::from_code(push.mode.as_deref().unwrap_or("all_or_nothing"))
+        .ok_or_else(|| ApiError::bad_request("mode"))?;
     if push.members.is_empty() || push.members.len() > MAX_MEMBERS {
-        return Err(ApiError::bad_request(
-            "members",
-            format!("每次推送 1 至 {MAX_MEMBERS} 人"),
-            format!("push 1 to {MAX_MEMBERS} members at a time"),
-        ));
+        return Err(ApiError::bad_request("members").with("max_members", MAX_MEMBERS));
     }
     // Reserved before the work: a retry arriving meanwhile is told to wait.
     let reservation =

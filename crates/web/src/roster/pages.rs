@@ -113,18 +113,7 @@ struct Upload {
 }
 
 fn too_large() -> FieldError {
-    FieldError::new(
-        "file",
-        "roster.too_large",
-        format!(
-            "文件超过 {} MB，请拆分后分别导入",
-            MAX_UPLOAD_BYTES / 1024 / 1024
-        ),
-        format!(
-            "the file is larger than {} MB; split it",
-            MAX_UPLOAD_BYTES / 1024 / 1024
-        ),
-    )
+    FieldError::new("file", "roster.too_large").with("mb", MAX_UPLOAD_BYTES / 1024 / 1024)
 }
 
 async fn read_upload(mut m: Multipart) -> Result<Upload, FieldError> {
@@ -132,12 +121,7 @@ async fn read_upload(mut m: Multipart) -> Result<Upload, FieldError> {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
         } else {
-            FieldError::new(
-                "file",
-                "roster.upload",
-                "上传没有完成，请重试",
-                "the upload did not complete; try again",
-            )
+            FieldError::new("file", "roster.upload")
         }
     };
     let mut u = Upload::default();
@@ -181,12 +165,7 @@ async fn upload(
         // Read the file through before answering: a browser still sending
         // it when the connection closes shows "connection reset", not this.
         discard(multipart).await;
-        let busy = FieldError::new(
-            "file",
-            "roster.busy",
-            "正在处理另一份名单，请等它完成后再上传",
-            "another roster is being imported; upload again when it has finished",
-        );
+        let busy = FieldError::new("file", "roster.busy");
         return Ok(page(&c, &org, vec![busy], "check"));
     };
     let upload = match read_upload(multipart).await {
@@ -199,23 +178,13 @@ async fn upload(
     let mut errors = Vec::new();
     let mode = ImportMode::from_code(&upload.mode);
     if mode.is_none() {
-        errors.push(FieldError::new(
-            "mode",
-            "roster.mode",
-            "请选择导入方式",
-            "choose how to import",
-        ));
+        errors.push(FieldError::new("mode", "roster.mode"));
     }
     if !upload.consent && mode != Some(ImportMode::Check) {
         errors.push(roster::consent_required());
     }
     let file = if upload.bytes.is_empty() && upload.file_name.is_empty() {
-        Err(FieldError::new(
-            "file",
-            "roster.no_file",
-            "请选择要导入的名单文件",
-            "choose the roster file to import",
-        ))
+        Err(FieldError::new("file", "roster.no_file"))
     } else {
         RosterFile::open(upload.bytes)
     };
@@ -346,11 +315,7 @@ async fn job_page(State(state): State<AppState>, c: Console, Path(id): Path<Stri
                 .map(|e| ErrorRow {
                     row: e.row,
                     column: e.column,
-                    message: if c.t.en() {
-                        e.message_en.clone()
-                    } else {
-                        e.message_zh.clone()
-                    },
+                    message: c.t.error(&e.error()),
                 })
                 .collect();
             view.more_errors = r.errors.len() > ERRORS_ON_PAGE;
@@ -371,12 +336,11 @@ async fn report(State(state): State<AppState>, c: Console, Path(id): Path<String
     // The rows as they were sent, then what is wrong with each: corrected
     // in place, the sheet can be uploaded again (the two added columns are
     // ignored on import).
-    let en = c.t.en();
     let mut problems: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
     for e in &r.errors {
-        let message = if en { &e.message_en } else { &e.message_zh };
+        let message = c.t.error(&e.error());
         let text = if e.column.is_empty() {
-            message.clone()
+            message
         } else {
             format!("{}：{message}", e.column)
         };

@@ -149,7 +149,7 @@ async fn page(state: &AppState, c: &Console, org_id: i64, input: PageInput) -> P
                 }
                 Err(StoreError::Validation(v)) => {
                     match v.0.iter().find(|f| f.code == "routing.no_union") {
-                        Some(f) => (Some(f.message(c.t.en()).to_string()), vec![]),
+                        Some(f) => (Some(c.t.error(f)), vec![]),
                         None => (None, v.0),
                     }
                 }
@@ -245,7 +245,7 @@ async fn create(
         &state,
         &actor.scope,
         "target",
-        "受理工会",
+        "label-target_union",
         &v.target,
         crate::pages::Among {
             under: Some(org_id),

@@ -46,18 +46,11 @@ pub struct SessionInfo {
 
 pub fn login_failure(f: LoginFailure) -> ApiError {
     match f {
-        LoginFailure::BadCredentials => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_credentials",
-            "用户名或密码错误",
-            "wrong username or password",
-        ),
-        LoginFailure::Locked { minutes_left } => ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "locked",
-            format!("登录失败次数过多，请在 {minutes_left} 分钟后重试"),
-            format!("too many failed logins; try again in {minutes_left} minutes"),
-        ),
+        LoginFailure::BadCredentials => ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials"),
+        LoginFailure::Locked { minutes_left } => {
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "locked")
+                .with("minutes_left", minutes_left)
+        }
     }
 }
 

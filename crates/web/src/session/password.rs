@@ -39,13 +39,7 @@ async fn change(State(state): State<AppState>, form: PostForm) -> PageResult {
     let layout = || form.c.layout();
     let (new, confirm) = (form.get("new_password"), form.get("confirm_password"));
     let result = if new != confirm {
-        Err(FieldError::new(
-            "confirm_password",
-            "password.mismatch",
-            "两次输入的新密码不一致",
-            "the two new passwords differ",
-        )
-        .into())
+        Err(FieldError::new("confirm_password", "password.mismatch").into())
     } else {
         accounts::change_own_password(
             &state.db,

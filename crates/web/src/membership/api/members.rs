@@ -98,11 +98,7 @@ pub struct MemberQuery {
 }
 
 fn bad_filter(field: &str, raw: &str) -> ApiError {
-    ApiError::bad_request(
-        "invalid_query",
-        format!("查询参数 {field} 的取值无效：{raw}"),
-        format!("unknown {field} {raw:?}"),
-    )
+    ApiError::bad_request("invalid_query").with("detail", format!("{field}={raw:?}"))
 }
 
 /// The member roll and applications in the caller's scope.

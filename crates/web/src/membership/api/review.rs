@@ -143,16 +143,12 @@ pub async fn decide(
             return Err(ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "membership.reroute_target",
-                "改派需要 to_org_id",
-                "re-routing needs to_org_id",
             ))
         }
         _ => {
             return Err(ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "membership.decision",
-                "decision 应为 approve、reject 或 reroute",
-                "decision is `approve`, `reject` or `reroute`",
             ))
         }
     };
@@ -163,11 +159,14 @@ pub async fn decide(
         skipped: out
             .skipped
             .into_iter()
-            .map(|(id, e)| Skipped {
-                id,
-                code: e.code.to_string(),
-                message_zh: e.message_zh,
-                message_en: e.message_en,
+            .map(|(id, e)| {
+                let p = crate::error::ProblemField::of(&e);
+                Skipped {
+                    id,
+                    code: p.code,
+                    message_zh: p.message_zh,
+                    message_en: p.message_en,
+                }
             })
             .collect(),
     }))

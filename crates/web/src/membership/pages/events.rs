@@ -108,24 +108,10 @@ fn parse_times(
     starts: &str,
     ends: &str,
 ) -> Result<(Option<chrono::DateTime<Utc>>, chrono::DateTime<Utc>), FieldError> {
-    let ends_at = parse_local(ends).ok_or_else(|| {
-        FieldError::new(
-            "ends_at",
-            "event.ends_at",
-            "请填写结束时间",
-            "enter when the event ends",
-        )
-    })?;
+    let ends_at = parse_local(ends).ok_or_else(|| FieldError::new("ends_at", "event.ends_at"))?;
     let starts_at = match starts.trim() {
         "" => None,
-        s => Some(parse_local(s).ok_or_else(|| {
-            FieldError::new(
-                "starts_at",
-                "event.starts_at",
-                "开始时间的格式不对，请重新选择",
-                "the start is not a date and time; choose it again",
-            )
-        })?),
+        s => Some(parse_local(s).ok_or_else(|| FieldError::new("starts_at", "event.starts_at"))?),
     };
     Ok((starts_at, ends_at))
 }

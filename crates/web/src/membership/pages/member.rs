@@ -262,19 +262,13 @@ async fn transfer(
         .or_page(|| form.c.layout())?;
     let r = async {
         let Some(member_no) = m.member_no.as_deref() else {
-            return Err(FieldError::new(
-                "to_org_id",
-                "transfer.only_active",
-                "只有已入会的会员可以转接",
-                "only members can be transferred",
-            )
-            .into());
+            return Err(FieldError::new("to_org_id", "transfer.only_active").into());
         };
         let to = crate::pages::pick_org(
             &state,
             &actor.scope,
             "to_org_id",
-            "转入的基层工会",
+            "label-transfer_union",
             form.get("to_org_id"),
             crate::pages::Among {
                 skip: Some(m.org_id),
@@ -341,8 +335,6 @@ async fn answer_request(
         _ => Err(StoreError::from(FieldError::new(
             "decision",
             "request.decision",
-            "请选择办结或不予办理",
-            "decision is `done` or `refuse`",
         ))),
     };
     let result = match done {

@@ -381,13 +381,7 @@ async fn save_settings(
             };
             membership::set_settings(&state.db, &form.c.user.session.actor, org_id, s).await
         }
-        Err(_) => Err(FieldError::new(
-            "review_days",
-            "settings.review_days",
-            "审核时限应为 1 至 90 天",
-            "the review limit is 1 to 90 days",
-        )
-        .into()),
+        Err(_) => Err(FieldError::new("review_days", "settings.review_days").into()),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/console/orgs/{org_id}/members"))),
@@ -419,8 +413,6 @@ async fn decide_transfer(
         _ => Err(nuanxin_store::StoreError::from(FieldError::new(
             "decision",
             "transfer.decision",
-            "请选择接收或拒绝",
-            "decision is `accept` or `refuse`",
         ))),
     };
     let result = match decided {

@@ -37,7 +37,7 @@ pub async fn decision(
             state,
             &form.c.user.session.actor.scope,
             "to_org_id",
-            "改派到的基层工会",
+            "label-reroute_union",
             form.get("to_org_id"),
             Among {
                 skip,
@@ -47,13 +47,7 @@ pub async fn decision(
         )
         .await
         .map(|to_org_id| Decision::Reroute { to_org_id, reason }),
-        _ => Err(FieldError::new(
-            "decision",
-            "membership.decision",
-            "请选择批准、不予通过或改派",
-            "decision is `approve`, `reject` or `reroute`",
-        )
-        .into()),
+        _ => Err(FieldError::new("decision", "membership.decision").into()),
     }
 }
 
@@ -73,7 +67,7 @@ pub fn notice(t: Tr, d: &Decision, out: &Outcome) -> String {
     };
     let mut s = t.f2(key, "count", out.done.len(), "names", names(&out.done));
     if !out.skipped.is_empty() {
-        let mut why: Vec<&str> = out.skipped.iter().map(|(_, e)| e.message(t.en())).collect();
+        let mut why: Vec<String> = out.skipped.iter().map(|(_, e)| t.error(e)).collect();
         why.dedup();
         if t.en() {
             s.push(' ');

@@ -75,7 +75,7 @@ impl Worker {
 
     /// A field error, or a refusal, in the page's language.
     pub(super) fn says(&self, e: &nuanxin_domain::FieldError) -> String {
-        e.message(self.t.en()).to_string()
+        self.t.error(e)
     }
 }
 
@@ -96,8 +96,8 @@ struct JoinPage {
 }
 
 impl JoinPage {
-    fn err(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field).map(|e| e.message(self.t.en()))
+    fn err(&self, field: &str) -> Option<String> {
+        self.errors.for_field(field).map(|e| self.t.error(e))
     }
 
     /// `(field, its label, the message)` of every error, for the summary
@@ -116,7 +116,7 @@ impl JoinPage {
                     "work_region" => self.t.s("join-work_region"),
                     _ => self.t.s("join-consent_short"),
                 };
-                (e.field.clone(), label, e.message(self.t.en()).to_string())
+                (e.field.clone(), label, self.t.error(e))
             })
             .collect()
     }
