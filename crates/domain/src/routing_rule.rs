@@ -32,18 +32,6 @@ crate::org::coded_enum! {
     }
 }
 
-impl Stage {
-    /// The reason shown to the worker when a rule carries none of its own.
-    pub fn default_reason_zh(self, occupation: Option<Occupation>) -> String {
-        match (self, occupation) {
-            (Stage::Employer, _) => "您的工作单位已建立工会".into(),
-            (Stage::PlatformPartner, _) => "您的平台在本区的合作商已建会".into(),
-            (Stage::Occupation, Some(o)) => format!("该工会负责受理{}入会", o.label_zh()),
-            _ => "该工会负责受理您工作所在地的入会申请".into(),
-        }
-    }
-}
-
 /// Employer names as compared by rules: without spaces, full-width Latin
 /// letters and digits made half-width, lower case. "美团 外卖" and
 /// "美团外卖", "ＳＦ" and "sf" are the same employer to a rule.
@@ -91,14 +79,6 @@ impl RuleConditions {
             (None, _, Some(_)) => Stage::Occupation,
             (None, _, None) => Stage::Region,
         }
-    }
-
-    /// What the worker reads after "已分派至 X：": the rule's own reason,
-    /// or its stage's default.
-    pub fn reason_shown(&self) -> String {
-        self.reason
-            .clone()
-            .unwrap_or_else(|| self.stage().default_reason_zh(self.occupation))
     }
 }
 

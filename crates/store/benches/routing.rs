@@ -40,7 +40,7 @@ fn rule(id: usize, stage: Stage, district: usize, employer: Option<String>) -> C
         target_id: id as i64,
         target_name: format!("工会{id}"),
         target_path: format!("/1/{district}/{id}/"),
-        reason_zh: String::new(),
+        reason: None,
     }
 }
 

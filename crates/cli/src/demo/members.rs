@@ -9,7 +9,7 @@ use nuanxin_domain::membership::{ApplicationForm, Occupation};
 use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
 use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::orgs::{self, OrgFilter};
-use nuanxin_store::routing::Route;
+use nuanxin_store::routing::{Route, RouteArgs};
 use nuanxin_store::sensitive::Sealer;
 use nuanxin_store::{Actor, Db, Query, Scope};
 use rand::rngs::StdRng;
@@ -117,7 +117,11 @@ pub async fn load(
             org_id: union.id,
             org_name: union.name.clone(),
             rule: "scanned_union".into(),
-            reason_zh: format!("已提交至 {}：您扫描的是该工会的入会二维码", union.name),
+            args: RouteArgs {
+                union: union.name.clone(),
+                occupation: Some(app.occupation.code().into()),
+                ..Default::default()
+            },
         };
         if let Applied::Created {
             member_id,

@@ -28,7 +28,7 @@ pub use queue::{decide_many, queue, Decision, Outcome, Queue};
 pub use reroute::reroute;
 
 use crate::audit::{self, Event};
-use crate::routing::Route;
+use crate::routing::{Route, RouteArgs};
 use crate::sensitive::Sealer;
 use crate::sessions::record_token;
 use crate::{Actor, Db, Query, Run, Scope, StoreError, StoreResult, Tx};
@@ -56,7 +56,11 @@ pub struct Member {
     /// What routed it: `rule:{id}`, `scanned_union`, `industry_federation`,
     /// `catch_all_union` or `reviewer`.
     pub route_rule: String,
-    /// What the worker was told about where it went and why (Chinese).
+    /// What the worker was told about where it went and why, as arguments;
+    /// `None` for applications from before they were kept.
+    pub route_args: Option<RouteArgs>,
+    /// What a person wrote as the reason (a rule's, a reviewer's); for
+    /// applications without `route_args`, the whole Chinese sentence.
     pub route_reason: String,
     pub applied_at: DateTime<Utc>,
     /// When an undecided application becomes overdue.
@@ -81,6 +85,7 @@ struct MemberRow {
     reject_reason: Option<String>,
     route_rule: String,
     route_reason: String,
+    route_args: Option<String>,
     applied_at: DateTime<Utc>,
     due_at: DateTime<Utc>,
     decided_at: Option<DateTime<Utc>>,
@@ -109,6 +114,7 @@ impl TryFrom<MemberRow> for Member {
             member_no: r.member_no,
             reject_reason: r.reject_reason,
             route_rule: r.route_rule,
+            route_args: RouteArgs::from_json(r.route_args.as_deref()),
             route_reason: r.route_reason,
             applied_at: r.applied_at,
             due_at: r.due_at,
@@ -118,7 +124,7 @@ impl TryFrom<MemberRow> for Member {
 }
 
 const SELECT_MEMBER: &str = "SELECT m.id, m.name, m.id_number_masked, m.phone_masked, m.occupation, m.employer, m.work_region,
-        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.route_rule, m.route_reason, m.applied_at, m.due_at, m.decided_at
+        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.route_rule, m.route_reason, m.route_args, m.applied_at, m.due_at, m.decided_at
     FROM members m JOIN orgs o ON o.id = m.org_id";
 
 fn by_id(scope: &Scope, id: i64) -> Query {
@@ -267,8 +273,8 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
             &Query::new(
                 "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
                     occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
-                    reject_reason, applied_at, due_at, decided_at, updated_at, event_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, NULL, $16, $17, NULL, $16, $18)
+                    route_args, reject_reason, applied_at, due_at, decided_at, updated_at, event_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 'applied', $12, $13, $14, $15, $16, NULL, $17, $18, NULL, $17, $19)
                  RETURNING id",
             )
             .bind(&p.person_key)
@@ -285,7 +291,8 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
             .bind(&p.status_token)
             .bind(&p.card_token)
             .bind(&p.route.rule)
-            .bind(&p.route.reason_zh)
+            .bind(p.route.args.reason.as_deref().unwrap_or(""))
+            .bind(p.route.args.to_json())
             .bind(now)
             .bind(now + chrono::Duration::days(settings.review_days))
             .bind(p.event_id),

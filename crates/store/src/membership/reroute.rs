@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::{get, record_event, Member};
 use crate::audit::{self, Event};
+use crate::routing::RouteArgs;
 use crate::{Actor, Db, Query, StoreResult};
 
 /// Moves a pending application to `to_org_id`; both unions in scope.
@@ -37,14 +38,20 @@ pub async fn reroute(
     if before.org_id == to_org_id {
         return Err(FieldError::new("org_id", "membership.reroute_same").into());
     }
-    let route_reason = format!("已由审核人员改派至 {}：{reason}", target.name);
+    let route_args = RouteArgs {
+        union: target.name.clone(),
+        occupation: Some(before.occupation.code().into()),
+        reason: Some(reason.clone()),
+        ..Default::default()
+    };
     // Still pending and where it was read at the moment of writing: a
     // decision or another re-route committed meanwhile wins.
     let moved = tx
         .execute(
-            &Query::new("UPDATE members SET org_id = $1, route_rule = 'reviewer', route_reason = $2, updated_at = $3 WHERE id = $4 AND status = 'applied' AND org_id = $5")
+            &Query::new("UPDATE members SET org_id = $1, route_rule = 'reviewer', route_reason = $2, route_args = $3, updated_at = $4 WHERE id = $5 AND status = 'applied' AND org_id = $6")
                 .bind(to_org_id)
-                .bind(&route_reason)
+                .bind(&reason)
+                .bind(route_args.to_json())
                 .bind(Utc::now())
                 .bind(id)
                 .bind(before.org_id),

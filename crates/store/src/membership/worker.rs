@@ -15,6 +15,7 @@ use serde_json::json;
 use super::requests::{self, MemberRequest, ERASED_KEY, SELECT};
 use super::{ID_KEY, PHONE_KEY};
 use crate::audit::{self, Event};
+use crate::routing::RouteArgs;
 use crate::sensitive::Sealer;
 use crate::{Db, Query, StoreError, StoreResult};
 
@@ -30,6 +31,8 @@ pub struct Card {
     pub status: String,
     pub route_rule: String,
     pub route_reason: String,
+    /// As stored: see [`Card::route_args`].
+    pub route_args: Option<String>,
     pub reject_reason: Option<String>,
     pub applied_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -42,11 +45,17 @@ impl Card {
     pub fn erased(&self) -> bool {
         self.name == requests::ERASED_NAME
     }
+
+    /// Why the application went where it went, as arguments; `None` for
+    /// one from before they were kept, whose `route_reason` says it all.
+    pub fn route_args(&self) -> Option<RouteArgs> {
+        RouteArgs::from_json(self.route_args.as_deref())
+    }
 }
 
 const SELECT_CARD: &str =
     "SELECT m.org_id, m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_rule, m.route_reason,
-        m.reject_reason, m.applied_at, m.decided_at, m.card_token, m.status_token
+        m.route_args, m.reject_reason, m.applied_at, m.decided_at, m.card_token, m.status_token
     FROM members m JOIN orgs o ON o.id = m.org_id";
 
 /// The record behind a worker's private status link.

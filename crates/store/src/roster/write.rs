@@ -287,7 +287,7 @@ async fn write_chunk(
 
 const INSERT_MEMBERS: &str = "INSERT INTO members (person_key, name, id_number_sealed, id_number_masked, phone_key, phone_sealed, phone_masked,
     occupation, employer, work_region, org_id, member_no, status, status_token, card_token, route_rule, route_reason,
-    reject_reason, applied_at, due_at, decided_at, updated_at) VALUES ";
+    route_args, reject_reason, applied_at, due_at, decided_at, updated_at) VALUES ";
 /// A person enrolled by someone else since the check for open memberships
 /// is skipped and counted as already a member. Only the one-person index:
 /// any other conflict is a fault, and fails the batch.
@@ -347,7 +347,9 @@ fn push_member(q: &mut Query, p: &Prepared, no: &MemberNo, now: DateTime<Utc>) {
     q.push_bind(p.status_token.as_str()).push(", ");
     q.push_bind(p.card_token.as_str()).push(", ");
     q.push_bind(&p.route.rule).push(", ");
-    q.push_bind(p.route.reason_zh.as_str()).push(", NULL, ");
+    q.push_bind(p.route.args.reason.as_deref().unwrap_or(""))
+        .push(", ");
+    q.push_bind(p.route.args.to_json()).push(", NULL, ");
     q.push_bind(now).push(", ");
     q.push_bind(now).push(", ");
     q.push_bind(now).push(", ");
@@ -375,7 +377,7 @@ async fn insert_members_sqlite(
     }
     let now = crate::sqlite_direct::timestamp_text(now);
     let member_sql = format!(
-        "{INSERT_MEMBERS}(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14, ?15, ?16, NULL, ?17, ?17, ?17, ?17){ON_CONFLICT}"
+        "{INSERT_MEMBERS}(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14, ?15, ?16, ?17, NULL, ?18, ?18, ?18, ?18){ON_CONFLICT}"
     );
     let event_sql = format!("{INSERT_EVENT}(?1, ?2, NULL, 'active', ?3, ?4, '名单导入')");
     tx.sqlite_direct(|conn| {
@@ -399,7 +401,8 @@ async fn insert_members_sqlite(
                 p.status_token,
                 p.card_token,
                 p.route.rule,
-                p.route.reason_zh,
+                p.route.args.reason.as_deref().unwrap_or(""),
+                p.route.args.to_json(),
                 now,
             ])?;
             if added == 0 {

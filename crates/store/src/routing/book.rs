@@ -31,7 +31,8 @@ pub struct CompiledRule {
     pub target_id: i64,
     pub target_name: String,
     pub target_path: String,
-    pub reason_zh: String,
+    /// The rule's own reason for the worker, if it has one.
+    pub reason: Option<String>,
 }
 
 impl CompiledRule {
@@ -258,7 +259,7 @@ impl RuleRow {
             owner_depth: self.owner_depth,
             owner_id: self.owner_id,
             position: self.position,
-            reason_zh: conditions.reason_shown(),
+            reason: conditions.reason,
             employer: conditions.employer,
             occupation,
             area,

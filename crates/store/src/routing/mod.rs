@@ -18,20 +18,51 @@ use nuanxin_domain::membership::{Application, Occupation};
 use nuanxin_domain::org::{Industry, OrgKind, OrgStatus};
 use nuanxin_domain::region::{RegionCode, Regions};
 use nuanxin_domain::{FieldError, ValidationErrors};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Db, Query, Scope, StoreError, StoreResult};
 
-/// Where an application goes, and why, in words shown to the worker.
+/// Where an application goes, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Route {
     pub org_id: i64,
     pub org_name: String,
-    /// What decided: `rule:{id}` for a routing rule, or the name of the
-    /// built-in step (`scanned_union`, `industry_federation`,
-    /// `catch_all_union`).
+    /// What decided: `rule:{id}` for a routing rule, `reviewer` for a
+    /// re-routing, or the name of the built-in step (`scanned_union`,
+    /// `industry_federation`, `catch_all_union`).
     pub rule: String,
-    pub reason_zh: String,
+    pub args: RouteArgs,
+}
+
+/// What the worker is told about a route, as arguments: the pages put them
+/// into words in the reader's language (`told-<rule>`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteArgs {
+    /// The union it went to, as named then.
+    pub union: String,
+    /// The applicant's occupation group's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<String>,
+    /// For a routing rule, the stage it matched (`employer`, …), whose
+    /// default reason applies when the rule has none of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// What a person wrote: a rule's own reason, a reviewer's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl RouteArgs {
+    /// As stored in `members.route_args`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A stored value; `None` for rows from before the column, whose
+    /// `route_reason` holds the whole sentence.
+    pub fn from_json(raw: Option<&str>) -> Option<RouteArgs> {
+        raw.and_then(|r| serde_json::from_str(r).ok())
+    }
 }
 
 /// The industry whose federation organises an occupation group.
@@ -148,7 +179,11 @@ impl Router {
                 org_id: entry.id,
                 org_name: entry.name.clone(),
                 rule: "scanned_union".into(),
-                reason_zh: format!("已提交至 {}：您扫描的是该工会的入会二维码", entry.name),
+                args: RouteArgs {
+                    union: entry.name.clone(),
+                    occupation: Some(occupation.code().into()),
+                    ..Default::default()
+                },
             });
         }
         let subject = Subject {
@@ -162,7 +197,12 @@ impl Router {
                 org_id: r.target_id,
                 org_name: r.target_name.clone(),
                 rule: format!("rule:{}", r.id),
-                reason_zh: format!("已分派至 {}：{}", r.target_name, r.reason_zh),
+                args: RouteArgs {
+                    union: r.target_name.clone(),
+                    occupation: Some(occupation.code().into()),
+                    stage: Some(r.stage.code().into()),
+                    reason: r.reason.clone(),
+                },
             });
         }
         let wanted = industry_of(occupation).map(|i| i.code());
@@ -182,11 +222,11 @@ impl Router {
                     org_id: c.id,
                     org_name: c.name.clone(),
                     rule: "industry_federation".into(),
-                    reason_zh: format!(
-                        "已分派至 {}：您所在地区有{}行业工会联合会",
-                        c.name,
-                        occupation.label_zh()
-                    ),
+                    args: RouteArgs {
+                        union: c.name.clone(),
+                        occupation: Some(occupation.code().into()),
+                        ..Default::default()
+                    },
                 });
             }
         }
@@ -195,7 +235,11 @@ impl Router {
                 org_id: c.id,
                 org_name: c.name.clone(),
                 rule: "catch_all_union".into(),
-                reason_zh: format!("已分派至 {}：您工作所在地的兜底工会负责受理", c.name),
+                args: RouteArgs {
+                    union: c.name.clone(),
+                    occupation: Some(occupation.code().into()),
+                    ..Default::default()
+                },
             });
         }
         Err(no_union())

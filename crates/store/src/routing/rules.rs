@@ -34,9 +34,8 @@ pub struct Rule {
     /// The target was moved out of the owner's subtree, where the owner's
     /// rules may not send anyone: the rule is skipped.
     pub target_elsewhere: bool,
+    /// The worker is told this, or the stage's default when it is none.
     pub reason: Option<String>,
-    /// What the worker reads after "已分派至 X：".
-    pub reason_shown: String,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -76,7 +75,6 @@ impl RuleRow {
             owner_org_id: self.owner_org_id,
             position: self.position,
             stage,
-            reason_shown: conditions.reason_shown(),
             employer: conditions.employer,
             occupation: conditions.occupation,
             region_code: self.region_code,

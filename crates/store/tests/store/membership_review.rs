@@ -22,7 +22,7 @@ fn to(org: &nuanxin_store::orgs::Org) -> Route {
         org_id: org.id,
         org_name: org.name.clone(),
         rule: "scanned_union".into(),
-        reason_zh: "测试".into(),
+        args: Default::default(),
     }
 }
 

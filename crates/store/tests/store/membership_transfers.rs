@@ -41,7 +41,7 @@ async fn active_member(
         org_id: org.id,
         org_name: org.name.clone(),
         rule: "scanned_union".into(),
-        reason_zh: "测试".into(),
+        args: Default::default(),
     };
     let Applied::Created { member_id, .. } =
         membership::apply(db, &Sealer::from_key(&[3u8; 64]), &route, &app)

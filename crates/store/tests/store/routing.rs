@@ -79,7 +79,8 @@ async fn applications_go_to_the_right_union() {
             "{}",
             t.name
         );
-        assert!(r.reason_zh.contains("玄武区快递行业工会联合会"));
+        assert_eq!(r.args.union, "玄武区快递行业工会联合会");
+        assert_eq!(r.args.occupation.as_deref(), Some("courier"));
         let r = routing::route(db, tr.city.id, &app("security_guard"))
             .await
             .unwrap();
@@ -207,10 +208,8 @@ async fn reviewers_reroute_pending_applications_within_their_scope() {
             .await
             .unwrap();
         assert_eq!(m.org_id, union_c.id);
-        assert_eq!(
-            m.route_reason,
-            "已由审核人员改派至 某外卖平台合作商工会：平台合作商已建会"
-        );
+        assert_eq!(m.route_reason, "平台合作商已建会");
+        assert_eq!(m.route_args.unwrap().union, "某外卖平台合作商工会");
         let history = membership::history(db, &reviewer.scope, id).await.unwrap();
         assert_eq!(
             history.last().unwrap().reason.as_deref(),

@@ -55,9 +55,9 @@ async fn add(db: &Db, actor: &Actor, owner: &Org, f: RuleForm, target: &Org) -> 
 }
 
 /// Routes through the city's code, as a worker scanning the city poster.
-async fn routed(db: &Db, entry: &Org, a: &Application) -> (i64, String, String) {
+async fn routed(db: &Db, entry: &Org, a: &Application) -> (i64, String, routing::RouteArgs) {
     let r = routing::route(db, entry.id, a).await.unwrap();
-    (r.org_id, r.rule, r.reason_zh)
+    (r.org_id, r.rule, r.args)
 }
 
 #[tokio::test]
@@ -109,7 +109,16 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
             "{}",
             t.name
         );
-        assert_eq!(reason, "已分派至 某快递公司工会：您的工作单位已建立工会");
+        // The worker is told the union and the stage's reason (the rule has
+        // none of its own).
+        assert_eq!(
+            (
+                reason.union.as_str(),
+                reason.stage.as_deref(),
+                reason.reason
+            ),
+            ("某快递公司工会", Some("employer"), None)
+        );
         let (org, rule, reason) = routed(db, &tr.city, &app("courier", "美团外卖", "320102")).await;
         assert_eq!(
             (org, rule),
@@ -118,8 +127,8 @@ async fn rules_decide_in_the_default_order_and_name_themselves() {
             t.name
         );
         assert_eq!(
-            reason,
-            "已分派至 美团玄武合作商工会：您的平台在本区的合作商已建会"
+            (reason.union.as_str(), reason.stage.as_deref()),
+            ("美团玄武合作商工会", Some("platform_partner"))
         );
         let (org, rule, _) = routed(db, &tr.city, &app("courier", "", "320102")).await;
         assert_eq!(
@@ -306,8 +315,8 @@ async fn the_most_local_rule_goes_first_and_order_within_a_stage_is_editable() {
             .unwrap();
         let (_, _, reason) = routed(db, &tr.city, &courier).await;
         assert!(
-            reason.contains("玄武区快递业工会联合会"),
-            "{}: {reason}",
+            reason.union == "玄武区快递业工会联合会",
+            "{}: {reason:?}",
             t.name
         );
 

@@ -128,9 +128,6 @@ status-applied_hint = Applied at { $time }. Bookmark this page to follow your ap
 status-card_hint = You are a union member. Bookmark this page to show your e-card when asked.
 status-erased = Your personal data were deleted as you asked.
 status-rejoin = Apply again
-status-route_scanned = Sent to { $union }: you scanned this union's code
-status-route_industry = Sent to { $union }: the industry federation for your occupation in your area takes it
-status-route_catch_all = Sent to { $union }: the catch-all union where you work takes it
 
 card-title = Union membership e-card
 card-name = Name

@@ -42,6 +42,19 @@ route-industry_federation = By occupation, to the industry union
 route-catch_all_union = To the catch-all union
 route-reviewer = Re-routed by a reviewer
 route-rule = Routing rule #{ $id }
+routing-decided = { $told } (decided by: { $by })
+
+## What a worker is told about where their application went and why.
+
+told-scanned_union = Sent to { $union }: you scanned this union's code
+told-industry_federation = Sent to { $union }: the industry federation for your occupation group ({ $occupation }) in your area takes it
+told-catch_all_union = Sent to { $union }: the catch-all union where you work takes it
+told-rule = Sent to { $union }: { $reason }
+told-reviewer = A reviewer re-routed your application to { $union }: { $reason }
+told-stage-employer = your employer has a union
+told-stage-platform_partner = your platform's partner companies in this area have a union
+told-stage-occupation = this union takes applications from the group “{ $occupation }”
+told-stage-region = this union takes applications from where you work
 
 ## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
 

@@ -128,9 +128,6 @@ status-applied_hint = 申请时间：{ $time }。请收藏本页面，随时查�
 status-card_hint = 您已是工会会员。请收藏本页面，需要时出示电子会员卡。
 status-erased = 您的个人信息已按您的申请删除。
 status-rejoin = 重新申请入会
-status-route_scanned = 已提交至 { $union }：您扫描的是该工会的入会二维码
-status-route_industry = 已分派至 { $union }：您所在地区的行业工会联合会受理
-status-route_catch_all = 已分派至 { $union }：您工作所在地的兜底工会负责受理
 
 card-title = 工会会员电子卡
 card-name = 姓名

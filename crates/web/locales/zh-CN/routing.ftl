@@ -42,6 +42,19 @@ route-industry_federation = 按职业分派至行业工会
 route-catch_all_union = 分派至兜底工会
 route-reviewer = 审核人员改派
 route-rule = 分派规则 #{ $id }
+routing-decided = { $told }（依据：{ $by }）
+
+## What a worker is told about where their application went and why.
+
+told-scanned_union = 已提交至 { $union }：您扫描的是该工会的入会二维码
+told-industry_federation = 已分派至 { $union }：您所在地区有{ $occupation }行业工会联合会
+told-catch_all_union = 已分派至 { $union }：您工作所在地的兜底工会负责受理
+told-rule = 已分派至 { $union }：{ $reason }
+told-reviewer = 已由审核人员改派至 { $union }：{ $reason }
+told-stage-employer = 您的工作单位已建立工会
+told-stage-platform_partner = 您的平台在本区的合作商已建会
+told-stage-occupation = 该工会负责受理{ $occupation }入会
+told-stage-region = 该工会负责受理您工作所在地的入会申请
 
 ## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
 

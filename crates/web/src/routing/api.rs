@@ -47,6 +47,11 @@ pub struct RuleDto {
     pub created_at: DateTime<Utc>,
 }
 
+/// The API speaks the worker's words in Chinese, as the worker reads them.
+const ZH: crate::i18n::Tr = crate::i18n::Tr {
+    lang: crate::i18n::Lang::Zh,
+};
+
 impl From<Rule> for RuleDto {
     fn from(r: Rule) -> Self {
         RuleDto {
@@ -61,7 +66,10 @@ impl From<Rule> for RuleDto {
             target_org_name: r.target_name,
             target_closed: r.target_closed,
             target_elsewhere: r.target_elsewhere,
-            reason: r.reason_shown,
+            reason: r.reason.clone().unwrap_or_else(|| {
+                let occupation = r.occupation.map(|o| o.label_zh()).unwrap_or("");
+                crate::routing::told::stage_reason(ZH, Some(r.stage), occupation)
+            }),
             created_by: r.created_by,
             created_at: r.created_at,
         }
@@ -180,11 +188,12 @@ pub struct RouteDto {
 
 impl From<Route> for RouteDto {
     fn from(r: Route) -> Self {
+        let reason_zh = crate::routing::told::told(ZH, &r.rule, Some(&r.args), "");
         RouteDto {
             org_id: r.org_id,
             org_name: r.org_name,
             rule: r.rule,
-            reason_zh: r.reason_zh,
+            reason_zh,
         }
     }
 }

@@ -123,7 +123,10 @@ async fn page(state: &AppState, c: &Console, org_id: i64, input: PageInput) -> P
             target: r.target_name.clone(),
             target_closed: r.target_closed,
             target_elsewhere: r.target_elsewhere,
-            reason: r.reason_shown.clone(),
+            reason: r.reason.clone().unwrap_or_else(|| {
+                let occupation = r.occupation.map(|o| o.label(c.t.en())).unwrap_or("");
+                crate::routing::told::stage_reason(c.t, Some(r.stage), occupation)
+            }),
             can_up: i > 0 && list[i - 1].stage == r.stage,
             can_down: list.get(i + 1).is_some_and(|n| n.stage == r.stage),
         })
@@ -185,9 +188,8 @@ async fn page(state: &AppState, c: &Console, org_id: i64, input: PageInput) -> P
     ))
 }
 
-/// The decision in words, naming what decided it. In Chinese it quotes the
-/// reason the worker is shown (which is Chinese only); in English it names
-/// the union.
+/// The decision in words, naming what decided it: what the worker is
+/// told, and the rule or step.
 fn describe(t: Tr, r: &routing::Route, rule_owner: Option<&str>) -> String {
     let by = match (r.rule.strip_prefix("rule:"), rule_owner) {
         (Some(id), Some(owner)) => t.f2("routing-by_rule_of", "org", owner, "id", id),
@@ -199,11 +201,8 @@ fn describe(t: Tr, r: &routing::Route, rule_owner: Option<&str>) -> String {
             other => other.into(),
         },
     };
-    if t.en() {
-        format!("Goes to {} (decided by: {by})", r.org_name)
-    } else {
-        format!("{}（依据：{by}）", r.reason_zh)
-    }
+    let told = crate::routing::told::told(t, &r.rule, Some(&r.args), "");
+    t.f2("routing-decided", "told", told, "by", by)
 }
 
 async fn show(
@@ -349,7 +348,12 @@ mod tests {
             org_id: 7,
             org_name: "顺丰工会".into(),
             rule: "rule:3".into(),
-            reason_zh: "已分派至 顺丰工会：您的工作单位已建立工会".into(),
+            args: routing::RouteArgs {
+                union: "顺丰工会".into(),
+                occupation: Some("courier".into()),
+                stage: Some("employer".into()),
+                reason: None,
+            },
         };
         assert_eq!(
             describe(ZH, &r, None),
@@ -357,7 +361,7 @@ mod tests {
         );
         assert_eq!(
             describe(EN, &r, None),
-            "Goes to 顺丰工会 (decided by: routing rule #3)"
+            "Sent to 顺丰工会: your employer has a union (decided by: routing rule #3)"
         );
         // A rule of another organisation (the city's, on a district's page)
         // says whose it is.
@@ -367,7 +371,7 @@ mod tests {
         );
         assert_eq!(
             describe(EN, &r, Some("南京市总工会")),
-            "Goes to 顺丰工会 (decided by: 南京市总工会, routing rule #3)"
+            "Sent to 顺丰工会: your employer has a union (decided by: 南京市总工会, routing rule #3)"
         );
         for rule in ["scanned_union", "industry_federation", "catch_all_union"] {
             r.rule = rule.into();

@@ -31,7 +31,7 @@ async fn apply(app: &TestApp, date: &str) -> i64 {
         org_id: app.union_a.id,
         org_name: app.union_a.name.clone(),
         rule: "scanned_union".into(),
-        reason_zh: "扫码".into(),
+        args: Default::default(),
     };
     match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
         .await
@@ -557,7 +557,7 @@ async fn the_roll_shows_members_unless_asked_and_one_union_when_named() {
             org_id: app.union_a.id,
             org_name: app.union_a.name.clone(),
             rule: "scanned_union".into(),
-            reason_zh: "扫码".into(),
+            args: Default::default(),
         };
         membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &app_form)
             .await

@@ -26,7 +26,7 @@ async fn apply(app: &TestApp, date: &str) -> i64 {
         org_id: app.union_a.id,
         org_name: app.union_a.name.clone(),
         rule: "scanned_union".into(),
-        reason_zh: "扫码".into(),
+        args: Default::default(),
     };
     match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
         .await

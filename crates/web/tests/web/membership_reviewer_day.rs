@@ -30,7 +30,7 @@ async fn apply(app: &TestApp, org: &nuanxin_store::orgs::Org, name: &str, seq: u
         org_id: org.id,
         org_name: org.name.clone(),
         rule: "scanned_union".into(),
-        reason_zh: "您扫描的是该工会的入会二维码".into(),
+        args: Default::default(),
     };
     match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
         .await

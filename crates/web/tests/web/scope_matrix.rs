@@ -513,7 +513,7 @@ async fn world(app: &TestApp) -> World {
                 org_id,
                 org_name,
                 rule: "scanned_union".into(),
-                reason_zh: "扫码".into(),
+                args: Default::default(),
             };
             match membership::apply(&app_db, sealer, &route, &form)
                 .await

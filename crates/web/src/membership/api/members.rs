@@ -52,7 +52,8 @@ pub struct MemberDto {
     /// What routed it: `rule:{id}`, `scanned_union`, `industry_federation`,
     /// `catch_all_union` or `reviewer`.
     pub route_rule: String,
-    /// Where the application was routed and why, as the worker was told.
+    /// Where the application was routed and why, as the worker is told it
+    /// in Chinese.
     pub route_reason: String,
     pub applied_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -60,6 +61,11 @@ pub struct MemberDto {
 
 impl From<Member> for MemberDto {
     fn from(m: Member) -> Self {
+        let zh = crate::i18n::Tr {
+            lang: crate::i18n::Lang::Zh,
+        };
+        let route_reason =
+            crate::routing::told::told(zh, &m.route_rule, m.route_args.as_ref(), &m.route_reason);
         MemberDto {
             id: m.id,
             name: m.name,
@@ -74,7 +80,7 @@ impl From<Member> for MemberDto {
             status: m.status.code().into(),
             reject_reason: m.reject_reason,
             route_rule: m.route_rule,
-            route_reason: m.route_reason,
+            route_reason,
             applied_at: m.applied_at,
             decided_at: m.decided_at,
         }

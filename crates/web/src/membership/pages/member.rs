@@ -70,6 +70,8 @@ struct MemberPage {
     m: Member,
     status_label: &'static str,
     route: String,
+    /// What the worker is told about it, in the reader's language.
+    told: String,
     occupation: &'static str,
     work_region: String,
     applied_at: String,
@@ -184,6 +186,12 @@ async fn page(
         l: layout(),
         status_label: m.status.label(en),
         route: crate::membership::pages::review::route_label(c.t, &m.route_rule),
+        told: crate::routing::told::told(
+            c.t,
+            &m.route_rule,
+            m.route_args.as_ref(),
+            &m.route_reason,
+        ),
         occupation: m.occupation.label(en),
         work_region: state.regions().full_name(&m.work_region),
         applied_at: nuanxin_domain::time::format_local(m.applied_at),

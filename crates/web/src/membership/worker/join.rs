@@ -600,21 +600,10 @@ struct StatusQuery {
     filed: Option<String>,
 }
 
-/// The stored sentence is the worker's in Chinese; the built-in steps of
-/// routing say the same in English. What a person typed (a routing rule's
-/// reason, a reviewer's) stays as it was written.
+/// Where the application went and why, in the worker's language. What a
+/// person typed (a routing rule's reason, a reviewer's) stays as written.
 fn route_sentence(t: Tr, c: &membership::worker::Card) -> String {
-    let key = match c.route_rule.as_str() {
-        "scanned_union" => "status-route_scanned",
-        "industry_federation" => "status-route_industry",
-        "catch_all_union" => "status-route_catch_all",
-        _ => return c.route_reason.clone(),
-    };
-    if t.en() {
-        t.f(key, "union", &c.org_name)
-    } else {
-        c.route_reason.clone()
-    }
+    crate::routing::told::told(t, &c.route_rule, c.route_args().as_ref(), &c.route_reason)
 }
 
 /// "联系电话 025-…，地址 …", or nothing when the union gave none.
