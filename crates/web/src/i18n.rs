@@ -232,12 +232,21 @@ mod tests {
         out
     }
 
-    /// The word a code's message is: `error-org-parent_kind` for the field
-    /// error `org.parent_kind`, `problem-not_found` for the problem.
+    /// The code a word is named after: `error-org-parent_kind` is the
+    /// message of the field error `org.parent_kind`, `problem-not_found`
+    /// that of a problem, `audit-action-org-create` the audit action
+    /// `org.create`.
     fn code_of(word: &str) -> Option<String> {
-        word.strip_prefix("error-")
-            .map(|c| c.replace('-', "."))
-            .or_else(|| word.strip_prefix("problem-").map(|c| c.replace('-', ".")))
+        [
+            "error-",
+            "problem-",
+            "audit-action-",
+            "audit-entity-",
+            "audit-field-",
+        ]
+        .iter()
+        .find_map(|p| word.strip_prefix(p))
+        .map(|c| c.replace('-', "."))
     }
 
     /// The arguments after a call's first one, up to its closing

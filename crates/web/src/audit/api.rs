@@ -81,6 +81,14 @@ pub async fn export(
     user: ApiUser,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Response> {
-    let bytes = export_bytes(&state, &user.session.actor, &q, false).await?;
+    let bytes = export_bytes(
+        &state,
+        &user.session.actor,
+        &q,
+        crate::i18n::Tr {
+            lang: crate::i18n::Lang::Zh,
+        },
+    )
+    .await?;
     Ok(xlsx_response(bytes, &dated_name("audit")))
 }

@@ -38,7 +38,7 @@ struct AuditPage {
     query: String,
     rows: Vec<Described>,
     /// `(code, label)` for the action filter.
-    actions: Vec<(&'static str, &'static str)>,
+    actions: Vec<(&'static str, String)>,
     total: i64,
     prev: Option<String>,
     next: Option<String>,
@@ -101,11 +101,11 @@ async fn list(
         query,
         rows: rows
             .iter()
-            .map(|e| Described::of(e, &subjects, c.t.en()))
+            .map(|e| Described::of(e, &subjects, c.t))
             .collect(),
         actions: crate::audit::words::ACTIONS
             .iter()
-            .map(|(code, zh, en)| (*code, if c.t.en() { *en } else { *zh }))
+            .map(|code| (*code, crate::audit::words::action(c.t, code)))
             .collect(),
         total,
         prev,
@@ -120,7 +120,7 @@ async fn export(
     c: Console,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
-    let bytes = export_bytes(&state, &c.user.session.actor, &q, c.t.en())
+    let bytes = export_bytes(&state, &c.user.session.actor, &q, c.t)
         .await
         .or_page(|| c.layout())?;
     Ok(xlsx_response(bytes, &dated_name(&c.t.s("audit-file"))))

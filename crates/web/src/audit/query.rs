@@ -7,6 +7,7 @@ use nuanxin_store::audit::{self, AuditFilter};
 use serde::Deserialize;
 
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Tr;
 use crate::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams, Default, Clone)]
@@ -63,7 +64,7 @@ pub async fn export_bytes(
     state: &AppState,
     actor: &nuanxin_store::Actor,
     q: &AuditQuery,
-    en: bool,
+    t: Tr,
 ) -> ApiResult<Vec<u8>> {
     actor.require(Permission::ReadAudit)?;
     let mut f = filter_from(q, 100_000)?;
@@ -85,7 +86,7 @@ pub async fn export_bytes(
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|e| {
-            let r = crate::audit::words::Described::of(e, &subjects, en);
+            let r = crate::audit::words::Described::of(e, &subjects, t);
             vec![
                 e.id.to_string(),
                 r.at,
@@ -98,28 +99,17 @@ pub async fn export_bytes(
             ]
         })
         .collect();
-    let header: [&str; 8] = if en {
-        [
-            "No.",
-            "Time",
-            "By",
-            "Action",
-            "Record",
-            "Change",
-            "IP address",
-            "Action code",
-        ]
-    } else {
-        [
-            "编号",
-            "时间",
-            "操作人",
-            "操作",
-            "对象",
-            "变更内容",
-            "来源 IP",
-            "操作代码",
-        ]
-    };
+    let header = [
+        "audit-number",
+        "audit-at",
+        "audit-actor",
+        "audit-action",
+        "audit-entity",
+        "audit-change",
+        "audit-ip",
+        "audit-action_code",
+    ]
+    .map(|k| t.s(k));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     Ok(crate::export::xlsx("audit", &header, &rows)?)
 }

@@ -5,155 +5,71 @@
 
 use serde_json::Value;
 
-/// `(code, 中文, English)` of every action the store records.
-pub const ACTIONS: &[(&str, &str, &str)] = &[
-    ("login.ok", "登录", "Logged in"),
-    ("login.fail", "登录失败", "Failed login"),
-    ("org.create", "新建组织", "Created an organisation"),
-    ("org.update", "修改组织信息", "Edited an organisation"),
-    ("org.move", "调整上级组织", "Moved an organisation"),
-    (
-        "org.status",
-        "变更组织状态",
-        "Changed an organisation's status",
-    ),
-    ("org.checklist", "更新建会步骤", "Updated a founding step"),
-    ("org.import", "导入组织", "Imported organisations"),
-    ("org.join_link", "更换入会二维码", "Renewed a join code"),
-    (
-        "org.membership_settings",
-        "修改入会审核设置",
-        "Changed membership settings",
-    ),
-    ("account.create", "新建账号", "Created an account"),
-    ("account.update", "修改账号", "Edited an account"),
-    ("account.disable", "停用账号", "Disabled an account"),
-    ("account.enable", "启用账号", "Enabled an account"),
-    ("account.password", "设置密码", "Set a password"),
-    (
-        "member.status",
-        "变更会籍状态",
-        "Changed a membership's status",
-    ),
-    ("member.reroute", "改派申请", "Re-routed an application"),
-    (
-        "member.reveal",
-        "查看完整身份证号和手机号",
-        "Viewed the full ID number and phone",
-    ),
-    (
-        "member.search",
-        "按身份证号或手机号精确查询",
-        "Searched by ID number or phone",
-    ),
-    ("member.roster_import", "名单集中入会", "Enrolled a roster"),
-    ("transfer.request", "申请会籍转接", "Asked for a transfer"),
-    ("transfer.accept", "接收转入会员", "Accepted a transfer"),
-    ("transfer.refuse", "拒绝转入会员", "Refused a transfer"),
-    (
-        "routing_rule.create",
-        "新建分派规则",
-        "Created a routing rule",
-    ),
-    (
-        "routing_rule.delete",
-        "删除分派规则",
-        "Deleted a routing rule",
-    ),
-    (
-        "routing_rule.move",
-        "调整分派规则顺序",
-        "Reordered a routing rule",
-    ),
-    ("event.create", "新建入会活动", "Created an enrolment event"),
-    ("event.close", "结束入会活动", "Closed an enrolment event"),
-    (
-        "api_key.create",
-        "新建平台接口密钥",
-        "Created a platform API key",
-    ),
-    (
-        "api_key.revoke",
-        "吊销平台接口密钥",
-        "Revoked a platform API key",
-    ),
-    ("export", "导出数据", "Exported data"),
+use crate::i18n::Tr;
+
+/// Every action the store records, in the order the filter offers them;
+/// their words are `audit-action-<code>` (dots become dashes).
+pub const ACTIONS: &[&str] = &[
+    "login.ok",
+    "login.fail",
+    "org.create",
+    "org.update",
+    "org.move",
+    "org.status",
+    "org.checklist",
+    "org.import",
+    "org.join_link",
+    "org.membership_settings",
+    "account.create",
+    "account.update",
+    "account.disable",
+    "account.enable",
+    "account.password",
+    "member.status",
+    "member.reroute",
+    "member.reveal",
+    "member.search",
+    "member.roster_import",
+    "transfer.request",
+    "transfer.accept",
+    "transfer.refuse",
+    "routing_rule.create",
+    "routing_rule.delete",
+    "routing_rule.move",
+    "event.create",
+    "event.close",
+    "api_key.create",
+    "api_key.revoke",
+    "export",
 ];
 
-const ENTITIES: &[(&str, &str, &str)] = &[
-    ("org", "组织", "Organisation"),
-    ("account", "账号", "Account"),
-    ("member", "会员", "Member"),
-    ("routing_rule", "分派规则", "Routing rule"),
-    ("enrolment_event", "入会活动", "Enrolment event"),
-    ("api_key", "接口密钥", "API key"),
-    ("audit", "审计日志", "Audit trail"),
-    ("roster_report", "未通过的名单行", "Failed roster rows"),
-];
-
-const FIELDS: &[(&str, &str, &str)] = &[
-    ("name", "名称", "Name"),
-    ("display_name", "显示名称", "Display name"),
-    ("username", "用户名", "Username"),
-    ("role", "角色", "Role"),
-    ("org_id", "所属组织", "Organisation"),
-    ("parent_id", "上级组织", "Parent"),
-    ("status", "状态", "Status"),
-    ("disabled", "已停用", "Disabled"),
-    ("kind", "类型", "Kind"),
-    ("region_code", "行政区划代码", "Region code"),
-    ("uscc", "统一社会信用代码", "Credit code"),
-    ("reason", "理由", "Reason"),
-    ("failures", "连续失败次数", "Failures in a row"),
-    ("locked", "已锁定", "Locked"),
-    ("must_change", "须在登录时修改", "To be changed at login"),
-    ("auto_approve", "自动通过", "Auto-approve"),
-    ("review_days", "审核时限（天）", "Days to review"),
-    ("transfer", "转接编号", "Transfer"),
-    ("from", "转出工会", "From"),
-    ("to", "转入工会", "To"),
-    ("by", "查询方式", "Searched by"),
-    ("value", "查询内容（脱敏）", "Searched for (masked)"),
-    ("found", "找到", "Found"),
-    ("filter", "筛选条件", "Filter"),
-    ("rows", "行数", "Rows"),
-    ("step", "步骤", "Step"),
-    ("done_on", "完成日期", "Done on"),
-    ("id_number", "身份证号", "ID number"),
-    ("phone", "手机号", "Phone"),
-];
-
-fn pick(
-    table: &[(&str, &'static str, &'static str)],
-    code: &str,
-    en: bool,
-) -> Option<&'static str> {
-    table
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, zh, e)| if en { *e } else { *zh })
+/// The catalogue's word for a code of kind `kind` (`action`, `entity`,
+/// `field`), or the code itself for one newer than the catalogue.
+fn word(t: Tr, kind: &str, code: &str) -> String {
+    t.try_words(&format!("audit-{kind}-{}", code.replace('.', "-")), &[])
+        .unwrap_or_else(|| code.to_string())
 }
 
-/// An action in words; an action this table does not know, as its code.
-pub fn action(code: &str, en: bool) -> String {
-    pick(ACTIONS, code, en).map_or_else(|| code.to_string(), str::to_string)
+/// An action in words; an action the catalogue does not know, as its code.
+pub fn action(t: Tr, code: &str) -> String {
+    word(t, "action", code)
 }
 
-pub fn entity(code: &str, en: bool) -> String {
-    pick(ENTITIES, code, en).map_or_else(|| code.to_string(), str::to_string)
+pub fn entity(t: Tr, code: &str) -> String {
+    word(t, "entity", code)
 }
 
-fn value(v: &Value, en: bool) -> String {
+fn value(t: Tr, v: &Value) -> String {
     match v {
         Value::Null => "—".into(),
-        Value::Bool(true) => (if en { "yes" } else { "是" }).into(),
-        Value::Bool(false) => (if en { "no" } else { "否" }).into(),
+        Value::Bool(true) => t.s("audit-yes"),
+        Value::Bool(false) => t.s("audit-no"),
         Value::String(s) if s.is_empty() => "—".into(),
         Value::String(s) => s.clone(),
         Value::Object(m) => m
             .iter()
             .filter(|(_, v)| !v.is_null() && v.as_str() != Some(""))
-            .map(|(k, v)| format!("{}={}", pick(FIELDS, k, en).unwrap_or(k), value(v, en)))
+            .map(|(k, v)| format!("{}={}", word(t, "field", k), value(t, v)))
             .collect::<Vec<_>>()
             .join(", "),
         other => other.to_string(),
@@ -161,7 +77,7 @@ fn value(v: &Value, en: bool) -> String {
 }
 
 /// The change as `field: before → after` lines, fields by their labels.
-pub fn change(before: Option<&str>, after: Option<&str>, en: bool) -> String {
+pub fn change(t: Tr, before: Option<&str>, after: Option<&str>) -> String {
     let parse = |s: Option<&str>| s.and_then(|s| serde_json::from_str::<Value>(s).ok());
     let (b, a) = (parse(before), parse(after));
     let empty = serde_json::Map::new();
@@ -175,18 +91,18 @@ pub fn change(before: Option<&str>, after: Option<&str>, en: bool) -> String {
     keys.retain(|k| seen.insert(*k));
     keys.into_iter()
         .filter_map(|k| {
-            let label = pick(FIELDS, k, en).unwrap_or(k);
+            let label = word(t, "field", k);
             // `by` names a field: say which in words.
             let named = |v: &Value| match (k.as_str(), v.as_str()) {
-                ("by", Some(f)) => Value::String(pick(FIELDS, f, en).unwrap_or(f).to_string()),
+                ("by", Some(f)) => Value::String(word(t, "field", f)),
                 _ => v.clone(),
             };
             let (bv, av) = (bm.get(k).map(named), am.get(k).map(named));
             match (bv.as_ref(), av.as_ref()) {
                 (Some(x), Some(y)) if x == y => None,
-                (Some(x), Some(y)) => Some(format!("{label}：{} → {}", value(x, en), value(y, en))),
-                (None, Some(y)) => Some(format!("{label}：{}", value(y, en))),
-                (Some(x), None) => Some(format!("{label}：{} → —", value(x, en))),
+                (Some(x), Some(y)) => Some(format!("{label}：{} → {}", value(t, x), value(t, y))),
+                (None, Some(y)) => Some(format!("{label}：{}", value(t, y))),
+                (Some(x), None) => Some(format!("{label}：{} → —", value(t, x))),
                 (None, None) => None,
             }
         })
@@ -210,7 +126,7 @@ impl Described {
     pub fn of(
         e: &nuanxin_store::audit::AuditEntry,
         subjects: &std::collections::HashMap<(String, String), String>,
-        en: bool,
+        t: Tr,
     ) -> Described {
         let id = e.entity_id.clone().unwrap_or_default();
         let who = subjects
@@ -226,11 +142,9 @@ impl Described {
         Described {
             at: nuanxin_domain::time::format_local(e.at),
             actor: e.actor_name.clone(),
-            action: action(&e.action, en),
-            entity: format!("{} {who}", entity(&e.entity, en))
-                .trim()
-                .to_string(),
-            change: change(e.before_json.as_deref(), e.after_json.as_deref(), en),
+            action: action(t, &e.action),
+            entity: format!("{} {who}", entity(t, &e.entity)).trim().to_string(),
+            change: change(t, e.before_json.as_deref(), e.after_json.as_deref()),
             ip: e.ip.clone().unwrap_or_default(),
         }
     }
@@ -239,39 +153,47 @@ impl Described {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    const ZH: Tr = Tr { lang: Lang::Zh };
+    const EN: Tr = Tr { lang: Lang::En };
 
     #[test]
     fn codes_become_words() {
-        assert_eq!(action("member.reveal", false), "查看完整身份证号和手机号");
+        assert_eq!(action(ZH, "member.reveal"), "查看完整身份证号和手机号");
         assert_eq!(
-            action("member.reveal", true),
+            action(EN, "member.reveal"),
             "Viewed the full ID number and phone"
         );
-        assert_eq!(action("something.new", false), "something.new");
-        assert_eq!(entity("member", false), "会员");
+        assert_eq!(action(ZH, "something.new"), "something.new");
+        assert_eq!(entity(ZH, "member"), "会员");
+    }
+
+    #[test]
+    fn every_action_has_words() {
+        for code in ACTIONS {
+            assert_ne!(action(EN, code), *code);
+        }
     }
 
     #[test]
     fn a_change_reads_field_by_field() {
         assert_eq!(
             change(
+                ZH,
                 Some(r#"{"name":"旧名","disabled":false}"#),
                 Some(r#"{"name":"新名","disabled":false}"#),
-                false
             ),
             "名称：旧名 → 新名"
         );
         assert_eq!(
             change(
+                ZH,
                 None,
                 Some(r#"{"by":"phone","value":"138****5678","found":1}"#),
-                false
             ),
             "查询方式：手机号；找到：1；查询内容（脱敏）：138****5678"
         );
-        assert_eq!(
-            change(None, Some(r#"{"locked":true}"#), true),
-            "Locked：yes"
-        );
+        assert_eq!(change(EN, None, Some(r#"{"locked":true}"#)), "Locked：yes");
     }
 }
