@@ -9,7 +9,7 @@ pub use nuanxin_domain::membership::Correction;
 use nuanxin_domain::FieldError;
 use serde_json::{json, Map, Value};
 
-use super::{get, is_person_clash, record_event, Member, ID_KEY, PHONE_KEY};
+use super::{get, is_person_clash, record_event, Member, Why, ID_KEY, PHONE_KEY};
 use crate::audit::{self, Event};
 use crate::sensitive::Sealer;
 use crate::{Actor, Db, Query, StoreError, StoreResult, Tx};
@@ -53,16 +53,16 @@ pub(super) async fn correct_in_tx(
     let mut set = Query::new("UPDATE members SET updated_at = ");
     set.push_bind(Utc::now());
     let (mut was, mut now) = (Map::new(), Map::new());
-    let mut labels = vec![];
-    let mut change = |field: &str, label: &str, old: Value, new: Value| {
+    let mut fields = vec![];
+    let mut change = |field: &'static str, old: Value, new: Value| {
         if old != new {
             was.insert(field.into(), old);
             now.insert(field.into(), new);
-            labels.push(label.to_string());
+            fields.push(field);
         }
     };
     if let Some(name) = &c.name {
-        change("name", "姓名", json!(before.name), json!(name));
+        change("name", json!(before.name), json!(name));
         set.push(", name = ").push_bind(name.clone());
     }
     let id_key = c
@@ -75,7 +75,6 @@ pub(super) async fn correct_in_tx(
         // Flagged as changed even when both masks read the same.
         change(
             "id_number",
-            "身份证号",
             json!({ "masked": before.id_number_masked }),
             json!({ "masked": masked, "changed": true }),
         );
@@ -95,7 +94,6 @@ pub(super) async fn correct_in_tx(
         let masked = mask_phone(p.as_str());
         change(
             "phone",
-            "手机号",
             json!({ "masked": before.phone_masked }),
             json!({ "masked": masked, "changed": true }),
         );
@@ -109,27 +107,21 @@ pub(super) async fn correct_in_tx(
     if let Some(o) = c.occupation {
         change(
             "occupation",
-            "职业",
             json!(before.occupation.code()),
             json!(o.code()),
         );
         set.push(", occupation = ").push_bind(o.code());
     }
     if let Some(e) = &c.employer {
-        change("employer", "工作单位", json!(before.employer), json!(e));
+        change("employer", json!(before.employer), json!(e));
         set.push(", employer = ").push_bind(e.clone());
     }
     if let Some(r) = &c.work_region {
-        change(
-            "work_region",
-            "工作地区",
-            json!(before.work_region),
-            json!(r.as_str()),
-        );
+        change("work_region", json!(before.work_region), json!(r.as_str()));
         set.push(", work_region = ")
             .push_bind(r.as_str().to_string());
     }
-    if labels.is_empty() {
+    if fields.is_empty() {
         return Err(FieldError::new("name", "membership.nothing_to_correct").into());
     }
     set.push(" WHERE id = ").push_bind(id);
@@ -138,7 +130,12 @@ pub(super) async fn correct_in_tx(
         Err(e) if is_person_clash(&e) => return Err(person_exists().into()),
         Err(e) => return Err(e),
     }
-    let reason = format!("更正{}：{}", labels.join("、"), c.reason);
+    // `correct:name,phone`; no reason when the member asked for it.
+    let code = format!("correct:{}", fields.join(","));
+    let why = Why {
+        text: Some(c.reason.as_str()).filter(|r| !r.is_empty()),
+        code: Some(&code),
+    };
     record_event(
         tx,
         id,
@@ -146,7 +143,7 @@ pub(super) async fn correct_in_tx(
         before.status,
         before.org_id,
         &actor.username,
-        Some(&reason),
+        why,
     )
     .await?;
     was.insert("reason".into(), Value::Null);

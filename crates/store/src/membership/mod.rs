@@ -53,6 +53,9 @@ pub struct Member {
     pub member_no: Option<String>,
     pub status: MembershipStatus,
     pub reject_reason: Option<String>,
+    /// The system's reason for a rejection (`member_asked_leave`), if it
+    /// gave it; see `Why`.
+    pub reject_reason_code: Option<String>,
     /// What routed it: `rule:{id}`, `scanned_union`, `industry_federation`,
     /// `catch_all_union` or `reviewer`.
     pub route_rule: String,
@@ -83,6 +86,7 @@ struct MemberRow {
     member_no: Option<String>,
     status: String,
     reject_reason: Option<String>,
+    reject_reason_code: Option<String>,
     route_rule: String,
     route_reason: String,
     route_args: Option<String>,
@@ -113,6 +117,7 @@ impl TryFrom<MemberRow> for Member {
             org_path: r.org_path,
             member_no: r.member_no,
             reject_reason: r.reject_reason,
+            reject_reason_code: r.reject_reason_code,
             route_rule: r.route_rule,
             route_args: RouteArgs::from_json(r.route_args.as_deref()),
             route_reason: r.route_reason,
@@ -124,7 +129,7 @@ impl TryFrom<MemberRow> for Member {
 }
 
 const SELECT_MEMBER: &str = "SELECT m.id, m.name, m.id_number_masked, m.phone_masked, m.occupation, m.employer, m.work_region,
-        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.route_rule, m.route_reason, m.route_args, m.applied_at, m.due_at, m.decided_at
+        m.org_id, o.name AS org_name, o.path AS org_path, m.member_no, m.status, m.reject_reason, m.reject_reason_code, m.route_rule, m.route_reason, m.route_args, m.applied_at, m.due_at, m.decided_at
     FROM members m JOIN orgs o ON o.id = m.org_id";
 
 fn by_id(scope: &Scope, id: i64) -> Query {
@@ -305,7 +310,7 @@ async fn apply_in_tx(tx: &mut Tx, p: &Prepared, now: DateTime<Utc>) -> StoreResu
         MembershipStatus::Applied,
         org_id,
         "worker",
-        None,
+        Why::default(),
     )
     .await?;
     if settings.auto_approve {
@@ -452,6 +457,31 @@ async fn open_record(mut on: impl Run, person_key: &str) -> StoreResult<Option<A
     ))
 }
 
+/// Why a record changed: what a person wrote, and the system's own reason
+/// as a code the pages put into words (`roster_import`,
+/// `member_asked_leave`, `correct:name,phone`, …).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Why<'a> {
+    pub text: Option<&'a str>,
+    pub code: Option<&'a str>,
+}
+
+impl<'a> Why<'a> {
+    pub fn wrote(text: Option<&'a str>) -> Self {
+        Why { text, code: None }
+    }
+
+    pub fn system(code: &'a str) -> Self {
+        Why {
+            text: None,
+            code: Some(code),
+        }
+    }
+}
+
+/// The system's reason for a roster's members, in their history.
+pub(crate) const ROSTER_IMPORT: &str = "roster_import";
+
 async fn record_event(
     tx: &mut Tx,
     member_id: i64,
@@ -459,17 +489,18 @@ async fn record_event(
     to: MembershipStatus,
     org_id: i64,
     actor_name: &str,
-    reason: Option<&str>,
+    why: Why<'_>,
 ) -> StoreResult<()> {
     tx.execute(
-        &Query::new("INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        &Query::new("INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason, reason_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(member_id)
             .bind(Utc::now())
             .bind(from.map(|s| s.code()))
             .bind(to.code())
             .bind(org_id)
             .bind(actor_name)
-            .bind(reason),
+            .bind(why.text)
+            .bind(why.code),
     )
     .await?;
     Ok(())
@@ -514,7 +545,7 @@ async fn decide(
 ) -> StoreResult<Member> {
     actor.require(Permission::Review)?;
     let mut tx = db.begin().await?;
-    let after = decide_in_tx(&mut tx, actor, id, next, reason).await?;
+    let after = decide_in_tx(&mut tx, actor, id, next, Why::wrote(reason)).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -526,7 +557,7 @@ async fn decide_in_tx(
     actor: &Actor,
     id: i64,
     next: MembershipStatus,
-    reason: Option<&str>,
+    why: Why<'_>,
 ) -> StoreResult<Member> {
     let before = get(&mut *tx, &actor.scope, id).await?;
     before.status.transition(next)?;
@@ -547,17 +578,18 @@ async fn decide_in_tx(
         // (`closed_seq = 0`) to the person's next application. Guarded by
         // what was read: a re-route or another decision committed meanwhile
         // wins, and this one is told so.
-        &Query::new("UPDATE members SET status = $1, member_no = $2, reject_reason = $3, decided_at = $4, updated_at = $4,
-                closed_seq = $6 WHERE id = $5 AND status = $7 AND org_id = $8")
+        &Query::new("UPDATE members SET status = $1, member_no = $2, reject_reason = $3, reject_reason_code = $9,
+                decided_at = $4, updated_at = $4, closed_seq = $6 WHERE id = $5 AND status = $7 AND org_id = $8")
             .bind(next.code())
             .bind(member_no)
-            .bind(if next == MembershipStatus::Rejected { reason } else { before.reject_reason.as_deref() })
+            .bind(if next == MembershipStatus::Rejected { why.text } else { before.reject_reason.as_deref() })
             .bind(now)
             .bind(id)
             // Open records hold 0; one that ends becomes history under its id.
             .bind(if next.is_open() { 0 } else { id })
             .bind(before.status.code())
-            .bind(before.org_id),
+            .bind(before.org_id)
+            .bind(if next == MembershipStatus::Rejected { why.code } else { before.reject_reason_code.as_deref() }),
     )
     .await?;
     if changed == 0 {
@@ -570,7 +602,7 @@ async fn decide_in_tx(
         next,
         before.org_id,
         &actor.username,
-        reason,
+        why,
     )
     .await?;
     let after = get(&mut *tx, &actor.scope, id).await?;
@@ -724,12 +756,15 @@ pub struct MemberEvent {
     pub org_id: i64,
     pub org_name: String,
     pub actor_name: String,
+    /// What a person wrote.
     pub reason: Option<String>,
+    /// The system's own reason, as a code; see `Why`.
+    pub reason_code: Option<String>,
 }
 
 pub async fn history(db: &Db, scope: &Scope, id: i64) -> StoreResult<Vec<MemberEvent>> {
     get(db, scope, id).await?;
-    db.fetch_all(&Query::new("SELECT e.at, e.from_status, e.to_status, e.org_id, o.name AS org_name, e.actor_name, e.reason FROM member_events e JOIN orgs o ON o.id = e.org_id WHERE e.member_id = $1 ORDER BY e.id").bind(id))
+    db.fetch_all(&Query::new("SELECT e.at, e.from_status, e.to_status, e.org_id, o.name AS org_name, e.actor_name, e.reason, e.reason_code FROM member_events e JOIN orgs o ON o.id = e.org_id WHERE e.member_id = $1 ORDER BY e.id").bind(id))
         .await
 }
 
@@ -888,7 +923,7 @@ async fn auto_approve(
         MembershipStatus::Active,
         org_id,
         "auto-approval",
-        None,
+        Why::default(),
     )
     .await
 }

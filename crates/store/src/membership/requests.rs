@@ -243,7 +243,8 @@ async fn carry_out(
             let phone = Phone::parse(&sealer.open(&sealed.unwrap_or_default())?)?;
             let c = Correction {
                 phone: Some(phone),
-                reason: "本人申请更换手机号".into(),
+                // Empty: the history says the member asked for it.
+                reason: String::new(),
                 ..Default::default()
             };
             match correct_in_tx(tx, actor, sealer, r.member_id, &c).await {
@@ -258,10 +259,10 @@ async fn carry_out(
                 other => other.map(|_| ()),
             }
         }
-        RequestKind::Leave => end(tx, actor, &member, "本人申请退会").await,
+        RequestKind::Leave => end(tx, actor, &member, "member_asked_leave").await,
         RequestKind::Erase => {
             if member.status.is_open() {
-                end(tx, actor, &member, "本人申请删除个人信息").await?;
+                end(tx, actor, &member, "member_asked_erase").await?;
             }
             erase(tx, actor, sealer, &member).await
         }
@@ -270,13 +271,13 @@ async fn carry_out(
 
 /// Ends a membership as its member asked: an application is withdrawn,
 /// an active membership ends; one being transferred waits for the transfer.
-async fn end(tx: &mut Tx, actor: &Actor, m: &super::Member, why: &str) -> StoreResult<()> {
+async fn end(tx: &mut Tx, actor: &Actor, m: &super::Member, why: &'static str) -> StoreResult<()> {
     let next = match m.status {
         MembershipStatus::Applied => MembershipStatus::Rejected,
         MembershipStatus::Active => MembershipStatus::Left,
         _ => return Err(FieldError::new("id", "request.transferring").into()),
     };
-    decide_in_tx(tx, actor, m.id, next, Some(why))
+    decide_in_tx(tx, actor, m.id, next, super::Why::system(why))
         .await
         .map(|_| ())
 }

@@ -8,7 +8,7 @@ use nuanxin_domain::membership::MembershipStatus;
 use nuanxin_domain::{text, FieldError};
 use serde_json::json;
 
-use super::{get, record_event, Member};
+use super::{get, record_event, Member, Why};
 use crate::audit::{self, Event};
 use crate::routing::RouteArgs;
 use crate::{Actor, Db, Query, StoreResult};
@@ -67,7 +67,7 @@ pub async fn reroute(
         before.status,
         to_org_id,
         &actor.username,
-        Some(&reason),
+        Why::wrote(Some(&reason)),
     )
     .await?;
     let after = get(&mut tx, &actor.scope, id).await?;

@@ -34,6 +34,7 @@ pub struct Card {
     /// As stored: see [`Card::route_args`].
     pub route_args: Option<String>,
     pub reject_reason: Option<String>,
+    pub reject_reason_code: Option<String>,
     pub applied_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     pub card_token: String,
@@ -55,7 +56,7 @@ impl Card {
 
 const SELECT_CARD: &str =
     "SELECT m.org_id, m.name, m.id_number_masked, m.member_no, o.name AS org_name, m.status, m.route_rule, m.route_reason,
-        m.route_args, m.reject_reason, m.applied_at, m.decided_at, m.card_token, m.status_token
+        m.route_args, m.reject_reason, m.reject_reason_code, m.applied_at, m.decided_at, m.card_token, m.status_token
     FROM members m JOIN orgs o ON o.id = m.org_id";
 
 /// The record behind a worker's private status link.

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::{prepared_row, Progress, RosterFile, RowContext};
 use crate::audit::{self, Event};
-use crate::membership::{reserve_numbers, Prepared};
+use crate::membership::{reserve_numbers, Prepared, ROSTER_IMPORT};
 use crate::sensitive::Sealer;
 use crate::{Actor, Backend, Db, Query, StoreError, StoreResult, Tx};
 
@@ -293,7 +293,7 @@ const INSERT_MEMBERS: &str = "INSERT INTO members (person_key, name, id_number_s
 /// any other conflict is a fault, and fails the batch.
 const ON_CONFLICT: &str = " ON CONFLICT (person_key, closed_seq) DO NOTHING";
 /// The first history event of an enrolled member.
-const INSERT_EVENT: &str = "INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason) VALUES ";
+const INSERT_EVENT: &str = "INSERT INTO member_events (member_id, at, from_status, to_status, org_id, actor_name, reason_code) VALUES ";
 
 /// PostgreSQL: inserts `numbered` and their first history events, in
 /// multi-row statements; returns the new members' (id, org_id).
@@ -322,7 +322,8 @@ async fn insert_members_postgres(
             q.push_bind(*member_id).push(", ");
             q.push_bind(now).push(", NULL, 'active', ");
             q.push_bind(*org_id).push(", ");
-            q.push_bind(actor.username.as_str()).push(", '名单导入')");
+            q.push_bind(actor.username.as_str()).push(", ");
+            q.push_bind(ROSTER_IMPORT).push(")");
         }
         tx.execute(&q).await?;
     }
@@ -379,7 +380,7 @@ async fn insert_members_sqlite(
     let member_sql = format!(
         "{INSERT_MEMBERS}(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14, ?15, ?16, ?17, NULL, ?18, ?18, ?18, ?18){ON_CONFLICT}"
     );
-    let event_sql = format!("{INSERT_EVENT}(?1, ?2, NULL, 'active', ?3, ?4, '名单导入')");
+    let event_sql = format!("{INSERT_EVENT}(?1, ?2, NULL, 'active', ?3, ?4, '{ROSTER_IMPORT}')");
     tx.sqlite_direct(|conn| {
         let mut member = conn.prepare(&member_sql)?;
         let mut event = conn.prepare(&event_sql)?;

@@ -171,7 +171,13 @@ async fn valid_rows_are_enrolled_failed_rows_reported_and_a_rerun_adds_nobody() 
             .await
             .unwrap();
         assert_eq!(history.len(), 1);
-        assert_eq!(history[0].reason.as_deref(), Some("名单导入"));
+        assert_eq!(
+            (
+                history[0].reason.as_deref(),
+                history[0].reason_code.as_deref()
+            ),
+            (None, Some("roster_import"))
+        );
         assert_eq!(history[0].actor_name, officer.username);
         assert_eq!(
             batch_audits(db, &officer).await,

@@ -233,6 +233,14 @@ request-open_form = Change phone, correct data, leave, or delete your data
 request-how = Your request goes to your union, which answers within { $days } days.
 request-submit = Send
 
+## The system's own reasons in a membership's history.
+
+history-correct = Corrected { $fields }: { $reason }
+history-correct_asked = { $fields } corrected at the member's request
+history-roster_import = Enrolled from a roster
+history-member_asked_leave = The member asked to leave
+history-member_asked_erase = The member asked for their data to be deleted
+
 ## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
 
 error-account-disable_self = you cannot disable your own account

@@ -10,6 +10,7 @@ login-username = Username
 login-password = Password
 login-submit = Log in
 login-bad = Wrong username or password
+login-expired = The login form expired; please try again
 login-locked = Too many failed logins; try again in { $minutes } minutes
 
 ## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.

@@ -233,6 +233,14 @@ request-open_form = 更换手机号、更正信息、退会或删除个人信息
 request-how = 请求会交给您所在的工会办理，{ $days } 天内答复。
 request-submit = 提交请求
 
+## The system's own reasons in a membership's history.
+
+history-correct = 更正{ $fields }：{ $reason }
+history-correct_asked = 本人申请更正{ $fields }
+history-roster_import = 名单导入
+history-member_asked_leave = 本人申请退会
+history-member_asked_erase = 本人申请删除个人信息
+
 ## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.
 
 error-account-disable_self = 不能停用自己的账号

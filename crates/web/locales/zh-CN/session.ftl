@@ -10,6 +10,7 @@ login-username = 用户名
 login-password = 密码
 login-submit = 登录
 login-bad = 用户名或密码错误
+login-expired = 登录页面已过期，请重新登录
 login-locked = 登录失败次数过多，账号已锁定，请在 { $minutes } 分钟后重试
 
 ## Errors: `error-<code>` for a field, `problem-<code>` for a whole request.

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod reason;
 pub mod search;
 pub mod worker;
 

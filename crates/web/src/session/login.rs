@@ -111,11 +111,7 @@ async fn submit(
     let next = local_path(f.next.as_deref());
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_secret(&f.csrf, &expected) {
-        let msg = if t.en() {
-            "The login form expired; please try again"
-        } else {
-            "登录页面已过期，请重新登录"
-        };
+        let msg = t.s("login-expired");
         return login_page(
             &state,
             t,
@@ -123,7 +119,7 @@ async fn submit(
             StatusCode::FORBIDDEN,
             next,
             f.username,
-            Some(msg.into()),
+            Some(msg),
         );
     }
     let result =

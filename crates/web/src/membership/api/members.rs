@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::{ApiJson, ApiPath, ApiQuery, Page, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::i18n::{Lang, Tr};
+use crate::membership::reason::said;
 use crate::membership::search;
 use crate::AppState;
 
@@ -59,13 +61,13 @@ pub struct MemberDto {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
+/// Reasons in the API are in Chinese, as the worker reads them.
+const ZH: Tr = Tr { lang: Lang::Zh };
+
 impl From<Member> for MemberDto {
     fn from(m: Member) -> Self {
-        let zh = crate::i18n::Tr {
-            lang: crate::i18n::Lang::Zh,
-        };
         let route_reason =
-            crate::routing::told::told(zh, &m.route_rule, m.route_args.as_ref(), &m.route_reason);
+            crate::routing::told::told(ZH, &m.route_rule, m.route_args.as_ref(), &m.route_reason);
         MemberDto {
             id: m.id,
             name: m.name,
@@ -78,7 +80,11 @@ impl From<Member> for MemberDto {
             org_name: m.org_name,
             member_no: m.member_no,
             status: m.status.code().into(),
-            reject_reason: m.reject_reason,
+            reject_reason: said(
+                ZH,
+                m.reject_reason_code.as_deref(),
+                m.reject_reason.as_deref(),
+            ),
             route_rule: m.route_rule,
             route_reason,
             applied_at: m.applied_at,
@@ -286,7 +292,7 @@ pub async fn history(
                 to_status: e.to_status,
                 org_id: e.org_id,
                 actor_name: e.actor_name,
-                reason: e.reason,
+                reason: said(ZH, e.reason_code.as_deref(), e.reason.as_deref()),
             })
             .collect(),
     ))

@@ -72,6 +72,7 @@ struct MemberPage {
     route: String,
     /// What the worker is told about it, in the reader's language.
     told: String,
+    rejected: Option<String>,
     occupation: &'static str,
     work_region: String,
     applied_at: String,
@@ -129,7 +130,12 @@ async fn page(
                 "system" | "auto-approval" => c.t.s("member_page-by_system"),
                 _ => e.actor_name,
             },
-            reason: e.reason.unwrap_or_default(),
+            reason: crate::membership::reason::said(
+                c.t,
+                e.reason_code.as_deref(),
+                e.reason.as_deref(),
+            )
+            .unwrap_or_default(),
         })
         .collect();
     let transfers = nuanxin_store::membership::transfers::of_member(&state.db, scope, id)
@@ -191,6 +197,11 @@ async fn page(
             &m.route_rule,
             m.route_args.as_ref(),
             &m.route_reason,
+        ),
+        rejected: crate::membership::reason::said(
+            c.t,
+            m.reject_reason_code.as_deref(),
+            m.reject_reason.as_deref(),
         ),
         occupation: m.occupation.label(en),
         work_region: state.regions().full_name(&m.work_region),

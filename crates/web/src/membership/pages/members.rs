@@ -182,7 +182,12 @@ async fn members_page(
                 status_code: m.status.code(),
                 status_label: m.status.label(c.t.en()).to_string(),
                 route_reason: crate::membership::pages::review::route_label(c.t, &m.route_rule),
-                reject_reason: m.reject_reason.unwrap_or_default(),
+                reject_reason: crate::membership::reason::said(
+                    c.t,
+                    m.reject_reason_code.as_deref(),
+                    m.reject_reason.as_deref(),
+                )
+                .unwrap_or_default(),
                 applied_at: nuanxin_domain::time::format_local(m.applied_at),
             })
             .collect(),

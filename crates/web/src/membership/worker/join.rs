@@ -536,6 +536,8 @@ struct StatusPage {
     filed: bool,
     /// Where the application went and why, in the page's language.
     route_sentence: String,
+    /// Why it was not accepted, in the worker's language.
+    rejected: Option<String>,
 }
 
 /// One of the worker's requests, as they see it.
@@ -717,6 +719,11 @@ async fn status(
         kinds,
         filed: query.filed.is_some(),
         route_sentence: route_sentence(t, &c),
+        rejected: crate::membership::reason::said(
+            t,
+            c.reject_reason_code.as_deref(),
+            c.reject_reason.as_deref(),
+        ),
         c,
     };
     let mut res = render(StatusCode::OK, &page);
