@@ -1,7 +1,10 @@
 //! Made-up but valid people for tests: resident ID numbers with their
 //! check character, mainland mobiles, and membership applications built
-//! from them, checked by the join form's own rules. Only the crates' tests
+//! from them, checked by the join form's own rules; and the small
+//! organisation tree the tests build on (`tree`). Only the crates' tests
 //! depend on this crate; nothing here ships.
+
+pub mod tree;
 
 use chrono::NaiveDate;
 use nuanxin_domain::ids::id_check_char;

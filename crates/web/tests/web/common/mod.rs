@@ -2,12 +2,12 @@
 #![allow(dead_code)]
 
 use nuanxin_domain::account::PasswordPolicy;
-use nuanxin_domain::region::Regions;
 use nuanxin_store::accounts::{self, NewAccount};
-use nuanxin_store::orgs::{self, NewOrg, Org};
+use nuanxin_store::orgs::Org;
 use nuanxin_store::sensitive::Sealer;
 use nuanxin_store::testing::TestDb;
 use nuanxin_store::{Actor, Db};
+pub use nuanxin_testkit::tree::org;
 use nuanxin_web::{AppConfig, AppState};
 use serde_json::{json, Value};
 
@@ -23,20 +23,6 @@ pub struct TestApp {
     pub union_a: Org,
     pub union_b: Org,
     _t: TestDb,
-}
-
-pub async fn org(db: &Db, parent: Option<i64>, kind: &str, name: &str, region: &str) -> Org {
-    let input = NewOrg {
-        parent_id: parent,
-        kind: kind.into(),
-        name: name.into(),
-        region_code: region.into(),
-        ..Default::default()
-    };
-    orgs::create(db, &Actor::system(), &Regions::shipped(), &input)
-        .await
-        .unwrap()
-        .org
 }
 
 pub async fn account(db: &Db, username: &str, role: &str, org_id: i64) {
