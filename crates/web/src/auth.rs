@@ -1,14 +1,14 @@
 //! Who is calling: the session cookie (console and API) or a bearer token
-//! (API scripts), CSRF checks, and the client address.
+//! (API scripts), CSRF checks, and the client address. The console's own
+//! extractors, which answer with pages, build on these in `pages`.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use nuanxin_store::sessions::{self, Session};
 
 use crate::error::ApiError;
-use crate::http::{client_ip, cookie, same_secret, urlencode};
+use crate::http::{client_ip, cookie, same_secret};
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "nx_session";
@@ -17,13 +17,13 @@ pub const LOGIN_CSRF_COOKIE: &str = "nx_login";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "_csrf";
 
-struct Resolved {
-    session: Session,
-    token: String,
-    via_cookie: bool,
+pub(crate) struct Resolved {
+    pub session: Session,
+    pub token: String,
+    pub via_cookie: bool,
 }
 
-async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Resolved>, ApiError> {
+pub(crate) async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Resolved>, ApiError> {
     let bearer = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -98,161 +98,12 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// All that an account whose password someone else set may reach before
 /// choosing its own: the session itself and the change.
-const PASSWORD_CHANGE_PATHS: [&str; 4] = [
+pub(crate) const PASSWORD_CHANGE_PATHS: [&str; 4] = [
     "/api/v1/session",
     "/api/v1/session/password",
     "/console/password",
     "/logout",
 ];
-
-/// A logged-in console user; anonymous visitors are sent to the login page.
-pub struct PageUser {
-    pub session: Session,
-    pub token: String,
-}
-
-pub enum PageReject {
-    Login(String),
-    /// The password was set by someone else: choose one's own first.
-    ChangePassword,
-    /// An error shown as a console page, in the user's language.
-    Page(crate::pages::PageError),
-}
-
-impl IntoResponse for PageReject {
-    fn into_response(self) -> Response {
-        match self {
-            PageReject::Login(next) => {
-                Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
-            }
-            PageReject::ChangePassword => Redirect::to("/console/password").into_response(),
-            PageReject::Page(e) => e.into_response(),
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for PageUser {
-    type Rejection = PageReject;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageReject> {
-        let resolved = match resolve(parts, state).await {
-            Ok(r) => r,
-            Err(e) => {
-                let Ok(t) = crate::i18n::Tr::from_request_parts(parts, state).await;
-                let here = crate::pages::Here::of(
-                    &parts.method,
-                    &parts.uri,
-                    parts.headers.get(axum::http::header::REFERER),
-                );
-                let l = crate::pages::Layout::anonymous(t, &here);
-                return Err(PageReject::Page(crate::pages::PageError::new(l, e)));
-            }
-        };
-        match resolved {
-            Some(r)
-                if r.via_cookie
-                    && r.session.must_change_password
-                    && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) =>
-            {
-                Err(PageReject::ChangePassword)
-            }
-            Some(r) if r.via_cookie => Ok(PageUser {
-                session: r.session,
-                token: r.token,
-            }),
-            _ => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/console");
-                let next = if parts.method == Method::GET {
-                    next
-                } else {
-                    "/console"
-                };
-                Err(PageReject::Login(next.to_string()))
-            }
-        }
-    }
-}
-
-/// The fields of a console form, after its CSRF token was checked against
-/// the session: every console form posts through this extractor.
-pub struct PostForm {
-    /// Who posted it, their words and the page it came from.
-    pub c: crate::pages::Console,
-    /// In order, repeated names kept (checkbox lists).
-    pub fields: Vec<(String, String)>,
-}
-
-impl PostForm {
-    /// The first value of a field, or "".
-    pub fn get(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-
-    /// The first value, trimmed, or `None` when empty.
-    pub fn opt(&self, name: &str) -> Option<&str> {
-        Some(self.get(name).trim()).filter(|s| !s.is_empty())
-    }
-
-    /// Every value of a repeated field.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.fields
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-}
-
-impl FromRequest<AppState> for PostForm {
-    type Rejection = PageReject;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageReject> {
-        let (mut parts, body) = req.into_parts();
-        let user = PageUser::from_request_parts(&mut parts, state).await?;
-        let Ok(t) = crate::i18n::Tr::from_request_parts(&mut parts, state).await;
-        let here = crate::pages::Here::of(
-            &parts.method,
-            &parts.uri,
-            parts.headers.get(axum::http::header::REFERER),
-        );
-        let page = |user: &PageUser, e: ApiError| {
-            PageReject::Page(crate::pages::PageError::new(
-                crate::pages::Layout::for_user(t, user, &here),
-                e,
-            ))
-        };
-        let req = Request::from_parts(parts, body);
-        let fields = match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
-            Ok(axum::Form(fields)) => fields,
-            Err(e) => {
-                let e = ApiError::bad_request("form").with("detail", e);
-                return Err(page(&user, e));
-            }
-        };
-        if !same_secret(
-            fields
-                .iter()
-                .find(|(k, _)| k == CSRF_FIELD)
-                .map_or("", |(_, v)| v.as_str()),
-            &user.session.csrf,
-        ) {
-            return Err(page(&user, ApiError::csrf()));
-        }
-        let form = PostForm {
-            c: crate::pages::Console { user, t, here },
-            fields,
-        };
-        Ok(form)
-    }
-}
 
 /// The client's address as the audit trail records it.
 pub struct ClientIp(pub Option<String>);

@@ -10,11 +10,11 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::accounts::{self, Account, AccountFilter, AccountUpdate, NewAccount};
 use serde::Deserialize;
 
-use crate::auth::{PageUser, PostForm};
 use crate::i18n::Tr;
 use crate::pages::{
     form_errors, pager, render, see_other, Console, Layout, OrPage, PageError, PageResult,
 };
+use crate::pages::{PageUser, PostForm};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {

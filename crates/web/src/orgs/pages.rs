@@ -11,9 +11,9 @@ use nuanxin_domain::{FieldError, ValidationErrors};
 use nuanxin_store::orgs::{self, NewOrg, Org, OrgFilter, OrgUpdate, SubtreeCounts};
 use serde::Deserialize;
 
-use crate::auth::PostForm;
 use crate::error::ApiError;
 use crate::i18n::Tr;
+use crate::pages::PostForm;
 use crate::pages::{
     form_errors, pager, parse_id, render, see_other, Console, Layout, OrPage, PageError, PageResult,
 };

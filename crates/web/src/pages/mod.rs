@@ -1,7 +1,9 @@
 //! The server-rendered console (zh-CN by default, English switchable).
 
+mod extract;
 mod here;
 
+pub use extract::{PageReject, PageUser, PostForm};
 pub use here::Here;
 
 use askama::Template;
@@ -14,7 +16,6 @@ use nuanxin_domain::account::Permission;
 use nuanxin_domain::FieldError;
 use serde::Deserialize;
 
-use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::http::{set_cookie, urlencode};
 use crate::i18n::{Tr, LANG_COOKIE};
@@ -150,7 +151,7 @@ impl Console {
 }
 
 impl axum::extract::FromRequestParts<crate::AppState> for Console {
-    type Rejection = crate::auth::PageReject;
+    type Rejection = PageReject;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,

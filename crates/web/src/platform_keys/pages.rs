@@ -11,7 +11,7 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::orgs;
 use nuanxin_store::platform_keys;
 
-use crate::auth::PostForm;
+use crate::pages::PostForm;
 use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 

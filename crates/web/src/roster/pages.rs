@@ -13,10 +13,11 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::orgs;
 use nuanxin_store::roster::{self, ImportMode, Phase, RosterFile, RosterRequest};
 
-use crate::auth::{PageUser, CSRF_FIELD};
+use crate::auth::CSRF_FIELD;
 use crate::error::ApiError;
 use crate::http::same_secret;
 use crate::i18n::Tr;
+use crate::pages::PageUser;
 use crate::pages::{render, see_other, Console, Here, Layout, OrPage, PageError, PageResult};
 use crate::roster::jobs::{Outcome, RosterJob};
 use crate::AppState;

@@ -16,8 +16,8 @@ use nuanxin_store::routing::{self, RuleOwner, Trial};
 use nuanxin_store::{orgs, StoreError};
 use serde::Deserialize;
 
-use crate::auth::PostForm;
 use crate::i18n::Tr;
+use crate::pages::PostForm;
 use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 

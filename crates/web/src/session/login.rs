@@ -10,10 +10,11 @@ use nuanxin_store::accounts::{self, LoginFailure};
 use nuanxin_store::sessions;
 use serde::Deserialize;
 
-use crate::auth::{ClientIp, PostForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::auth::{ClientIp, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::http::{cookie, same_secret, set_cookie};
 use crate::i18n::Tr;
+use crate::pages::PostForm;
 use crate::pages::{local_path, render, Here, Layout};
 use crate::AppState;
 

@@ -9,7 +9,7 @@ use axum::Router;
 use nuanxin_domain::FieldError;
 use nuanxin_store::accounts;
 
-use crate::auth::PostForm;
+use crate::pages::PostForm;
 use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 

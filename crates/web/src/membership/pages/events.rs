@@ -12,8 +12,8 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::events::{self, EnrolmentEvent, NewEvent};
 use nuanxin_store::orgs;
 
-use crate::auth::PostForm;
 use crate::membership::worker::join::{qr_download, qr_svg};
+use crate::pages::PostForm;
 use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::{base_url, AppState};
 

@@ -13,8 +13,8 @@ use nuanxin_store::membership::{self, requests};
 use serde::Deserialize;
 
 use super::review;
-use crate::auth::PostForm;
 use crate::i18n::Tr;
+use crate::pages::PostForm;
 use crate::pages::{form_errors, pager, render, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 

@@ -14,8 +14,8 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::{self, requests, Member};
 use nuanxin_store::StoreError;
 
-use crate::auth::PostForm;
 use crate::i18n::Tr;
+use crate::pages::PostForm;
 use crate::pages::{form_errors, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::AppState;
 

@@ -12,9 +12,9 @@ use nuanxin_store::membership::{self, MemberFilter};
 use nuanxin_store::orgs;
 use serde::Deserialize;
 
-use crate::auth::PostForm;
 use crate::i18n::Tr;
 use crate::membership::worker::join::{qr_download, qr_svg};
+use crate::pages::PostForm;
 use crate::pages::{form_errors, pager, render, see_other, Console, Layout, OrPage, PageResult};
 use crate::{base_url, AppState};
 

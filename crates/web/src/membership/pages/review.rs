@@ -7,9 +7,9 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::{Decision, Member, Outcome};
 use nuanxin_store::StoreError;
 
-use crate::auth::PostForm;
 use crate::i18n::Tr;
 use crate::pages::Among;
+use crate::pages::PostForm;
 use crate::AppState;
 
 /// The ticked applications of a queue form.

@@ -13,11 +13,11 @@ use nuanxin_domain::FieldError;
 use nuanxin_store::membership::{self, Find, Member, MemberFilter};
 use serde::Deserialize;
 
-use crate::auth::{PageUser, PostForm};
 use crate::error::ApiError;
 use crate::http::urlencode;
 use crate::membership::search;
 use crate::pages::{pager, render, Console, Layout, OrPage, PageError, PageResult};
+use crate::pages::{PageUser, PostForm};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
