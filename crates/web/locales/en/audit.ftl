@@ -85,3 +85,17 @@ audit-field-phone = Phone
 
 audit-yes = yes
 audit-no = no
+audit-action-org-contact = Changed contact details
+audit-action-member-correct = Corrected a member's data
+audit-action-member-erase = Erased personal data
+audit-action-member-request = A member filed a request
+audit-action-member-request_decided = Answered a member's request
+audit-field-address = Address
+audit-field-request = Request
+audit-field-masked = Masked value
+audit-field-changed = Changed
+audit-field-member_no = Membership number
+audit-field-occupation = Occupation group
+audit-field-employer = Employer
+audit-field-work_region = Works in
+audit-field-answer = Answer

@@ -20,6 +20,8 @@ common-errors = Please correct the following:
 common-all = All
 common-back = Back
 common-list_sep = ,{ " " }
+common-label_sep = :{ " " }
+common-item_sep = ;{ " " }
 
 apidocs-back = ← Back to the console
 apidocs-intro = The machine-readable description is at /api/openapi.json (OpenAPI 3.1). Log in with POST /api/v1/session, then send Authorization: Bearer <token>; with the session cookie, writes also need X-CSRF-Token. Errors are application/problem+json with a stable code and messages in Chinese and English.

@@ -85,3 +85,17 @@ audit-field-phone = 手机号
 
 audit-yes = 是
 audit-no = 否
+audit-action-org-contact = 修改联系方式
+audit-action-member-correct = 更正会员信息
+audit-action-member-erase = 删除个人信息
+audit-action-member-request = 会员提交请求
+audit-action-member-request_decided = 答复会员请求
+audit-field-address = 地址
+audit-field-request = 请求编号
+audit-field-masked = 脱敏值
+audit-field-changed = 已更改
+audit-field-member_no = 会员编号
+audit-field-occupation = 职业群体
+audit-field-employer = 工作单位
+audit-field-work_region = 工作地区
+audit-field-answer = 答复

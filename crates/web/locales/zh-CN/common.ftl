@@ -20,6 +20,8 @@ common-errors = 请修改以下问题后再提交：
 common-all = 全部
 common-back = 返回
 common-list_sep = 、
+common-label_sep = ：
+common-item_sep = ；
 
 apidocs-back = ← 返回控制台
 apidocs-intro = 机器可读的描述见 /api/openapi.json（OpenAPI 3.1）。登录：POST /api/v1/session，之后在请求头中使用 Authorization: Bearer <token>；使用 Cookie 时，写操作需带 X-CSRF-Token。错误以 application/problem+json 返回，含稳定的 code 与中英文说明。
