@@ -1,14 +1,16 @@
 //! Errors as `application/problem+json`: a stable code, Chinese and English
-//! messages rendered from it, and the fields at fault. Internal errors are logged with their
-//! cause and answered with a request id only: never SQL, never a stack trace.
+//! messages rendered from it, and the fields at fault. Internal errors are
+//! logged with their cause and answered with a request id only: never SQL,
+//! never a stack trace.
 
-use crate::i18n::{Lang, Tr};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use nuanxin_domain::error::Arg;
 use nuanxin_domain::{FieldError, ValidationErrors};
 use nuanxin_store::StoreError;
 use serde::Serialize;
+
+use crate::i18n::{Lang, Tr};
 
 #[derive(Debug)]
 pub enum ApiError {

@@ -1,6 +1,6 @@
 use crate::common::*;
 use nuanxin_domain::membership::ApplicationForm;
-use nuanxin_store::membership::{self, Applied};
+use nuanxin_store::membership::{self};
 use nuanxin_store::routing::Route;
 use nuanxin_store::sensitive::Sealer;
 use reqwest::Method;
@@ -13,33 +13,10 @@ fn id_for(date: &str) -> String {
 }
 
 async fn apply(app: &TestApp, date: &str) -> i64 {
-    let a = ApplicationForm {
-        name: "孙八".into(),
-        id_number: id_for(date),
-        phone: "13733334444".into(),
-        occupation: "ride_hailing_driver".into(),
-        employer: String::new(),
-        work_region: "320102".into(),
-        consent: true,
-    }
-    .check(
-        &nuanxin_domain::region::Regions::shipped(),
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    )
-    .unwrap();
-    let route = Route {
-        org_id: app.union_a.id,
-        org_name: app.union_a.name.clone(),
-        rule: "scanned_union".into(),
-        args: Default::default(),
-    };
-    match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
-        .await
-        .unwrap()
-    {
-        Applied::Created { member_id, .. } => member_id,
-        other => panic!("{other:?}"),
-    }
+    let mut f = nuanxin_testkit::form("孙八", &id_for(date), "13733334444");
+    f.occupation = "ride_hailing_driver".into();
+    f.employer = String::new();
+    app.apply(&app.union_a, &f).await
 }
 
 #[tokio::test]

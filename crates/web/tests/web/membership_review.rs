@@ -1,40 +1,14 @@
 use crate::common::*;
-use nuanxin_domain::membership::{ApplicationForm, MembershipStatus};
-use nuanxin_store::membership::{self, Applied};
-use nuanxin_store::routing::Route;
-use nuanxin_store::sensitive::Sealer;
+use nuanxin_domain::membership::MembershipStatus;
+use nuanxin_store::membership::{self};
 use nuanxin_store::Scope;
 
 async fn apply(app: &TestApp, date: &str) -> i64 {
-    let mut id = format!("320102{date}555").into_bytes();
-    id.push(nuanxin_domain::ids::id_check_char(&id));
-    let a = ApplicationForm {
-        name: "钱七".into(),
-        id_number: String::from_utf8(id).unwrap(),
-        phone: "13811112222".into(),
-        occupation: "delivery_rider".into(),
-        employer: String::new(),
-        work_region: "320102".into(),
-        consent: true,
-    }
-    .check(
-        &nuanxin_domain::region::Regions::shipped(),
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    )
-    .unwrap();
-    let route = Route {
-        org_id: app.union_a.id,
-        org_name: app.union_a.name.clone(),
-        rule: "scanned_union".into(),
-        args: Default::default(),
-    };
-    match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
-        .await
-        .unwrap()
-    {
-        Applied::Created { member_id, .. } => member_id,
-        other => panic!("{other:?}"),
-    }
+    let id = nuanxin_testkit::id_number("320102", date, "555");
+    let mut f = nuanxin_testkit::form("钱七", &id, "13811112222");
+    f.occupation = "delivery_rider".into();
+    f.employer = String::new();
+    app.apply(&app.union_a, &f).await
 }
 
 #[tokio::test]

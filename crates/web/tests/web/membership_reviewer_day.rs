@@ -3,42 +3,17 @@
 
 use crate::common::*;
 use chrono::{Duration, Utc};
-use nuanxin_domain::membership::{ApplicationForm, MembershipStatus};
-use nuanxin_store::membership::{self, Applied};
-use nuanxin_store::routing::Route;
-use nuanxin_store::sensitive::Sealer;
+use nuanxin_domain::membership::MembershipStatus;
+use nuanxin_store::membership::{self};
 use nuanxin_store::{Actor, Query};
 
 async fn apply(app: &TestApp, org: &nuanxin_store::orgs::Org, name: &str, seq: u32) -> i64 {
-    let mut id = format!("320102199001{:02}{seq:03}", seq % 28 + 1).into_bytes();
-    id.push(nuanxin_domain::ids::id_check_char(&id));
-    let a = ApplicationForm {
-        name: name.into(),
-        id_number: String::from_utf8(id).unwrap(),
-        phone: format!("1381111{seq:04}"),
-        occupation: "delivery_rider".into(),
-        employer: String::new(),
-        work_region: "320102".into(),
-        consent: true,
-    }
-    .check(
-        &nuanxin_domain::region::Regions::shipped(),
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    )
-    .unwrap();
-    let route = Route {
-        org_id: org.id,
-        org_name: org.name.clone(),
-        rule: "scanned_union".into(),
-        args: Default::default(),
-    };
-    match membership::apply(&app.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
-        .await
-        .unwrap()
-    {
-        Applied::Created { member_id, .. } => member_id,
-        other => panic!("{other:?}"),
-    }
+    let born = format!("199001{:02}", seq % 28 + 1);
+    let id = nuanxin_testkit::id_number("320102", &born, &format!("{seq:03}"));
+    let mut f = nuanxin_testkit::form(name, &id, &format!("1381111{seq:04}"));
+    f.occupation = "delivery_rider".into();
+    f.employer = String::new();
+    app.apply(org, &f).await
 }
 
 async fn status_of(app: &TestApp, id: i64) -> MembershipStatus {
@@ -46,20 +21,6 @@ async fn status_of(app: &TestApp, id: i64) -> MembershipStatus {
         .await
         .unwrap()
         .status
-}
-
-async fn post(
-    app: &TestApp,
-    c: &reqwest::Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let csrf = field_value(&app.page(c, "/console/password").await, "_csrf");
-    let mut f: Vec<(&str, &str)> = fields.to_vec();
-    f.push(("_csrf", &csrf));
-    let r = c.post(app.url(path)).form(&f).send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.text().await.unwrap())
 }
 
 #[tokio::test]
@@ -91,18 +52,18 @@ async fn the_home_page_queues_the_subtree_overdue_first_and_decides_many_at_once
         assert!(home.contains("已超期 3 天") && home.contains(r#"data-select-all="id""#));
         // Approve two, and try the other district's one by its id.
         let (fresh_s, late_s, other_s) = (fresh.to_string(), late.to_string(), other.to_string());
-        let (status, page) = post(
-            &app,
-            &a,
-            "/console/queue/decide",
-            &[
-                ("decision", "approve"),
-                ("id", &fresh_s),
-                ("id", &late_s),
-                ("id", &other_s),
-            ],
-        )
-        .await;
+        let (status, page) = app
+            .post_form(
+                &a,
+                "/console/queue/decide",
+                &[
+                    ("decision", "approve"),
+                    ("id", &fresh_s),
+                    ("id", &late_s),
+                    ("id", &other_s),
+                ],
+            )
+            .await;
         assert_eq!(status, 200, "{}", app.backend);
         assert!(
             page.contains("已批准 2 份申请：周新、吴迟。1 份未处理"),
@@ -116,13 +77,13 @@ async fn the_home_page_queues_the_subtree_overdue_first_and_decides_many_at_once
         // Rejecting without a reason is refused, with the message, and
         // decides nothing.
         let third_s = third.to_string();
-        let (status, page) = post(
-            &app,
-            &a,
-            "/console/queue/decide",
-            &[("decision", "reject"), ("id", &third_s)],
-        )
-        .await;
+        let (status, page) = app
+            .post_form(
+                &a,
+                "/console/queue/decide",
+                &[("decision", "reject"), ("id", &third_s)],
+            )
+            .await;
         assert_eq!(status, 422);
         assert!(page.contains("不予通过的理由"), "{page}");
         assert_eq!(status_of(&app, third).await, MembershipStatus::Applied);
@@ -130,13 +91,13 @@ async fn the_home_page_queues_the_subtree_overdue_first_and_decides_many_at_once
         let (v, _) = app.console("a_viewer", PW).await;
         let home = app.page(&v, "/console").await;
         assert!(home.contains("郑三") && !home.contains(r#"name="id""#));
-        let (status, _) = post(
-            &app,
-            &v,
-            "/console/queue/decide",
-            &[("decision", "approve"), ("id", &third_s)],
-        )
-        .await;
+        let (status, _) = app
+            .post_form(
+                &v,
+                "/console/queue/decide",
+                &[("decision", "approve"), ("id", &third_s)],
+            )
+            .await;
         assert_eq!(status, 403);
         assert_eq!(status_of(&app, third).await, MembershipStatus::Applied);
         // The API's queue says the same.
@@ -182,13 +143,13 @@ async fn a_members_page_shows_their_record_and_ends_transfers_or_corrects_it() {
         let r = b.get(app.url(&path)).send().await.unwrap();
         assert_eq!(r.status(), 404);
         // Correct the name, audited.
-        let (s, _) = post(
-            &app,
-            &a,
-            &format!("{path}/correct"),
-            &[("name", "冯伍"), ("reason", "本人持身份证核对")],
-        )
-        .await;
+        let (s, _) = app
+            .post_form(
+                &a,
+                &format!("{path}/correct"),
+                &[("name", "冯伍"), ("reason", "本人持身份证核对")],
+            )
+            .await;
         assert_eq!(s, 303, "{}", app.backend);
         let page = app.page(&a, &path).await;
         assert!(
@@ -196,23 +157,23 @@ async fn a_members_page_shows_their_record_and_ends_transfers_or_corrects_it() {
             "{page}"
         );
         // A bad phone is named and nothing changes.
-        let (s, page) = post(
-            &app,
-            &a,
-            &format!("{path}/correct"),
-            &[("phone", "12345"), ("reason", "x")],
-        )
-        .await;
+        let (s, page) = app
+            .post_form(
+                &a,
+                &format!("{path}/correct"),
+                &[("phone", "12345"), ("reason", "x")],
+            )
+            .await;
         assert_eq!(s, 422);
         assert!(page.contains("手机号"), "{page}");
         // Start a transfer by the receiving union's name.
-        let (s, _) = post(
-            &app,
-            &a,
-            &format!("{path}/transfer"),
-            &[("to_org_id", "玄武外卖")],
-        )
-        .await;
+        let (s, _) = app
+            .post_form(
+                &a,
+                &format!("{path}/transfer"),
+                &[("to_org_id", "玄武外卖")],
+            )
+            .await;
         assert_eq!(s, 303);
         let page = app.page(&a, &path).await;
         assert!(
@@ -225,22 +186,22 @@ async fn a_members_page_shows_their_record_and_ends_transfers_or_corrects_it() {
         membership::approve(&app.db, &Actor::system(), other)
             .await
             .unwrap();
-        let (s, page) = post(
-            &app,
-            &a,
-            &format!("/console/members/{other}/leave"),
-            &[("reason", "")],
-        )
-        .await;
+        let (s, page) = app
+            .post_form(
+                &a,
+                &format!("/console/members/{other}/leave"),
+                &[("reason", "")],
+            )
+            .await;
         assert_eq!(s, 422);
         assert!(page.contains("退会原因"), "{page}");
-        let (s, _) = post(
-            &app,
-            &a,
-            &format!("/console/members/{other}/leave"),
-            &[("reason", "离开本市")],
-        )
-        .await;
+        let (s, _) = app
+            .post_form(
+                &a,
+                &format!("/console/members/{other}/leave"),
+                &[("reason", "离开本市")],
+            )
+            .await;
         assert_eq!(s, 303);
         assert_eq!(status_of(&app, other).await, MembershipStatus::Left);
         // The rejected list says why.

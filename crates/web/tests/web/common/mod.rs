@@ -2,8 +2,11 @@
 #![allow(dead_code)]
 
 use nuanxin_domain::account::PasswordPolicy;
+use nuanxin_domain::membership::ApplicationForm;
 use nuanxin_store::accounts::{self, NewAccount};
+use nuanxin_store::membership::{self, Applied};
 use nuanxin_store::orgs::Org;
+use nuanxin_store::routing::{Route, RouteArgs};
 use nuanxin_store::sensitive::Sealer;
 use nuanxin_store::testing::TestDb;
 use nuanxin_store::{Actor, Db};
@@ -120,6 +123,44 @@ pub fn client() -> reqwest::Client {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Files `form` at `org` as if its join code were scanned, checked on
+    /// the test kit's day; returns the new application's id.
+    pub async fn apply(&self, org: &Org, form: &ApplicationForm) -> i64 {
+        let route = Route {
+            org_id: org.id,
+            org_name: org.name.clone(),
+            rule: "scanned_union".into(),
+            args: RouteArgs {
+                union: org.name.clone(),
+                ..Default::default()
+            },
+        };
+        let a = nuanxin_testkit::checked(form);
+        match membership::apply(&self.db, &Sealer::from_key(&[7u8; 64]), &route, &a)
+            .await
+            .unwrap()
+        {
+            Applied::Created { member_id, .. } => member_id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Posts a console form with the session's CSRF token, as the page
+    /// would; returns the status and the body.
+    pub async fn post_form(
+        &self,
+        c: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, String) {
+        let csrf = field_value(&self.page(c, "/console/password").await, "_csrf");
+        let mut f: Vec<(&str, &str)> = fields.to_vec();
+        f.push(("_csrf", &csrf));
+        let r = c.post(self.url(path)).form(&f).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap())
     }
 
     /// The body of the page at `path`, fetched with `c`.
