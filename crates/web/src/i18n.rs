@@ -281,6 +281,57 @@ mod tests {
         out
     }
 
+    /// The placeholder names a builder chain sets right after a call:
+    /// `(…).with("max", 60).with_word("label", …)` gives `max` and `label`.
+    fn chained_names(rest: &str) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        // Skip the call's own arguments, up to its closing parenthesis.
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = i + 1;
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        let mut tail = &rest[end..];
+        loop {
+            let t = tail.trim_start();
+            let Some(call) = [".with(", ".with_word(", ".with_label(", ".with_list("]
+                .iter()
+                .find(|c| t.starts_with(*c))
+            else {
+                break;
+            };
+            let args = &t[call.len()..];
+            let name = args.trim_start().trim_start_matches('"');
+            names.insert(name[..name.find('"').unwrap_or(0)].to_string());
+            tail = &args[chained_end(args)..];
+        }
+        names
+    }
+
+    /// Where the arguments of a call end, after its closing parenthesis.
+    fn chained_end(args: &str) -> usize {
+        let (mut depth, mut quoted) = (0, false);
+        for (i, c) in args.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                _ if quoted => {}
+                '(' => depth += 1,
+                ')' if depth == 0 => return i + 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        args.len()
+    }
+
     #[test]
     fn every_language_has_every_word_with_the_same_placeholders() {
         let zh = catalogue("zh-CN");
@@ -364,8 +415,19 @@ mod tests {
                     } else {
                         format!("error-{}", code.replace('.', "-"))
                     };
-                    if !words.contains_key(&key) {
-                        missing.push(format!("{}: {key}", path.display()));
+                    match words.get(&key) {
+                        None => missing.push(format!("{}: {key}", path.display())),
+                        // The arguments set right after the call are the
+                        // message's placeholders.
+                        Some(vars) => {
+                            let set = chained_names(&rest[1..]);
+                            if &set != vars {
+                                missing.push(format!(
+                                    "{}: {key} sets {set:?}, its message has {vars:?}",
+                                    path.display()
+                                ));
+                            }
+                        }
                     }
                 }
             }

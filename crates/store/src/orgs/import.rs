@@ -123,7 +123,13 @@ pub async fn import(
         }
         for (step, d) in &r.checklist {
             if *d > today {
-                errors.push(FieldError::new(step.code(), "checklist.future_date"));
+                errors.push(
+                    FieldError::new(step.code(), "checklist.future_date").with_label(
+                        "step",
+                        step.label_zh(),
+                        step.label_en(),
+                    ),
+                );
             }
         }
         if let (Some(k), Some(OrgStatus::Founded)) = (kind, status) {

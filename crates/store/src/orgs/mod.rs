@@ -683,7 +683,9 @@ pub async fn set_checklist_step(
     let org = get_current(&mut tx, &actor.scope, id).await?;
     if let Some(d) = done_on {
         if d > nuanxin_domain::time::today_china() {
-            return Err(FieldError::new(step.code(), "checklist.future_date").into());
+            return Err(FieldError::new(step.code(), "checklist.future_date")
+                .with_label("step", step.label_zh(), step.label_en())
+                .into());
         }
     }
     let before: Option<NaiveDate> = tx
