@@ -10,7 +10,7 @@ use nuanxin_domain::{FieldError, ValidationErrors};
 use nuanxin_store::StoreError;
 use serde::Serialize;
 
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -56,14 +56,11 @@ impl ProblemField {
         ProblemField {
             field: f.field.clone(),
             code: f.code.to_string(),
-            message_zh: ZH.error(f),
-            message_en: EN.error(f),
+            message_zh: Tr::ZH.error(f),
+            message_en: Tr::EN.error(f),
         }
     }
 }
-
-const ZH: Tr = Tr { lang: Lang::Zh };
-const EN: Tr = Tr { lang: Lang::En };
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str) -> Self {
@@ -176,8 +173,8 @@ pub fn problem_response(
     fields: &[FieldError],
 ) -> Response {
     let (zh, en) = (
-        ZH.problem(code, args, fields),
-        EN.problem(code, args, fields),
+        Tr::ZH.problem(code, args, fields),
+        Tr::EN.problem(code, args, fields),
     );
     let body = Problem {
         kind: "about:blank",

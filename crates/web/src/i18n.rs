@@ -56,6 +56,10 @@ pub struct Tr {
 pub type Arg<'a> = (&'a str, String);
 
 impl Tr {
+    /// Chinese, the default; the API's one language for worker-facing text.
+    pub const ZH: Tr = Tr { lang: Lang::Zh };
+    pub const EN: Tr = Tr { lang: Lang::En };
+
     /// The word `key`.
     pub fn s(&self, key: &str) -> String {
         self.words(key, &[])

@@ -161,20 +161,16 @@ impl Described {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
-
-    const ZH: Tr = Tr { lang: Lang::Zh };
-    const EN: Tr = Tr { lang: Lang::En };
 
     #[test]
     fn codes_become_words() {
-        assert_eq!(action(ZH, "member.reveal"), "查看完整身份证号和手机号");
+        assert_eq!(action(Tr::ZH, "member.reveal"), "查看完整身份证号和手机号");
         assert_eq!(
-            action(EN, "member.reveal"),
+            action(Tr::EN, "member.reveal"),
             "Viewed the full ID number and phone"
         );
-        assert_eq!(action(ZH, "something.new"), "something.new");
-        assert_eq!(entity(ZH, "member"), "会员");
+        assert_eq!(action(Tr::ZH, "something.new"), "something.new");
+        assert_eq!(entity(Tr::ZH, "member"), "会员");
     }
 
     /// Every action the store records is offered by the filter and has
@@ -202,7 +198,7 @@ mod tests {
             assert!(ACTIONS.contains(&code.as_str()), "{code} is not offered");
         }
         for code in ACTIONS {
-            assert_ne!(action(EN, code), *code, "{code} has no words");
+            assert_ne!(action(Tr::EN, code), *code, "{code} has no words");
         }
     }
 
@@ -210,7 +206,7 @@ mod tests {
     fn a_change_reads_field_by_field() {
         assert_eq!(
             change(
-                ZH,
+                Tr::ZH,
                 Some(r#"{"name":"旧名","disabled":false}"#),
                 Some(r#"{"name":"新名","disabled":false}"#),
             ),
@@ -218,14 +214,14 @@ mod tests {
         );
         assert_eq!(
             change(
-                ZH,
+                Tr::ZH,
                 None,
                 Some(r#"{"by":"phone","value":"138****5678","found":1}"#),
             ),
             "查询方式：手机号；找到：1；查询内容（脱敏）：138****5678"
         );
         assert_eq!(
-            change(EN, None, Some(r#"{"locked":true,"failures":3}"#)),
+            change(Tr::EN, None, Some(r#"{"locked":true,"failures":3}"#)),
             "Failures in a row: 3; Locked: yes"
         );
     }

@@ -48,29 +48,28 @@ fn field(t: Tr, f: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
-
-    const ZH: Tr = Tr { lang: Lang::Zh };
-    const EN: Tr = Tr { lang: Lang::En };
 
     #[test]
     fn system_reasons_read_in_each_language_and_written_ones_as_written() {
-        assert_eq!(said(ZH, None, Some("材料不全")), Some("材料不全".into()));
-        assert_eq!(said(EN, None, Some("")), None);
         assert_eq!(
-            said(ZH, Some("roster_import"), None),
+            said(Tr::ZH, None, Some("材料不全")),
+            Some("材料不全".into())
+        );
+        assert_eq!(said(Tr::EN, None, Some("")), None);
+        assert_eq!(
+            said(Tr::ZH, Some("roster_import"), None),
             Some("名单导入".into())
         );
         assert_eq!(
-            said(EN, Some("correct:name,phone"), Some("身份证登记有误")),
+            said(Tr::EN, Some("correct:name,phone"), Some("身份证登记有误")),
             Some("Corrected Name, Mobile: 身份证登记有误".into())
         );
         assert_eq!(
-            said(ZH, Some("correct:phone"), None),
+            said(Tr::ZH, Some("correct:phone"), None),
             Some("本人申请更正手机".into())
         );
         assert_eq!(
-            said(EN, Some("member_asked_leave"), None),
+            said(Tr::EN, Some("member_asked_leave"), None),
             Some("The member asked to leave".into())
         );
     }

@@ -47,11 +47,6 @@ pub struct RuleDto {
     pub created_at: DateTime<Utc>,
 }
 
-/// The API speaks the worker's words in Chinese, as the worker reads them.
-const ZH: crate::i18n::Tr = crate::i18n::Tr {
-    lang: crate::i18n::Lang::Zh,
-};
-
 impl From<Rule> for RuleDto {
     fn from(r: Rule) -> Self {
         RuleDto {
@@ -68,7 +63,7 @@ impl From<Rule> for RuleDto {
             target_elsewhere: r.target_elsewhere,
             reason: r.reason.clone().unwrap_or_else(|| {
                 let occupation = r.occupation.map(|o| o.label_zh()).unwrap_or("");
-                crate::routing::told::stage_reason(ZH, Some(r.stage), occupation)
+                crate::routing::told::stage_reason(crate::i18n::Tr::ZH, Some(r.stage), occupation)
             }),
             created_by: r.created_by,
             created_at: r.created_at,
@@ -188,7 +183,7 @@ pub struct RouteDto {
 
 impl From<Route> for RouteDto {
     fn from(r: Route) -> Self {
-        let reason_zh = crate::routing::told::told(ZH, &r.rule, Some(&r.args), "");
+        let reason_zh = crate::routing::told::told(crate::i18n::Tr::ZH, &r.rule, Some(&r.args), "");
         RouteDto {
             org_id: r.org_id,
             org_name: r.org_name,

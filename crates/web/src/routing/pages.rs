@@ -337,10 +337,6 @@ async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
-
-    const ZH: Tr = Tr { lang: Lang::Zh };
-    const EN: Tr = Tr { lang: Lang::En };
 
     #[test]
     fn describe_names_what_decided() {
@@ -356,27 +352,27 @@ mod tests {
             },
         };
         assert_eq!(
-            describe(ZH, &r, None),
+            describe(Tr::ZH, &r, None),
             "已分派至 顺丰工会：您的工作单位已建立工会（依据：分派规则 #3）"
         );
         assert_eq!(
-            describe(EN, &r, None),
+            describe(Tr::EN, &r, None),
             "Sent to 顺丰工会: your employer has a union (decided by: routing rule #3)"
         );
         // A rule of another organisation (the city's, on a district's page)
         // says whose it is.
         assert_eq!(
-            describe(ZH, &r, Some("南京市总工会")),
+            describe(Tr::ZH, &r, Some("南京市总工会")),
             "已分派至 顺丰工会：您的工作单位已建立工会（依据：南京市总工会的分派规则 #3）"
         );
         assert_eq!(
-            describe(EN, &r, Some("南京市总工会")),
+            describe(Tr::EN, &r, Some("南京市总工会")),
             "Sent to 顺丰工会: your employer has a union (decided by: 南京市总工会, routing rule #3)"
         );
         for rule in ["scanned_union", "industry_federation", "catch_all_union"] {
             r.rule = rule.into();
-            assert!(!describe(ZH, &r, None).contains(rule));
-            assert!(!describe(EN, &r, None).contains(rule));
+            assert!(!describe(Tr::ZH, &r, None).contains(rule));
+            assert!(!describe(Tr::EN, &r, None).contains(rule));
         }
     }
 }

@@ -62,10 +62,6 @@ pub fn stage_reason(t: Tr, stage: Option<Stage>, occupation: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
-
-    const ZH: Tr = Tr { lang: Lang::Zh };
-    const EN: Tr = Tr { lang: Lang::En };
 
     #[test]
     fn each_route_reads_in_each_language() {
@@ -75,11 +71,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            told(ZH, "industry_federation", Some(&a), ""),
+            told(Tr::ZH, "industry_federation", Some(&a), ""),
             "已分派至 玄武区快递行业工会联合会：您所在地区有快递员行业工会联合会"
         );
         assert_eq!(
-            told(EN, "industry_federation", Some(&a), ""),
+            told(Tr::EN, "industry_federation", Some(&a), ""),
             "Sent to 玄武区快递行业工会联合会: the industry federation for your occupation group \
              (Courier) in your area takes it"
         );
@@ -88,14 +84,14 @@ mod tests {
             ..a.clone()
         };
         assert_eq!(
-            told(ZH, "rule:7", Some(&rule), ""),
+            told(Tr::ZH, "rule:7", Some(&rule), ""),
             "已分派至 玄武区快递行业工会联合会：该工会负责受理快递员入会"
         );
         let typed = RouteArgs {
             reason: Some("顺丰同城骑手由本会受理".into()),
             ..rule
         };
-        assert!(told(EN, "rule:7", Some(&typed), "").ends_with(": 顺丰同城骑手由本会受理"));
-        assert_eq!(told(EN, "scanned_union", None, "旧的说明"), "旧的说明");
+        assert!(told(Tr::EN, "rule:7", Some(&typed), "").ends_with(": 顺丰同城骑手由本会受理"));
+        assert_eq!(told(Tr::EN, "scanned_union", None, "旧的说明"), "旧的说明");
     }
 }

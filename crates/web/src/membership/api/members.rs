@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use crate::api::{ApiJson, ApiPath, ApiQuery, Page, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::i18n::{Lang, Tr};
 use crate::membership::reason::said;
 use crate::membership::search;
 use crate::AppState;
@@ -61,13 +60,14 @@ pub struct MemberDto {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-/// Reasons in the API are in Chinese, as the worker reads them.
-const ZH: Tr = Tr { lang: Lang::Zh };
-
 impl From<Member> for MemberDto {
     fn from(m: Member) -> Self {
-        let route_reason =
-            crate::routing::told::told(ZH, &m.route_rule, m.route_args.as_ref(), &m.route_reason);
+        let route_reason = crate::routing::told::told(
+            crate::i18n::Tr::ZH,
+            &m.route_rule,
+            m.route_args.as_ref(),
+            &m.route_reason,
+        );
         MemberDto {
             id: m.id,
             name: m.name,
@@ -81,7 +81,7 @@ impl From<Member> for MemberDto {
             member_no: m.member_no,
             status: m.status.code().into(),
             reject_reason: said(
-                ZH,
+                crate::i18n::Tr::ZH,
                 m.reject_reason_code.as_deref(),
                 m.reject_reason.as_deref(),
             ),
@@ -292,7 +292,11 @@ pub async fn history(
                 to_status: e.to_status,
                 org_id: e.org_id,
                 actor_name: e.actor_name,
-                reason: said(ZH, e.reason_code.as_deref(), e.reason.as_deref()),
+                reason: said(
+                    crate::i18n::Tr::ZH,
+                    e.reason_code.as_deref(),
+                    e.reason.as_deref(),
+                ),
             })
             .collect(),
     ))
